@@ -1,0 +1,42 @@
+//! Workflow commands for this repository, run as `cargo xtask <command>`.
+
+mod gen_cmd;
+mod test_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  gen            regenerate generated/src from spec/anthropic.yaml and print what changed
+  gen --check    regenerate in memory; fail with a diff if generated/src is out of date
+  test           run every test: spec linters, mock server load, cargo tests, clippy
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("gen") => gen_cmd::run(&workspace_root(), &args[1..]),
+        Some("test") => test_cmd::run(&workspace_root(), &args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
