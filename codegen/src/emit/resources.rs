@@ -1,0 +1,596 @@
+//! Resource structs and their endpoint methods.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::{ident, type_tokens};
+use crate::ir::{
+    Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind, TypeRef,
+};
+use crate::{Error, GeneratedFile};
+
+/// A node of the resource tree of one client.
+struct Resource<'a> {
+    client: Client,
+    path: Vec<String>,
+    ops: Vec<&'a Operation>,
+}
+
+fn struct_name(client: Client, path: &[String]) -> proc_macro2::Ident {
+    let prefix = if client == Client::Admin { "Admin" } else { "" };
+    let joined: String = path.iter().map(|s| s.to_upper_camel_case()).collect();
+    format_ident!("{prefix}{joined}Api")
+}
+
+fn client_type(client: Client) -> TokenStream {
+    match client {
+        Client::Api => quote!(crate::Client),
+        Client::Admin => quote!(crate::AdminClient),
+    }
+}
+
+pub fn emit_resources(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
+    // Every resource path that has an operation, plus its ancestors, in first-seen order.
+    let mut resources: Vec<Resource> = Vec::new();
+    for op in &ir.operations {
+        for depth in 1..=op.resource.len() {
+            let path = op.resource[..depth].to_vec();
+            if !resources
+                .iter()
+                .any(|r| r.client == op.client && r.path == path)
+            {
+                resources.push(Resource {
+                    client: op.client,
+                    path,
+                    ops: Vec::new(),
+                });
+            }
+        }
+        let r = resources
+            .iter_mut()
+            .find(|r| r.client == op.client && r.path == op.resource)
+            .expect("inserted above");
+        r.ops.push(op);
+    }
+
+    let mut files = Vec::new();
+    let mut mod_items = TokenStream::new();
+    let mut accessors_api = TokenStream::new();
+    let mut accessors_admin = TokenStream::new();
+    let mut tops: Vec<(Client, String)> = Vec::new();
+    for r in &resources {
+        if r.path.len() == 1 {
+            tops.push((r.client, r.path[0].clone()));
+        }
+    }
+    let mut page_impls_done: BTreeSet<String> = BTreeSet::new();
+    for (client, top) in &tops {
+        let file_stem = match client {
+            Client::Api => top.clone(),
+            Client::Admin => format!("admin_{top}"),
+        };
+        let mut items = TokenStream::new();
+        for r in resources
+            .iter()
+            .filter(|r| r.client == *client && &r.path[0] == top)
+        {
+            items.extend(emit_resource(ir, r, &resources, &mut page_impls_done)?);
+        }
+        let m = ident(&file_stem);
+        mod_items.extend(quote!(mod #m; pub use self::#m::*;));
+        let name = struct_name(*client, std::slice::from_ref(top));
+        let acc = ident(top);
+        let d = doc_attrs(&format!("The `{top}` operations."));
+        let accessor = quote! {
+            #d
+            pub fn #acc(&self) -> #name<'_> {
+                #name { client: self }
+            }
+        };
+        match client {
+            Client::Api => accessors_api.extend(accessor),
+            Client::Admin => accessors_admin.extend(accessor),
+        }
+        let path = format!("resources/{file_stem}.rs");
+        let who = if *client == Client::Admin {
+            "admin client's "
+        } else {
+            ""
+        };
+        let doc = format!("The {who}`{top}` operations.");
+        let tokens = quote! {
+            #[allow(unused_imports)]
+            use crate::types::*;
+            #items
+        };
+        files.push(GeneratedFile {
+            contents: crate::format::format_file(&path, &doc, tokens)?,
+            path,
+        });
+    }
+    let mut root = mod_items;
+    if !accessors_api.is_empty() {
+        root.extend(quote!(impl crate::Client { #accessors_api }));
+    }
+    if !accessors_admin.is_empty() {
+        root.extend(quote!(impl crate::AdminClient { #accessors_admin }));
+    }
+    files.push(GeneratedFile {
+        contents: crate::format::format_file(
+            "resources/mod.rs",
+            "Endpoint methods, grouped by resource as in the official SDKs.",
+            root,
+        )?,
+        path: "resources/mod.rs".into(),
+    });
+    Ok(files)
+}
+
+fn emit_resource(
+    ir: &Ir,
+    r: &Resource,
+    all: &[Resource],
+    page_impls_done: &mut BTreeSet<String>,
+) -> Result<TokenStream, Error> {
+    let name = struct_name(r.client, &r.path);
+    let client_ty = client_type(r.client);
+    let dotted = r.path.join(".");
+    let doc = doc_attrs(&format!(
+        "The `{dotted}` operations. Get one from the client; it borrows the client."
+    ));
+    let children = all.iter().filter(|c| {
+        c.client == r.client && c.path.len() == r.path.len() + 1 && c.path.starts_with(&r.path)
+    });
+    let child_accessors = children.map(|c| {
+        let child = struct_name(c.client, &c.path);
+        let last = c.path.last().expect("non-empty");
+        let acc = ident(last);
+        let d = doc_attrs(&format!("The `{}` operations.", c.path.join(".")));
+        quote! {
+            #d
+            pub fn #acc(&self) -> #child<'a> {
+                #child { client: self.client }
+            }
+        }
+    });
+    let mut methods = TokenStream::new();
+    let mut extra_impls = TokenStream::new();
+    for op in &r.ops {
+        methods.extend(emit_methods(ir, op, &name)?);
+        if let Some(p) = &op.pagination {
+            if page_impls_done.insert(format!(
+                "{}+{}",
+                p.page_ty,
+                op.params_struct.clone().unwrap_or_default()
+            )) {
+                extra_impls.extend(emit_page_impls(ir, op)?);
+            }
+        }
+    }
+    Ok(quote! {
+        #doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #name<'a> {
+            client: &'a #client_ty,
+        }
+
+        impl<'a> #name<'a> {
+            #(#child_accessors)*
+            #methods
+        }
+
+        #extra_impls
+    })
+}
+
+fn http_method(m: HttpMethod) -> TokenStream {
+    match m {
+        HttpMethod::Get => quote!(reqwest::Method::GET),
+        HttpMethod::Post => quote!(reqwest::Method::POST),
+        HttpMethod::Put => quote!(reqwest::Method::PUT),
+        HttpMethod::Patch => quote!(reqwest::Method::PATCH),
+        HttpMethod::Delete => quote!(reqwest::Method::DELETE),
+    }
+}
+
+fn method_word(m: HttpMethod) -> &'static str {
+    match m {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    }
+}
+
+/// Builds `let request = …;` for an operation: path, query, headers, betas and body.
+/// `body_prep` runs first (e.g. to set the stream flag).
+fn request_tokens(op: &Operation) -> Result<TokenStream, Error> {
+    let method = http_method(op.http_method);
+    let mut fmt = String::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        fmt.push_str(&rest[..start]);
+        fmt.push_str("{}");
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e + 1)
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    fmt.push_str(rest);
+    let path_args = op.path_params.iter().map(|p| {
+        let pi = ident(&p.ident);
+        quote!(crate::runtime::encode_path_segment(#pi))
+    });
+    let path_expr = if op.path_params.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt, #(#path_args),*))
+    };
+
+    let mut build = quote! {
+        let request = crate::runtime::Request::new(#method, #path_expr);
+    };
+    let query_params: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .collect();
+    if !query_params.is_empty() {
+        let pushes = query_params.iter().map(|p| {
+            let fi = ident(&p.ident);
+            let w = &p.wire;
+            match (&p.ty, p.required) {
+                (TypeRef::Vec(_), true) => quote!(query.push_each(#w, &params.#fi);),
+                (TypeRef::Vec(_), false) => quote! {
+                    if let Some(values) = &params.#fi {
+                        query.push_each(#w, values);
+                    }
+                },
+                (_, true) => quote!(query.push(#w, &params.#fi);),
+                (_, false) => quote!(query.push_opt(#w, &params.#fi);),
+            }
+        });
+        build.extend(quote! {
+            let mut query = crate::runtime::Query::new();
+            #(#pushes)*
+            let request = request.query(query);
+        });
+    }
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+    {
+        let fi = ident(&p.ident);
+        let w = &p.wire;
+        if matches!(p.ty, TypeRef::Vec(_)) {
+            return Err(Error::new(
+                &op.origin,
+                format!("header parameter `{w}` cannot be an array"),
+            ));
+        }
+        build.extend(if p.required {
+            quote!(let request = request.header(#w, crate::runtime::QueryValue::to_query_value(&params.#fi));)
+        } else {
+            quote! {
+                let request = match &params.#fi {
+                    Some(value) => request.header(#w, crate::runtime::QueryValue::to_query_value(value)),
+                    None => request,
+                };
+            }
+        });
+    }
+    if !op.betas.is_empty() {
+        let betas = &op.betas;
+        build.extend(quote!(let request = request.betas(&[#(#betas),*]);));
+    }
+    match &op.body {
+        None => {}
+        Some(Body::Json { .. }) => build.extend(quote!(let request = request.json_body(&body)?;)),
+        Some(Body::Multipart) => {
+            let mut parts = quote!(let form = crate::runtime::Multipart::new(););
+            for p in op.params.iter() {
+                let fi = ident(&p.ident);
+                let w = &p.wire;
+                let part = match p.location {
+                    ParamLocation::FormFile => quote!(form.file(#w, value)),
+                    ParamLocation::FormField => {
+                        quote!(form.text(#w, crate::runtime::QueryValue::to_query_value(&value)))
+                    }
+                    _ => continue,
+                };
+                if matches!(p.ty, TypeRef::Vec(_)) {
+                    return Err(Error::new(
+                        &op.origin,
+                        format!("form field `{w}` cannot be an array"),
+                    ));
+                }
+                parts.extend(if p.required {
+                    quote!(let form = { let value = params.#fi; #part };)
+                } else {
+                    quote!(let form = match params.#fi { Some(value) => #part, None => form };)
+                });
+            }
+            build.extend(quote! {
+                #parts
+                let request = request.multipart_body(form);
+            });
+        }
+    }
+    Ok(build)
+}
+
+fn emit_methods(
+    ir: &Ir,
+    op: &Operation,
+    resource: &proc_macro2::Ident,
+) -> Result<TokenStream, Error> {
+    let _ = ir;
+    let method = ident(&op.method_name);
+    let route = format!("`{} {}`", method_word(op.http_method), op.path);
+    let mut doc_text = op
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("Calls `{}`.", op.id));
+    if let Some(d) = &op.doc {
+        doc_text.push_str("\n\n");
+        doc_text.push_str(d);
+    }
+    doc_text.push_str(&format!("\n\n{route}"));
+    if !op.betas.is_empty() {
+        doc_text.push_str(&format!(
+            " (sends the beta header `{}`)",
+            op.betas.join(",")
+        ));
+    }
+    doc_text.push('.');
+
+    // Arguments: path parameters, then the parameter struct, then the body.
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let pi = ident(&p.ident);
+        args.push(quote!(#pi: &str));
+    }
+    if let Some(ps) = &op.params_struct {
+        let ps = ident(ps);
+        args.push(quote!(params: #ps));
+    }
+    let body_ty = match &op.body {
+        Some(Body::Json { ty }) => {
+            let t = type_tokens(ty);
+            args.push(quote!(body: #t));
+            true
+        }
+        _ => false,
+    };
+    let build = request_tokens(op)?;
+    let mut out = TokenStream::new();
+    let params_used_after = false;
+    let _ = params_used_after;
+
+    match &op.response {
+        Response::Json(ty) => {
+            let t = type_tokens(ty);
+            let d = doc_attrs(&doc_text);
+            out.extend(quote! {
+                #d
+                pub async fn #method(&self, #(#args),*) -> crate::Result<#t> {
+                    #build
+                    self.client.core().send_json(request).await
+                }
+            });
+        }
+        Response::Jsonl(ty) => {
+            let t = type_tokens(ty);
+            let d = doc_attrs(&format!(
+                "{doc_text}\n\nThe body is JSON Lines; the stream decodes it one line at a time as it arrives."
+            ));
+            out.extend(quote! {
+                #d
+                pub async fn #method(&self, #(#args),*) -> crate::Result<crate::runtime::JsonlStream<#t>> {
+                    #build
+                    self.client.core().send_jsonl(request).await
+                }
+            });
+        }
+        Response::Binary => {
+            let d = doc_attrs(&format!(
+                "{doc_text}\n\nReturns the body as a stream of byte chunks."
+            ));
+            out.extend(quote! {
+                #d
+                pub async fn #method(&self, #(#args),*) -> crate::Result<crate::runtime::ByteStream> {
+                    #build
+                    self.client.core().send_bytes(request).await
+                }
+            });
+        }
+        Response::Sse { json, event } => {
+            let flag = ident(op.stream_flag.as_deref().unwrap_or("stream"));
+            if !body_ty {
+                return Err(Error::new(
+                    &op.origin,
+                    "a streaming operation needs a JSON body",
+                ));
+            }
+            let j = type_tokens(json);
+            let e = type_tokens(event);
+            let stream_method = format_ident!("{}_stream", op.method_name);
+            let d = doc_attrs(&format!(
+                "{doc_text}\n\nWaits for the whole response; see `{stream_method}` for server-sent events."
+            ));
+            let ds = doc_attrs(&format!(
+                "{doc_text}\n\nStreams the response as server-sent events, decoded into typed events as bytes arrive."
+            ));
+            out.extend(quote! {
+                #d
+                pub async fn #method(&self, #(#args),*) -> crate::Result<#j> {
+                    let mut body = body;
+                    body.#flag = None;
+                    #build
+                    self.client.core().send_json(request).await
+                }
+
+                #ds
+                pub async fn #stream_method(&self, #(#args),*) -> crate::Result<crate::runtime::SseStream<#e>> {
+                    let mut body = body;
+                    body.#flag = Some(true);
+                    #build
+                    self.client.core().send_sse(request).await
+                }
+            });
+        }
+        Response::Empty => {
+            return Err(Error::new(
+                &op.origin,
+                "operations without a response body are not supported yet",
+            ));
+        }
+    }
+
+    if let Some(p) = &op.pagination {
+        let stream_method = format_ident!("{}_stream", op.method_name);
+        let item = type_tokens(&p.item_ty);
+        let ps = ident(
+            op.params_struct
+                .as_deref()
+                .expect("pagination needs parameters"),
+        );
+        let path_args: Vec<_> = op.path_params.iter().map(|p| ident(&p.ident)).collect();
+        let path_decls = path_args.iter().map(|a| quote!(#a: &str));
+        let owned = path_args.iter().map(|a| quote!(let #a = #a.to_string();));
+        let clones = path_args.iter().map(|a| quote!(let #a = #a.clone();));
+        let call_args = path_args.iter().map(|a| quote!(&#a));
+        let driver = match p.style {
+            PageStyle::Cursor => quote!(crate::runtime::page::cursor_stream),
+            PageStyle::Page => quote!(crate::runtime::page::page_stream),
+        };
+        let direction = match p.style {
+            PageStyle::Cursor => "Starting from `before_id` alone pages backwards.",
+            PageStyle::Page => "Pages follow `next_page`.",
+        };
+        let d = doc_attrs(&format!(
+            "Every item of `{}`, fetching further pages lazily as the stream is polled. {direction}",
+            op.method_name
+        ));
+        out.extend(quote! {
+            #d
+            pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> impl futures::Stream<Item = crate::Result<#item>> + Send + 'static {
+                let client = self.client.clone();
+                #(#owned)*
+                #driver(params, move |params| {
+                    let client = client.clone();
+                    #(#clones)*
+                    async move { #resource { client: &client }.#method(#(#call_args,)* params).await }
+                })
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
+    let p = op.pagination.as_ref().expect("caller checked");
+    let page = ir
+        .type_def(&p.page_ty)
+        .ok_or_else(|| Error::new(&op.origin, "page type missing"))?;
+    let TypeKind::Struct(s) = &page.kind else {
+        return Err(Error::new(&op.origin, "page type must be an object"));
+    };
+    let field = |wire: &str| s.fields.iter().find(|f| f.wire == wire);
+    let params_ty = ident(
+        op.params_struct
+            .as_deref()
+            .expect("pagination needs parameters"),
+    );
+    let page_ty = ident(&p.page_ty);
+    let item = type_tokens(&p.item_ty);
+    let items = ident(&p.items_field);
+    let items_expr = if field_is_option(s, &p.items_field) {
+        quote!(self.#items.unwrap_or_default())
+    } else {
+        quote!(self.#items)
+    };
+    let has_more = {
+        let f = field("has_more").expect("checked in IR");
+        if f.is_option() {
+            quote!(self.has_more.unwrap_or(false))
+        } else {
+            quote!(self.has_more)
+        }
+    };
+    let str_field = |wire: &str| {
+        let f = field(wire).expect("checked in IR");
+        let fi = ident(&f.ident);
+        if f.is_option() {
+            quote!(self.#fi.as_deref())
+        } else {
+            quote!(Some(self.#fi.as_str()))
+        }
+    };
+    Ok(match p.style {
+        PageStyle::Cursor => {
+            let first = str_field("first_id");
+            let last = str_field("last_id");
+            let param_ident = |wire: &str| {
+                let p = op
+                    .params
+                    .iter()
+                    .find(|p| p.wire == wire)
+                    .expect("checked in IR");
+                ident(&p.ident)
+            };
+            let after = param_ident("after_id");
+            let before = param_ident("before_id");
+            quote! {
+                impl crate::runtime::page::CursorParams for #params_ty {
+                    fn after_id(&self) -> Option<&str> { self.#after.as_deref() }
+                    fn before_id(&self) -> Option<&str> { self.#before.as_deref() }
+                    fn set_after_id(&mut self, value: Option<String>) { self.#after = value; }
+                    fn set_before_id(&mut self, value: Option<String>) { self.#before = value; }
+                }
+                impl crate::runtime::page::CursorPage for #page_ty {
+                    type Item = #item;
+                    fn has_more(&self) -> bool { #has_more }
+                    fn first_id(&self) -> Option<&str> { #first }
+                    fn last_id(&self) -> Option<&str> { #last }
+                    fn into_items(self) -> Vec<#item> { #items_expr }
+                }
+            }
+        }
+        PageStyle::Page => {
+            let next = str_field("next_page");
+            let page_param = {
+                let p = op
+                    .params
+                    .iter()
+                    .find(|p| p.wire == "page")
+                    .expect("checked in IR");
+                ident(&p.ident)
+            };
+            quote! {
+                impl crate::runtime::page::PageParams for #params_ty {
+                    fn set_page(&mut self, value: Option<String>) { self.#page_param = value; }
+                }
+                impl crate::runtime::page::TokenPage for #page_ty {
+                    type Item = #item;
+                    fn has_more(&self) -> bool { #has_more }
+                    fn next_page(&self) -> Option<&str> { #next }
+                    fn into_items(self) -> Vec<#item> { #items_expr }
+                }
+            }
+        }
+    })
+}
+
+fn field_is_option(s: &crate::ir::StructDef, ident_name: &str) -> bool {
+    s.fields
+        .iter()
+        .any(|f| f.ident == ident_name && f.is_option())
+}

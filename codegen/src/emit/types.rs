@@ -1,0 +1,623 @@
+//! Model types: structs, unions, enums, aliases and parameter structs.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, doc_or};
+use super::{counts, ident, json_kind, type_tokens};
+use crate::Error;
+use crate::ir::{
+    EnumDef, Field, Ir, Param, ParamLocation, ParamsDef, StructDef, TaggedDef, TypeDef, TypeKind,
+    TypeRef, UntaggedDef,
+};
+
+pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
+    let doc = doc_or(t.doc.as_deref(), || format!("The `{}` schema.", t.name));
+    Ok(match &t.kind {
+        TypeKind::Struct(s) => emit_struct(t, s, doc),
+        TypeKind::Tagged(u) => emit_tagged(t, u, doc),
+        TypeKind::Untagged(u) => emit_untagged(ir, t, u, doc),
+        TypeKind::Enum(e) => emit_enum(t, e, doc),
+        TypeKind::Alias(ty) => {
+            let name = ident(&t.name);
+            let ty = type_tokens(ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Params(p) => emit_params(t, p, doc),
+    })
+}
+
+/// The Rust type of a struct field.
+fn field_type(f: &Field) -> TokenStream {
+    let ty = type_tokens(&f.ty);
+    if f.is_option() {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// Name of the builder method for an optional field.
+fn setter_name(field_ident: &str) -> proc_macro2::Ident {
+    if field_ident == "new" {
+        format_ident!("with_new")
+    } else {
+        ident(field_ident)
+    }
+}
+
+fn emit_struct(t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let name_str = &t.name;
+    let all_optional = s.fields.iter().all(Field::is_option);
+
+    // Definition.
+    let fields = s.fields.iter().map(|f| {
+        let fi = ident(&f.ident);
+        let ty = field_type(f);
+        let doc = doc_or(f.doc.as_deref(), || format!("The `{}` property.", f.wire));
+        quote! { #doc pub #fi: #ty, }
+    });
+    let consts_doc = if s.consts.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = s
+            .consts
+            .iter()
+            .map(|c| format!("`\"{}\": \"{}\"`", c.wire, c.value))
+            .collect();
+        format!(
+            "\n\nOn the wire this object always carries {}.",
+            list.join(", ")
+        )
+    };
+    let consts_doc = doc_attrs(consts_doc.trim_start_matches('\n'));
+    let consts_doc = if s.consts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[doc = ""] #consts_doc)
+    };
+    let derive_default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+
+    // Constructor and setters.
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_option()).collect();
+    let new_args = required.iter().map(|f| {
+        let fi = ident(&f.ident);
+        let ty = type_tokens(&f.ty);
+        quote!(#fi: impl Into<#ty>)
+    });
+    let new_inits = s.fields.iter().map(|f| {
+        let fi = ident(&f.ident);
+        if f.is_option() {
+            quote!(#fi: None,)
+        } else {
+            quote!(#fi: #fi.into(),)
+        }
+    });
+    let many_args = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    let setters = s.fields.iter().filter(|f| f.is_option()).map(|f| {
+        let fi = ident(&f.ident);
+        let setter = setter_name(&f.ident);
+        let ty = type_tokens(&f.ty);
+        let doc = doc_attrs(&format!("Sets `{}`.", f.wire));
+        quote! {
+            #doc
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#fi = Some(value.into());
+                self
+            }
+        }
+    });
+    let new_doc = doc_attrs(&format!(
+        "Creates a `{name_str}` from its required properties; the optional ones start unset."
+    ));
+
+    // Serialize.
+    let const_writes = s.consts.iter().map(|c| {
+        let (w, v) = (&c.wire, &c.value);
+        quote! {
+            if !self.extra.contains_key(#w) {
+                map.serialize_entry(#w, #v)?;
+            }
+        }
+    });
+    let field_writes = s.fields.iter().map(|f| {
+        let fi = ident(&f.ident);
+        let w = &f.wire;
+        if f.required {
+            quote! { map.serialize_entry(#w, &self.#fi)?; }
+        } else {
+            quote! {
+                if let Some(value) = &self.#fi {
+                    map.serialize_entry(#w, value)?;
+                }
+            }
+        }
+    });
+    let optional: Vec<&Field> = s.fields.iter().filter(|f| !f.required).collect();
+    let skip_extra = if optional.is_empty() {
+        quote!()
+    } else {
+        let arms = optional.iter().map(|f| {
+            let fi = ident(&f.ident);
+            let w = &f.wire;
+            quote!(#w => self.#fi.is_some(),)
+        });
+        quote! {
+            let shadowed = match key.as_str() {
+                #(#arms)*
+                _ => false,
+            };
+            if shadowed {
+                continue;
+            }
+        }
+    };
+
+    // Deserialize.
+    let slots = s.fields.iter().map(|f| {
+        let slot = format_ident!("field_{}", f.ident);
+        let ty = type_tokens(&f.ty);
+        quote!(let mut #slot: Option<#ty> = None;)
+    });
+    let const_arms = s.consts.iter().map(|c| {
+        let (w, v) = (&c.wire, &c.value);
+        quote!(#w => crate::runtime::de::constant(&mut map, &mut extra, #w, #v)?,)
+    });
+    let field_arms = s.fields.iter().map(|f| {
+        let slot = format_ident!("field_{}", f.ident);
+        let w = &f.wire;
+        if f.required && !f.nullable {
+            quote!(#w => #slot = Some(map.next_value()?),)
+        } else if f.required {
+            quote!(#w => #slot = map.next_value()?,)
+        } else {
+            quote!(#w => #slot = crate::runtime::de::optional(&mut map, &mut extra, #w)?,)
+        }
+    });
+    let build_fields = s.fields.iter().map(|f| {
+        let fi = ident(&f.ident);
+        let slot = format_ident!("field_{}", f.ident);
+        let w = &f.wire;
+        if f.is_option() {
+            quote!(#fi: #slot,)
+        } else {
+            quote!(#fi: #slot.ok_or_else(|| serde::de::Error::missing_field(#w))?,)
+        }
+    });
+    let expecting = format!("a `{name_str}` object");
+    let map_binding = if s.fields.is_empty() && s.consts.is_empty() {
+        quote!(mut map)
+    } else {
+        quote!(mut map)
+    };
+
+    quote! {
+        #doc
+        #consts_doc
+        #[derive(Clone, Debug, #derive_default PartialEq)]
+        pub struct #name {
+            #(#fields)*
+            /// Properties the spec does not describe, kept as received so nothing is lost.
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl #name {
+            #new_doc
+            #many_args
+            pub fn new(#(#new_args),*) -> Self {
+                Self {
+                    #(#new_inits)*
+                    extra: serde_json::Map::new(),
+                }
+            }
+            #(#setters)*
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#const_writes)*
+                #(#field_writes)*
+                for (key, value) in &self.extra {
+                    #skip_extra
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, #map_binding: A) -> Result<#name, A::Error> {
+                        #(#slots)*
+                        let mut extra = serde_json::Map::new();
+                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#const_arms)*
+                                #(#field_arms)*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok(#name {
+                            #(#build_fields)*
+                            extra,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+fn emit_tagged(t: &TypeDef, u: &TaggedDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let name_str = &t.name;
+    let tag = &u.tag;
+    let variants = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let ty = ident(&v.ty);
+        let d = doc_attrs(&format!("`{tag}: \"{}\"`.", v.value));
+        quote!(#d #vi(#ty),)
+    });
+    let tag_arms = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let value = &v.value;
+        quote!(Self::#vi(_) => #value,)
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        quote!(Self::#vi(value) => value.serialize(serializer),)
+    });
+    let de_arms = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let value = &v.value;
+        quote!(#value => serde::Deserialize::deserialize(de).map(Self::#vi),)
+    });
+    let payloads: Vec<TypeRef> = u
+        .variants
+        .iter()
+        .map(|v| TypeRef::Named(v.ty.clone()))
+        .collect();
+    let count = counts(payloads.iter());
+    let froms = u
+        .variants
+        .iter()
+        .filter(|v| count[&TypeRef::Named(v.ty.clone())] == 1)
+        .map(|v| {
+            let vi = ident(&v.ident);
+            let ty = ident(&v.ty);
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vi(value)
+                    }
+                }
+            }
+        });
+    let default = match &u.default {
+        Some(d) => quote!(Some(#d)),
+        None => quote!(None),
+    };
+    let large = quote!(#[allow(clippy::large_enum_variant)]);
+    let tag_doc = doc_attrs(&format!(
+        "The `{tag}` value of this variant (for `Unknown`, whatever was received)."
+    ));
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " A value with a tag this crate does not know is kept whole in `Unknown`."]
+        #[derive(Clone, Debug, PartialEq)]
+        #large
+        pub enum #name {
+            #(#variants)*
+            /// A variant added to the API after this crate was generated, kept as received.
+            Unknown(serde_json::Value),
+        }
+
+        impl #name {
+            #tag_doc
+            pub fn tag(&self) -> &str {
+                match self {
+                    #(#tag_arms)*
+                    Self::Unknown(value) => value.get(#tag).and_then(|t| t.as_str()).unwrap_or(""),
+                }
+            }
+        }
+
+        #(#froms)*
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl crate::runtime::de::Tagged for #name {
+            const NAME: &'static str = #name_str;
+            const TAG: &'static str = #tag;
+            const DEFAULT: Option<&'static str> = #default;
+            fn from_tagged<'de, A: serde::de::MapAccess<'de>>(tag: &str, map: A) -> Result<Self, A::Error> {
+                let de = serde::de::value::MapAccessDeserializer::new(map);
+                match tag {
+                    #(#de_arms)*
+                    _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::deserialize_tagged(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_untagged(ir: &Ir, t: &TypeDef, u: &UntaggedDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let name_str = &t.name;
+    let variants = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let ty = type_tokens(&v.ty);
+        let d = doc_attrs(&format!("The `{}` form.", v.ident));
+        quote!(#d #vi(#ty),)
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        quote!(Self::#vi(value) => value.serialize(serializer),)
+    });
+    let candidates = u.variants.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let kind = format_ident!("{}", json_kind(ir, &v.ty));
+        quote!((crate::runtime::de::JsonKind::#kind, |value| serde_json::from_value(value).map(Self::#vi)),)
+    });
+    let count = counts(u.variants.iter().map(|v| &v.ty));
+    let froms = u.variants.iter().filter(|v| count[&v.ty] == 1).map(|v| {
+        let vi = ident(&v.ident);
+        let ty = type_tokens(&v.ty);
+        let str_from = if v.ty == TypeRef::String && count.get(&TypeRef::String) == Some(&1) {
+            quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#vi(value.to_string())
+                    }
+                }
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#vi(value)
+                }
+            }
+            #str_from
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #(#froms)*
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                crate::runtime::de::untagged(value, #name_str, &[#(#candidates)*])
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+fn emit_enum(t: &TypeDef, e: &EnumDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let variants = e.values.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let d = doc_attrs(&format!("`{}`", v.wire));
+        quote!(#d #vi,)
+    });
+    let as_str = e.values.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let w = &v.wire;
+        quote!(Self::#vi => #w,)
+    });
+    let from_str = e.values.iter().map(|v| {
+        let vi = ident(&v.ident);
+        let w = &v.wire;
+        quote!(#w => Self::#vi,)
+    });
+    let from_str2 = from_str.clone();
+    let expecting = format!("a `{}` string", t.name);
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " Open: a value this crate does not know is kept in `Other`."]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value added to the API after this crate was generated.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str2)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl crate::runtime::QueryValue for #name {
+            fn to_query_value(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let key = crate::runtime::de::Key::deserialize_with_expectation(deserializer, #expecting)?;
+                Ok(Self::from(key.as_str()))
+            }
+        }
+    }
+}
+
+/// The Rust type of a parameter struct field.
+fn param_type(p: &Param) -> TokenStream {
+    let ty = if p.location == ParamLocation::FormFile {
+        quote!(crate::runtime::UploadFile)
+    } else {
+        type_tokens(&p.ty)
+    };
+    if p.required { ty } else { quote!(Option<#ty>) }
+}
+
+fn emit_params(t: &TypeDef, p: &ParamsDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let all_optional = p.params.iter().all(|p| !p.required);
+    let derive_default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let fields = p.params.iter().map(|p| {
+        let fi = ident(&p.ident);
+        let ty = param_type(p);
+        let where_ = match p.location {
+            ParamLocation::Query => format!("Query parameter `{}`.", p.wire),
+            ParamLocation::Header => format!("Header `{}`.", p.wire),
+            ParamLocation::FormField | ParamLocation::FormFile => {
+                format!("Form field `{}`.", p.wire)
+            }
+            ParamLocation::Path => format!("Path parameter `{}`.", p.wire),
+        };
+        let d = match &p.doc {
+            Some(d) => doc_attrs(&format!("{d}\n\n{where_}")),
+            None => doc_attrs(&where_),
+        };
+        quote!(#d pub #fi: #ty,)
+    });
+    let required: Vec<&Param> = p.params.iter().filter(|p| p.required).collect();
+    let new_args = required.iter().map(|p| {
+        let fi = ident(&p.ident);
+        let ty = param_type(p);
+        quote!(#fi: impl Into<#ty>)
+    });
+    let inits = p.params.iter().map(|p| {
+        let fi = ident(&p.ident);
+        if p.required {
+            quote!(#fi: #fi.into(),)
+        } else {
+            quote!(#fi: None,)
+        }
+    });
+    let setters = p.params.iter().filter(|p| !p.required).map(|p| {
+        let fi = ident(&p.ident);
+        let setter = setter_name(&p.ident);
+        let ty = if p.location == ParamLocation::FormFile {
+            quote!(crate::runtime::UploadFile)
+        } else {
+            type_tokens(&p.ty)
+        };
+        let d = doc_attrs(&format!("Sets `{}`.", p.wire));
+        quote! {
+            #d
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#fi = Some(value.into());
+                self
+            }
+        }
+    });
+    let many_args = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    let count = Literal::usize_unsuffixed(p.params.len());
+    let _ = count;
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #derive_default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// Creates the parameters from the required ones; the optional ones start unset.
+            #many_args
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+        }
+    }
+}
