@@ -14,7 +14,7 @@ use crate::ir::{
 pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
     let doc = doc_or(t.doc.as_deref(), || format!("The `{}` schema.", t.name));
     Ok(match &t.kind {
-        TypeKind::Struct(s) => emit_struct(t, s, doc),
+        TypeKind::Struct(s) => emit_struct(ir, t, s, doc),
         TypeKind::Tagged(u) => emit_tagged(t, u, doc),
         TypeKind::Untagged(u) => emit_untagged(ir, t, u, doc),
         TypeKind::Enum(e) => emit_enum(t, e, doc),
@@ -25,6 +25,16 @@ pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
         }
         TypeKind::Params(p) => emit_params(t, p, doc),
     })
+}
+
+/// The first paragraph of the description of the type a field refers to, for fields that have
+/// no description of their own.
+fn referenced_doc<'a>(ir: &'a Ir, ty: &TypeRef) -> Option<&'a str> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    let doc = ir.type_def(name)?.doc.as_deref()?;
+    Some(doc.split("\n\n").next().unwrap_or(doc))
 }
 
 /// The Rust type of a struct field.
@@ -46,7 +56,7 @@ fn setter_name(field_ident: &str) -> proc_macro2::Ident {
     }
 }
 
-fn emit_struct(t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
+fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let name_str = &t.name;
     let all_optional = s.fields.iter().all(Field::is_option);
@@ -55,7 +65,10 @@ fn emit_struct(t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fi = ident(&f.ident);
         let ty = field_type(f);
-        let doc = doc_or(f.doc.as_deref(), || format!("The `{}` property.", f.wire));
+        let doc = doc_or(
+            f.doc.as_deref().or_else(|| referenced_doc(ir, &f.ty)),
+            || format!("The `{}` property.", f.wire),
+        );
         quote! { #doc pub #fi: #ty, }
     });
     let consts_doc = if s.consts.is_empty() {
