@@ -31,6 +31,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// Which file of `types/` it goes into (a module name).
     pub module: String,
+    /// The module asked for with `x-group`, if any.
+    pub group: Option<String>,
     /// Where in the document it comes from.
     pub origin: String,
     /// What it is.

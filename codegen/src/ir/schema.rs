@@ -58,6 +58,7 @@ impl<'a> TypeBuilder<'a> {
             name,
             doc,
             module: String::new(),
+            group: None,
             origin: origin.to_string(),
             kind,
         });
@@ -91,6 +92,16 @@ impl<'a> TypeBuilder<'a> {
         );
         let kind = self.kind_of(&name, schema, ptr)?;
         self.types[slot].kind = kind;
+        if let Some(g) = schema.schema_data.extensions.get("x-group") {
+            let valid = g.as_str().filter(|g| {
+                !g.is_empty()
+                    && g.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            });
+            let g =
+                valid.ok_or_else(|| Error::new(ptr, "x-group must be a snake_case module name"))?;
+            self.types[slot].group = Some(g.to_string());
+        }
         Ok(())
     }
 
