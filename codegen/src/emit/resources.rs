@@ -175,7 +175,7 @@ fn emit_resource(
         #doc
         #[derive(Clone, Copy, Debug)]
         pub struct #name<'a> {
-            client: &'a #client_ty,
+            pub(crate) client: &'a #client_ty,
         }
 
         impl<'a> #name<'a> {

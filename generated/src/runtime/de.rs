@@ -108,7 +108,9 @@ pub trait Tagged: Sized {
 
 /// Deserializes a [`Tagged`] union: streaming when the tag comes first, as the API sends it,
 /// buffering the object otherwise.
-pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: Tagged>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     deserializer.deserialize_map(TaggedVisitor::<T>(std::marker::PhantomData))
 }
 
@@ -141,7 +143,10 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     }
 }
 
-fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(mut object: Map<String, Value>, mut map: A) -> Result<T, A::Error> {
+fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(
+    mut object: Map<String, Value>,
+    mut map: A,
+) -> Result<T, A::Error> {
     while let Some(key) = map.next_key::<String>()? {
         let value: Value = map.next_value()?;
         object.insert(key, value);
@@ -175,7 +180,10 @@ struct Replay<'de, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
     type Error = A::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
         if let Some((key, value)) = self.pending.take() {
             self.value = Some(value);
             let key: CowStrDeserializer<'de, A::Error> = key.into_deserializer();
@@ -193,7 +201,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.inner.size_hint().map(|n| n + usize::from(self.pending.is_some()))
+        self.inner
+            .size_hint()
+            .map(|n| n + usize::from(self.pending.is_some()))
     }
 }
 
@@ -247,7 +257,10 @@ pub fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Res
                     Err(e) => errors.push(e.to_string()),
                 }
             }
-            Err(format!("no form of `{name}` matched: {}", errors.join("; ")))
+            Err(format!(
+                "no form of `{name}` matched: {}",
+                errors.join("; ")
+            ))
         }
     }
 }

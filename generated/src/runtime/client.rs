@@ -1,0 +1,751 @@
+//! Client configuration and the one place where requests are sent.
+//!
+//! [`Client`] (regular API key) and [`AdminClient`] (admin key) are thin, cheaply cloneable
+//! handles around a shared [`ClientCore`], which holds the configuration and the `reqwest`
+//! client. Generated endpoint methods build a [`Request`] and call one of the `send_*`
+//! methods of the core.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, Error, Result};
+use super::jsonl::JsonlStream;
+use super::request::{Body, ByteStream, Request};
+use super::sse::SseStream;
+
+const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+const DEFAULT_API_VERSION: &str = "2023-06-01";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_MAX_RETRIES: u32 = 2;
+const USER_AGENT: &str = concat!("anthropic-openapi/", env!("CARGO_PKG_VERSION"));
+
+const ACCEPT_JSON: &str = "application/json";
+const ACCEPT_SSE: &str = "text/event-stream";
+const ACCEPT_JSONL: &str = "application/x-jsonl";
+const ACCEPT_ANY: &str = "*/*";
+
+/// Configuration for a [`Client`] or an [`AdminClient`].
+///
+/// ```no_run
+/// # fn main() -> anthropic_openapi::Result<()> {
+/// let client = anthropic_openapi::Client::builder()
+///     .api_key("sk-ant-…")
+///     .timeout(std::time::Duration::from_secs(120))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    auth_token: Option<String>,
+    base_url: Option<String>,
+    api_version: Option<String>,
+    betas: Vec<String>,
+    default_headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |s: &Option<String>| s.as_ref().map(|_| "***");
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &secret(&self.api_key))
+            .field("auth_token", &secret(&self.auth_token))
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .field("betas", &self.betas)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every setting at its default.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
+    /// The key sent in the `x-api-key` header (an admin key for [`ClientBuilder::build_admin`]).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// A token sent as `Authorization: Bearer …` instead of the `x-api-key` header.
+    pub fn auth_token(mut self, token: impl Into<String>) -> Self {
+        self.auth_token = Some(token.into());
+        self
+    }
+
+    /// The API's base URL (default `https://api.anthropic.com`); a trailing slash is ignored,
+    /// and a path prefix (for a proxy) is kept.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The `anthropic-version` header (default `2023-06-01`).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Adds a beta name sent in `anthropic-beta` on every request.
+    pub fn beta(mut self, beta: impl Into<String>) -> Self {
+        self.betas.push(beta.into());
+        self
+    }
+
+    /// Adds a header sent on every request to the API (not to other hosts).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The time allowed for a whole request (default 600 s). For streamed responses it bounds
+    /// the wait for the response headers and every pause between two chunks of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time allowed to open a connection (default 5 s). Ignored with
+    /// [`ClientBuilder::http_client`], whose own settings apply.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request may be retried (default 2).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Uses this `reqwest` client instead of building one.
+    ///
+    /// The default client does not follow redirects to another host, since `reqwest` would
+    /// forward the `x-api-key` header there; a custom client should use a similar
+    /// [`reqwest::redirect::Policy`].
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds a client for the regular API.
+    pub fn build(self) -> Result<Client> {
+        let core = self.build_core(
+            "no API key: pass one to Client::new or ClientBuilder::api_key / auth_token, \
+             or set ANTHROPIC_API_KEY",
+        )?;
+        Ok(Client { core })
+    }
+
+    /// Builds a client for the Admin API, using the key as an admin key.
+    pub fn build_admin(self) -> Result<AdminClient> {
+        let core = self.build_core(
+            "no admin API key: pass one to AdminClient::new or ClientBuilder::api_key, \
+             or set ANTHROPIC_ADMIN_KEY",
+        )?;
+        Ok(AdminClient { core })
+    }
+
+    fn build_core(self, missing_key: &str) -> Result<ClientCore> {
+        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let auth = match (non_empty(self.auth_token), non_empty(self.api_key)) {
+            (Some(token), _) => (
+                reqwest::header::AUTHORIZATION,
+                secret_value(&format!("Bearer {token}"), "the auth token")?,
+            ),
+            (None, Some(key)) => (
+                HeaderName::from_static("x-api-key"),
+                secret_value(&key, "the API key")?,
+            ),
+            (None, None) => return Err(Error::Config(missing_key.to_string())),
+        };
+
+        let base = self
+            .base_url
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_str = base.trim().trim_end_matches('/').to_string();
+        let base_url = Url::parse(&base_str)
+            .map_err(|e| Error::Config(format!("invalid base URL {base_str:?}: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host().is_none() {
+            return Err(Error::Config(format!(
+                "base URL {base_str:?} is not an http(s) URL"
+            )));
+        }
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL {base_str:?} must not have a query or fragment"
+            )));
+        }
+        let base_path = base_url.path().trim_end_matches('/').to_string();
+
+        let version = self
+            .api_version
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_string());
+        let api_version = HeaderValue::from_str(&version)
+            .map_err(|_| Error::Config(format!("invalid API version {version:?}")))?;
+
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+            default_headers.append(n, v);
+        }
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
+        };
+
+        Ok(ClientCore {
+            inner: Arc::new(Inner {
+                http,
+                base_str,
+                base_path,
+                base_url,
+                auth,
+                api_version,
+                betas: split_betas(self.betas.iter().map(String::as_str)),
+                default_headers,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            }),
+        })
+    }
+}
+
+fn secret_value(s: &str, what: &str) -> Result<HeaderValue> {
+    let mut v = HeaderValue::from_str(s.trim()).map_err(|_| {
+        Error::Config(format!(
+            "{what} contains characters not allowed in a header"
+        ))
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// Follows at most 10 redirects, and only within the origin of the original request.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if same {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// Splits comma-joined names, trims them and drops empty ones and duplicates, keeping order.
+fn split_betas<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names.flat_map(|n| n.split(',')).map(str::trim) {
+        if !name.is_empty() && !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// The base URL as configured, without a trailing slash; paths are appended to it.
+    base_str: String,
+    /// The path of the base URL, without a trailing slash (empty for the default).
+    base_path: String,
+    base_url: Url,
+    auth: (HeaderName, HeaderValue),
+    api_version: HeaderValue,
+    betas: Vec<String>,
+    default_headers: HeaderMap,
+    timeout: Duration,
+    max_retries: u32,
+}
+
+/// The shared state of a client and the methods that send requests.
+///
+/// Used by generated endpoint methods, reached through [`Client::core`] or
+/// [`AdminClient::core`]. Cloning is cheap.
+#[derive(Clone)]
+pub struct ClientCore {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("ClientCore")
+            .field("base_url", &i.base_str)
+            .field("auth", &format_args!("{}: ***", i.auth.0))
+            .field("api_version", &i.api_version)
+            .field("betas", &i.betas)
+            .field(
+                "default_headers",
+                &i.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("timeout", &i.timeout)
+            .field("max_retries", &i.max_retries)
+            .finish()
+    }
+}
+
+/// Where a request goes and whether it may carry the client's credentials.
+struct Target {
+    url: Url,
+    credentials: bool,
+}
+
+impl ClientCore {
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_str
+    }
+
+    /// The `anthropic-version` sent.
+    pub fn api_version(&self) -> &str {
+        self.inner.api_version.to_str().unwrap_or_default()
+    }
+
+    /// The betas sent on every request.
+    pub fn betas(&self) -> &[String] {
+        &self.inner.betas
+    }
+
+    /// The timeout of a request.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// How many times a failed request may be retried.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    /// Sends `req` and decodes the JSON response body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let target = self.target_for(&req)?;
+        let work = async {
+            let resp = self.send(&req, &target, ACCEPT_JSON).await?;
+            let body = resp.bytes().await?;
+            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"null"
+            } else {
+                &body
+            };
+            serde_json::from_slice(body).map_err(|e| Error::decode(&e, body))
+        };
+        with_timeout(self.inner.timeout, work).await
+    }
+
+    /// Sends `req` and decodes the `text/event-stream` response as it arrives.
+    pub async fn send_sse<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+    ) -> Result<SseStream<T>> {
+        let target = self.target_for(&req)?;
+        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_SSE)).await?;
+        let request_id = request_id(&resp);
+        Ok(SseStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+    }
+
+    /// Sends `req` and decodes the `application/x-jsonl` response line by line.
+    pub async fn send_jsonl<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+    ) -> Result<JsonlStream<T>> {
+        let target = self.target_for(&req)?;
+        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_JSONL)).await?;
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)))
+    }
+
+    /// Sends `req` and returns the response body as a stream of chunks.
+    pub async fn send_bytes(&self, req: Request) -> Result<ByteStream> {
+        let target = self.target_for(&req)?;
+        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_ANY)).await?;
+        Ok(self.body_stream(resp))
+    }
+
+    /// Fetches an absolute URL (such as a batch's `results_url`) and decodes it as JSONL.
+    ///
+    /// The client's credentials and default headers are sent only when the URL has the same
+    /// scheme, host and port as the base URL.
+    pub async fn get_url_jsonl<T: DeserializeOwned + Send + 'static>(
+        &self,
+        url: &str,
+    ) -> Result<JsonlStream<T>> {
+        let parsed =
+            Url::parse(url).map_err(|e| Error::Config(format!("invalid URL {url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("URL {url:?} is not an http(s) URL")));
+        }
+        let credentials = parsed.origin() == self.inner.base_url.origin();
+        let target = Target {
+            url: parsed,
+            credentials,
+        };
+        let req = Request::new(reqwest::Method::GET, target.url.path().to_string());
+        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_JSONL)).await?;
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)))
+    }
+
+    /// The URL of an API request, refusing paths that would not reach the intended endpoint.
+    fn target_for(&self, req: &Request) -> Result<Target> {
+        let path = &req.path;
+        if !path.starts_with('/') {
+            return Err(Error::Config(format!(
+                "request path {path:?} does not start with '/'"
+            )));
+        }
+        for segment in path[1..].split('/') {
+            if segment.is_empty() {
+                return Err(Error::Config(format!(
+                    "request path {path:?} has an empty segment (an empty id?)"
+                )));
+            }
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            if decoded == "." || decoded == ".." {
+                return Err(Error::Config(format!(
+                    "request path {path:?} has a dot segment, which would change the endpoint"
+                )));
+            }
+        }
+        let mut s = format!("{}{}", self.inner.base_str, path);
+        if !req.query.is_empty() {
+            s.push('?');
+            s.push_str(&req.query.to_query_string());
+        }
+        let url = Url::parse(&s).map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
+        let expected = format!("{}{}", self.inner.base_path, path);
+        if url.path() != expected {
+            return Err(Error::Config(format!(
+                "request path {path:?} is not a valid encoded path"
+            )));
+        }
+        Ok(Target {
+            url,
+            credentials: true,
+        })
+    }
+
+    /// The headers of one attempt.
+    fn headers(&self, req: &Request, accept: &'static str, credentials: bool) -> Result<HeaderMap> {
+        let inner = &self.inner;
+        let mut h = HeaderMap::new();
+        h.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        h.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+        h.insert("anthropic-version", inner.api_version.clone());
+        let betas = split_betas(
+            inner
+                .betas
+                .iter()
+                .map(String::as_str)
+                .chain(req.betas.iter().copied()),
+        );
+        if !betas.is_empty() {
+            let joined = betas.join(",");
+            let v = HeaderValue::from_str(&joined)
+                .map_err(|_| Error::Config(format!("invalid beta names {joined:?}")))?;
+            h.insert("anthropic-beta", v);
+        }
+        if let Body::Json(_) = req.body {
+            h.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static(ACCEPT_JSON),
+            );
+        }
+        if credentials {
+            h.insert(inner.auth.0.clone(), inner.auth.1.clone());
+            for (name, value) in &inner.default_headers {
+                h.insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &req.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+            h.insert(n, v);
+        }
+        Ok(h)
+    }
+
+    /// Sends a request and returns the successful response, or the API error.
+    ///
+    /// A retry loop (up to `max_retries` further attempts, rebuilding the request from the
+    /// retained body) wraps [`ClientCore::attempt`] here.
+    async fn send(
+        &self,
+        req: &Request,
+        target: &Target,
+        accept: &'static str,
+    ) -> Result<reqwest::Response> {
+        let resp = self.attempt(req, target, accept).await?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        Err(Error::Api(api_error(resp).await?))
+    }
+
+    /// One attempt: builds the `reqwest` request from `req` and sends it.
+    async fn attempt(
+        &self,
+        req: &Request,
+        target: &Target,
+        accept: &'static str,
+    ) -> Result<reqwest::Response> {
+        let headers = self.headers(req, accept, target.credentials)?;
+        let mut builder = self
+            .inner
+            .http
+            .request(req.method.clone(), target.url.clone())
+            .headers(headers);
+        builder = match &req.body {
+            Body::Empty => builder,
+            Body::Json(bytes) => builder.body(bytes.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_form()?),
+        };
+        Ok(builder.send().await?)
+    }
+
+    /// The response body as chunks, each awaited at most `timeout`.
+    fn body_stream(&self, resp: reqwest::Response) -> ByteStream {
+        let idle = self.inner.timeout;
+        let body = resp.bytes_stream().boxed();
+        Box::pin(futures::stream::unfold(
+            Some(body),
+            move |state| async move {
+                let mut body = state?;
+                match tokio::time::timeout(idle, body.next()).await {
+                    Err(_) => Some((Err(Error::Timeout), None)),
+                    Ok(None) => None,
+                    Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+                    Ok(Some(Err(e))) => Some((Err(Error::from(e)), None)),
+                }
+            },
+        ))
+    }
+}
+
+async fn with_timeout<T>(limit: Duration, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::time::timeout(limit, fut)
+        .await
+        .unwrap_or(Err(Error::Timeout))
+}
+
+fn request_id(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Reads a non-success response into an [`ApiError`].
+async fn api_error(resp: reqwest::Response) -> Result<ApiError> {
+    let status = resp.status().as_u16();
+    let id = request_id(&resp);
+    let body = resp.bytes().await?;
+    Ok(ApiError::from_response(status, id, &body))
+}
+
+/// A client for the regular Anthropic API, authenticated with an API key.
+///
+/// Cheap to clone: clones share the configuration and the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    core: ClientCore,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Client").field(&self.core).finish()
+    }
+}
+
+impl Client {
+    /// A builder for a client with custom settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client with default settings and this API key.
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Client::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the environment: `ANTHROPIC_API_KEY`, or `ANTHROPIC_AUTH_TOKEN`
+    /// (sent as a bearer token), and optionally `ANTHROPIC_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        builder_from_vars(|name| std::env::var(name).ok(), "ANTHROPIC_API_KEY", true).build()
+    }
+
+    /// The shared core; used by generated endpoint methods to send requests.
+    pub fn core(&self) -> &ClientCore {
+        &self.core
+    }
+}
+
+/// A client for the Admin API (organization, workspaces, keys, usage), authenticated with an
+/// admin key.
+///
+/// Cheap to clone: clones share the configuration and the connection pool.
+#[derive(Clone)]
+pub struct AdminClient {
+    core: ClientCore,
+}
+
+impl fmt::Debug for AdminClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AdminClient").field(&self.core).finish()
+    }
+}
+
+impl AdminClient {
+    /// A builder for a client with custom settings; finish it with
+    /// [`ClientBuilder::build_admin`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client with default settings and this admin key.
+    pub fn new(admin_key: impl Into<String>) -> Result<Self> {
+        AdminClient::builder().api_key(admin_key).build_admin()
+    }
+
+    /// A client configured from the environment: `ANTHROPIC_ADMIN_KEY` and optionally
+    /// `ANTHROPIC_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        builder_from_vars(
+            |name| std::env::var(name).ok(),
+            "ANTHROPIC_ADMIN_KEY",
+            false,
+        )
+        .build_admin()
+    }
+
+    /// The shared core; used by generated endpoint methods to send requests.
+    pub fn core(&self) -> &ClientCore {
+        &self.core
+    }
+}
+
+/// A builder filled from environment variables, read through `var`.
+fn builder_from_vars(
+    var: impl Fn(&str) -> Option<String>,
+    key_var: &str,
+    auth_token: bool,
+) -> ClientBuilder {
+    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let mut b = ClientBuilder::new();
+    if let Some(key) = var(key_var) {
+        b = b.api_key(key);
+    }
+    if auth_token && let Some(token) = var("ANTHROPIC_AUTH_TOKEN") {
+        b = b.auth_token(token);
+    }
+    if let Some(url) = var("ANTHROPIC_BASE_URL") {
+        b = b.base_url(url);
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn env_api_key_and_base_url() {
+        let c = builder_from_vars(
+            vars(&[
+                ("ANTHROPIC_API_KEY", "k1"),
+                ("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/"),
+            ]),
+            "ANTHROPIC_API_KEY",
+            true,
+        )
+        .build()
+        .unwrap();
+        assert_eq!(c.core().base_url(), "http://127.0.0.1:9");
+        assert_eq!(c.core().inner.auth.0.as_str(), "x-api-key");
+    }
+
+    #[test]
+    fn env_auth_token_wins() {
+        let c = builder_from_vars(
+            vars(&[("ANTHROPIC_API_KEY", "k1"), ("ANTHROPIC_AUTH_TOKEN", "t1")]),
+            "ANTHROPIC_API_KEY",
+            true,
+        )
+        .build()
+        .unwrap();
+        assert_eq!(c.core().inner.auth.0.as_str(), "authorization");
+        assert_eq!(c.core().base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn env_admin_ignores_regular_key() {
+        let b = builder_from_vars(
+            vars(&[("ANTHROPIC_API_KEY", "k1"), ("ANTHROPIC_AUTH_TOKEN", "t1")]),
+            "ANTHROPIC_ADMIN_KEY",
+            false,
+        );
+        match b.build_admin() {
+            Err(Error::Config(m)) => assert!(m.contains("ANTHROPIC_ADMIN_KEY"), "{m}"),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn betas_are_split_and_deduplicated() {
+        assert_eq!(
+            split_betas(["a, b", "b", "", "c"].into_iter()),
+            vec!["a", "b", "c"]
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! The error type of the crate: API errors, transport failures, decoding and stream problems.
+//!
+//! Nothing in here ever holds or prints a credential: API keys live only in the client's
+//! header map, marked sensitive.
+
+use std::fmt;
+
+/// A result whose error defaults to this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when calling the API.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status (or sent an `error` event in a stream).
+    Api(ApiError),
+    /// The request could not be sent or the response could not be read.
+    Transport(reqwest::Error),
+    /// The request (or a pause in a streamed body) took longer than the configured timeout.
+    Timeout,
+    /// A successful response whose body did not match the expected shape.
+    Decode {
+        /// What the JSON decoder reported (with the line number for JSONL streams).
+        message: String,
+        /// Up to about 200 characters of the body around the place of the error.
+        snippet: String,
+    },
+    /// The client is misconfigured (missing key, invalid base URL or header); no request was sent.
+    Config(String),
+    /// A streamed body (server-sent events or JSONL) was malformed or ended too early.
+    Stream(String),
+    /// A local I/O error, such as reading a file to upload.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(f, "API error: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Timeout => f.write_str("request timed out"),
+            Error::Decode { message, snippet } => {
+                write!(f, "could not decode the response: {message}")?;
+                if !snippet.is_empty() {
+                    write!(f, " (near: {snippet:?})")?;
+                }
+                Ok(())
+            }
+            Error::Config(m) => write!(f, "client configuration error: {m}"),
+            Error::Stream(m) => write!(f, "stream error: {m}"),
+            Error::Io(e) => write!(f, "I/O error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Api(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(e)
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    /// Timeouts reported by `reqwest` become [`Error::Timeout`], everything else
+    /// [`Error::Transport`].
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Error::Timeout
+        } else {
+            Error::Transport(e)
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+impl Error {
+    /// The API error, when this is one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Builds a [`Error::Decode`] from a `serde_json` error and the text it was decoding.
+    pub(crate) fn decode(err: &serde_json::Error, body: &[u8]) -> Self {
+        Error::Decode {
+            message: err.to_string(),
+            snippet: snippet_at(body, err.line(), err.column()),
+        }
+    }
+}
+
+/// Up to about 200 characters of `body` centred on the 1-based `line` / `column` of an error.
+pub(crate) fn snippet_at(body: &[u8], line: usize, column: usize) -> String {
+    const HALF: usize = 100;
+    let text = String::from_utf8_lossy(body);
+    // Byte offset of the error: start of the line plus the column (serde_json counts bytes).
+    let mut offset = 0;
+    if line > 1 {
+        let mut seen = 1;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                seen += 1;
+                if seen == line {
+                    offset = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    offset = (offset + column.saturating_sub(1)).min(text.len());
+    let mut start = offset.saturating_sub(HALF);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (offset + HALF).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text[start..end].to_string()
+}
+
+/// An error reported by the API: a non-success HTTP status, or an `error` event in a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status (200 for an `error` event inside a successful event stream).
+    pub status: u16,
+    /// The `error.type` of the body, or one derived from the status when the body is not JSON.
+    pub error_type: ErrorType,
+    /// The `error.message` of the body, or a short description when the body is not JSON.
+    pub message: String,
+    /// The `request-id` response header (or the body's `request_id`), for support requests.
+    pub request_id: Option<String>,
+    /// The raw response body (or event data), as received.
+    pub body: String,
+}
+
+impl ApiError {
+    /// Builds an error from a status, the `request-id` header and the raw body.
+    ///
+    /// A body of the form `{"type":"error","error":{"type":…,"message":…},"request_id":…}` gives
+    /// the error type, message and (when the header is absent) the request id; any other body is
+    /// kept raw, the type is derived from the status and the message describes the response.
+    pub fn from_response(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        let body_text = String::from_utf8_lossy(body).into_owned();
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            error: Inner,
+            #[serde(default)]
+            request_id: Option<String>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Inner {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(default)]
+            message: Option<String>,
+        }
+        match serde_json::from_slice::<Envelope>(body) {
+            Ok(env) => ApiError {
+                status,
+                error_type: ErrorType::from(env.error.kind.as_str()),
+                message: env.error.message.unwrap_or_default(),
+                request_id: request_id.or(env.request_id),
+                body: body_text,
+            },
+            Err(_) => {
+                let reason = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("unknown status");
+                let message = if body_text.trim().is_empty() {
+                    format!("HTTP {status} {reason} with an empty body")
+                } else {
+                    format!("HTTP {status} {reason} with a non-JSON body")
+                };
+                ApiError {
+                    status,
+                    error_type: ErrorType::from_status(status),
+                    message,
+                    request_id,
+                    body: body_text,
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.error_type, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request-id: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The `error.type` of an API error. Open: unknown values are kept in [`ErrorType::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `invalid_request_error` (400).
+    InvalidRequestError,
+    /// `authentication_error` (401).
+    AuthenticationError,
+    /// `billing_error` (402).
+    BillingError,
+    /// `permission_error` (403).
+    PermissionError,
+    /// `not_found_error` (404).
+    NotFoundError,
+    /// `request_too_large` (413).
+    RequestTooLarge,
+    /// `rate_limit_error` (429).
+    RateLimitError,
+    /// `api_error` (500).
+    ApiError,
+    /// `overloaded_error` (529).
+    OverloadedError,
+    /// `timeout_error` (504).
+    TimeoutError,
+    /// Any other value, as sent.
+    Other(String),
+}
+
+impl ErrorType {
+    /// The wire name, such as `"not_found_error"`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorType::InvalidRequestError => "invalid_request_error",
+            ErrorType::AuthenticationError => "authentication_error",
+            ErrorType::BillingError => "billing_error",
+            ErrorType::PermissionError => "permission_error",
+            ErrorType::NotFoundError => "not_found_error",
+            ErrorType::RequestTooLarge => "request_too_large",
+            ErrorType::RateLimitError => "rate_limit_error",
+            ErrorType::ApiError => "api_error",
+            ErrorType::OverloadedError => "overloaded_error",
+            ErrorType::TimeoutError => "timeout_error",
+            ErrorType::Other(s) => s,
+        }
+    }
+
+    /// The type the API documents for an HTTP status, used when the body says nothing.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => ErrorType::InvalidRequestError,
+            401 => ErrorType::AuthenticationError,
+            402 => ErrorType::BillingError,
+            403 => ErrorType::PermissionError,
+            404 => ErrorType::NotFoundError,
+            413 => ErrorType::RequestTooLarge,
+            429 => ErrorType::RateLimitError,
+            504 => ErrorType::TimeoutError,
+            529 => ErrorType::OverloadedError,
+            500..=599 => ErrorType::ApiError,
+            _ => ErrorType::Other(format!("http_{status}")),
+        }
+    }
+}
+
+impl From<&str> for ErrorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "invalid_request_error" => ErrorType::InvalidRequestError,
+            "authentication_error" => ErrorType::AuthenticationError,
+            "billing_error" => ErrorType::BillingError,
+            "permission_error" => ErrorType::PermissionError,
+            "not_found_error" => ErrorType::NotFoundError,
+            "request_too_large" => ErrorType::RequestTooLarge,
+            "rate_limit_error" => ErrorType::RateLimitError,
+            "api_error" => ErrorType::ApiError,
+            "overloaded_error" => ErrorType::OverloadedError,
+            "timeout_error" => ErrorType::TimeoutError,
+            other => ErrorType::Other(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

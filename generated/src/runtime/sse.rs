@@ -1,0 +1,277 @@
+//! Server-sent events (`text/event-stream`) decoded from bytes as they arrive.
+//!
+//! The decoder keeps a byte buffer, so a line end, a CR/LF pair or a UTF-8 character split
+//! across chunks is handled; text is only formed from complete lines. Each event's `data` is
+//! decoded as JSON into the stream's item type, except `ping` events (skipped) and `error`
+//! events (turned into [`Error::Api`], which ends the stream).
+
+use std::collections::VecDeque;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures::Stream;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, Error, Result};
+use super::request::ByteStream;
+
+/// One complete event as framed by the SSE rules.
+#[derive(Debug, Default)]
+struct RawEvent {
+    event: Option<String>,
+    data: Vec<u8>,
+}
+
+/// The byte-level SSE line and event parser.
+#[derive(Debug, Default)]
+struct Decoder {
+    /// Bytes not yet forming a complete line.
+    buf: Vec<u8>,
+    /// Bytes of `buf` already known to hold no line end.
+    scanned: usize,
+    /// The previous chunk ended with `\r`: a `\n` at the start of the next one belongs to it.
+    skip_lf: bool,
+    /// Fields of the event being built.
+    event: Option<String>,
+    data: Vec<u8>,
+    has_data: bool,
+    /// Any field line seen since the last dispatch (an event is in progress).
+    in_event: bool,
+    /// The last event id and reconnection delay; kept for completeness of the framing rules.
+    last_id: Option<String>,
+    retry: Option<u64>,
+}
+
+impl Decoder {
+    /// Feeds a chunk, appending every completed event to `out`.
+    fn feed(&mut self, mut chunk: &[u8], out: &mut VecDeque<RawEvent>) {
+        if self.skip_lf && !chunk.is_empty() {
+            if chunk[0] == b'\n' {
+                chunk = &chunk[1..];
+            }
+            self.skip_lf = false;
+        }
+        self.buf.extend_from_slice(chunk);
+        let mut start = 0;
+        let mut i = self.scanned;
+        let buf = std::mem::take(&mut self.buf);
+        while i < buf.len() {
+            match buf[i] {
+                b'\n' => {
+                    self.line(&buf[start..i], out);
+                    i += 1;
+                    start = i;
+                }
+                b'\r' => {
+                    self.line(&buf[start..i], out);
+                    if i + 1 < buf.len() {
+                        if buf[i + 1] == b'\n' {
+                            i += 1;
+                        }
+                    } else {
+                        self.skip_lf = true;
+                    }
+                    i += 1;
+                    start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        self.buf = buf;
+        self.buf.drain(..start);
+        self.scanned = self.buf.len();
+    }
+
+    fn line(&mut self, line: &[u8], out: &mut VecDeque<RawEvent>) {
+        if line.is_empty() {
+            if self.has_data {
+                out.push_back(RawEvent {
+                    event: self.event.take(),
+                    data: std::mem::take(&mut self.data),
+                });
+            }
+            self.event = None;
+            self.data.clear();
+            self.has_data = false;
+            self.in_event = false;
+            return;
+        }
+        if line[0] == b':' {
+            return; // comment
+        }
+        self.in_event = true;
+        let (field, value) = match line.iter().position(|&b| b == b':') {
+            Some(p) => {
+                let v = &line[p + 1..];
+                (&line[..p], v.strip_prefix(b" ").unwrap_or(v))
+            }
+            None => (line, &b""[..]),
+        };
+        match field {
+            b"data" => {
+                if self.has_data {
+                    self.data.push(b'\n');
+                }
+                self.data.extend_from_slice(value);
+                self.has_data = true;
+            }
+            b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
+            b"id" if !value.contains(&0) => {
+                self.last_id = Some(String::from_utf8_lossy(value).into_owned());
+            }
+            b"retry" => {
+                if let Ok(ms) = std::str::from_utf8(value).unwrap_or("").parse() {
+                    self.retry = Some(ms);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the body ended in the middle of a line or of an event.
+    fn incomplete(&self) -> bool {
+        !self.buf.is_empty() || self.in_event
+    }
+}
+
+/// A stream of typed server-sent events.
+///
+/// Ends after an `error` event or a transport error (both yielded as `Err`). If the body ends
+/// in the middle of an event, or after a `message_start` without a `message_stop`, the last
+/// item is an [`Error::Stream`].
+pub struct SseStream<T> {
+    inner: Option<ByteStream>,
+    decoder: Decoder,
+    events: VecDeque<RawEvent>,
+    request_id: Option<String>,
+    saw_message_start: bool,
+    saw_message_stop: bool,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for SseStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SseStream")
+            .field("finished", &self.inner.is_none())
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> SseStream<T> {
+    /// Decodes events from a stream of body chunks.
+    pub fn from_byte_stream<S>(s: S) -> SseStream<T>
+    where
+        S: Stream<Item = Result<Bytes>> + Send + 'static,
+    {
+        SseStream {
+            inner: Some(Box::pin(s)),
+            decoder: Decoder::default(),
+            events: VecDeque::new(),
+            request_id: None,
+            saw_message_start: false,
+            saw_message_stop: false,
+            _item: PhantomData,
+        }
+    }
+
+    /// Attaches the response's `request-id`, reported in errors from `error` events.
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.request_id = id;
+        self
+    }
+
+    /// The `id` of the last event that carried one.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.decoder.last_id.as_deref()
+    }
+
+    /// The reconnection delay last announced by a `retry` field.
+    pub fn retry(&self) -> Option<std::time::Duration> {
+        self.decoder.retry.map(std::time::Duration::from_millis)
+    }
+
+    /// The response's `request-id`, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Turns one raw event into an item: `None` to skip it, `Some(Err)` to end the stream.
+    fn process(&mut self, ev: RawEvent) -> Option<Result<T>> {
+        #[derive(serde::Deserialize)]
+        struct Peek {
+            #[serde(rename = "type")]
+            kind: Option<String>,
+        }
+        let json_type = serde_json::from_slice::<Peek>(&ev.data)
+            .ok()
+            .and_then(|p| p.kind);
+        let name = ev
+            .event
+            .as_deref()
+            .filter(|n| !n.is_empty() && *n != "message");
+        let kind = name.or(json_type.as_deref()).unwrap_or("");
+        let is = |k: &str| name == Some(k) || json_type.as_deref() == Some(k);
+        if is("ping") {
+            return None;
+        }
+        if is("error") {
+            self.inner = None;
+            self.events.clear();
+            let mut err = ApiError::from_response(200, self.request_id.clone(), &ev.data);
+            if err.error_type == super::error::ErrorType::Other("http_200".into()) {
+                err.error_type = super::error::ErrorType::ApiError;
+                err.message = "the stream reported an error without details".into();
+            }
+            return Some(Err(Error::Api(err)));
+        }
+        match kind {
+            "message_start" => self.saw_message_start = true,
+            "message_stop" => self.saw_message_stop = true,
+            _ => {}
+        }
+        Some(serde_json::from_slice(&ev.data).map_err(|e| Error::decode(&e, &ev.data)))
+    }
+}
+
+impl<T: DeserializeOwned> Stream for SseStream<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            while let Some(ev) = this.events.pop_front() {
+                if let Some(item) = this.process(ev) {
+                    return Poll::Ready(Some(item));
+                }
+            }
+            let Some(inner) = this.inner.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match inner.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.decoder.feed(&chunk, &mut this.events),
+                Poll::Ready(Some(Err(e))) => {
+                    this.inner = None;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    this.inner = None;
+                    if this.decoder.incomplete() {
+                        return Poll::Ready(Some(Err(Error::Stream(
+                            "stream ended before the end of an event".into(),
+                        ))));
+                    }
+                    if this.saw_message_start && !this.saw_message_stop {
+                        return Poll::Ready(Some(Err(Error::Stream(
+                            "stream ended before message_stop".into(),
+                        ))));
+                    }
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
+}
