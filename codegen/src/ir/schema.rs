@@ -267,7 +267,7 @@ impl<'a> TypeBuilder<'a> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if mapping.is_empty() {
             for reference in &member_refs {
-                let value = self.tag_value(reference, tag).ok_or_else(|| {
+                let value = self.tag_values(reference, tag).filter(|v| v.len() == 1).map(|mut v| v.remove(0)).ok_or_else(|| {
                     Error::new(ptr, format!("`{reference}` has no one-value `{tag}` property and there is no mapping"))
                 })?;
                 pairs.push((value, reference.clone()));
@@ -294,12 +294,12 @@ impl<'a> TypeBuilder<'a> {
         let mut variants = Vec::new();
         let mut idents = BTreeSet::new();
         for (value, reference) in pairs {
-            let declared = self.tag_value(&reference, tag);
-            if declared.as_deref() != Some(value.as_str()) {
+            let declared = self.tag_values(&reference, tag).unwrap_or_default();
+            if !declared.contains(&value) {
                 return Err(Error::new(
                     ptr,
                     format!(
-                        "`{reference}` must declare `{tag}` as the one-value enum [{value}] to be mapped from it"
+                        "`{reference}` must declare `{tag}` as an enum containing `{value}` to be mapped from it"
                     ),
                 ));
             }
@@ -331,12 +331,17 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
-    /// The one value a component declares for its tag property, if it does.
-    fn tag_value(&self, reference: &str, tag: &str) -> Option<String> {
+    /// The values a component declares for its tag property (an enum), if it does.
+    fn tag_values(&self, reference: &str, tag: &str) -> Option<Vec<String>> {
         let schema = self.component(reference)?;
         let (props, _) = object_properties(schema)?;
         match props.get(tag)? {
-            ReferenceOr::Item(s) => single_value(s),
+            ReferenceOr::Item(s) => match &s.schema_kind {
+                SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                    Some(st.enumeration.iter().flatten().cloned().collect())
+                }
+                _ => None,
+            },
             ReferenceOr::Reference { .. } => None,
         }
     }
