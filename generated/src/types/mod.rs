@@ -9,6 +9,10 @@ mod streaming;
 
 pub use self::streaming::*;
 
+mod content_params;
+
+pub use self::content_params::*;
+
 mod content;
 
 pub use self::content::*;
