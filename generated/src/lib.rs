@@ -41,3 +41,8 @@ pub mod types;
 
 pub use runtime::{AdminClient, ApiError, Client, ClientBuilder, Error, ErrorType, Result};
 pub use types::*;
+
+/// The repository README's Rust examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
