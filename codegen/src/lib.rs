@@ -7,7 +7,7 @@
 //!    references resolved, unions and enums classified, pagination / streaming / JSONL / upload
 //!    recognised, every Rust name decided once.
 //! 2. [`emit`] turns the IR into token streams with `quote!`.
-//! 3. [`format`] parses the tokens with `syn` and prints them with `prettyplease`.
+//! 3. [`format`](mod@format) parses the tokens with `syn` and prints them with `prettyplease`.
 //!
 //! Problems in the document are returned as [`Error`] values that name the location in the
 //! document (a JSON pointer such as `#/components/schemas/Foo/properties/bar`).

@@ -35,8 +35,12 @@
 //! Every model type keeps what it does not know: objects keep unknown properties in `extra`,
 //! unions keep unknown variants in `Unknown`, enums keep unknown values in `Other`.
 
+// The generated modules are formatted by the generator (prettyplease), not by rustfmt, so that
+// `cargo xtask gen --check` and `cargo fmt --check` agree.
+#[rustfmt::skip]
 pub mod resources;
 pub mod runtime;
+#[rustfmt::skip]
 pub mod types;
 
 pub use runtime::{AdminClient, ApiError, Client, ClientBuilder, Error, ErrorType, Result};

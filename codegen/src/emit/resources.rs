@@ -160,15 +160,15 @@ fn emit_resource(
     let mut methods = TokenStream::new();
     let mut extra_impls = TokenStream::new();
     for op in &r.ops {
-        methods.extend(emit_methods(ir, op, &name)?);
-        if let Some(p) = &op.pagination {
-            if page_impls_done.insert(format!(
+        methods.extend(emit_methods(op, &name)?);
+        if let Some(p) = &op.pagination
+            && page_impls_done.insert(format!(
                 "{}+{}",
                 p.page_ty,
                 op.params_struct.clone().unwrap_or_default()
-            )) {
-                extra_impls.extend(emit_page_impls(ir, op)?);
-            }
+            ))
+        {
+            extra_impls.extend(emit_page_impls(ir, op)?);
         }
     }
     Ok(quote! {
@@ -326,12 +326,7 @@ fn request_tokens(op: &Operation) -> Result<TokenStream, Error> {
     Ok(build)
 }
 
-fn emit_methods(
-    ir: &Ir,
-    op: &Operation,
-    resource: &proc_macro2::Ident,
-) -> Result<TokenStream, Error> {
-    let _ = ir;
+fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenStream, Error> {
     let method = ident(&op.method_name);
     let route = format!("`{} {}`", method_word(op.http_method), op.path);
     let mut doc_text = op
@@ -371,8 +366,6 @@ fn emit_methods(
     };
     let build = request_tokens(op)?;
     let mut out = TokenStream::new();
-    let params_used_after = false;
-    let _ = params_used_after;
 
     match &op.response {
         Response::Json(ty) => {
@@ -412,7 +405,8 @@ fn emit_methods(
             });
         }
         Response::Sse { json, event } => {
-            let flag = ident(op.stream_flag.as_deref().unwrap_or("stream"));
+            let flag_wire = op.stream_flag.as_deref().unwrap_or("stream");
+            let flag = ident(&crate::names::field_name(flag_wire));
             if !body_ty {
                 return Err(Error::new(
                     &op.origin,
@@ -433,6 +427,7 @@ fn emit_methods(
                 pub async fn #method(&self, #(#args),*) -> crate::Result<#j> {
                     let mut body = body;
                     body.#flag = None;
+                    body.extra.remove(#flag_wire);
                     #build
                     self.client.core().send_json(request).await
                 }
@@ -441,6 +436,7 @@ fn emit_methods(
                 pub async fn #stream_method(&self, #(#args),*) -> crate::Result<crate::runtime::SseStream<#e>> {
                     let mut body = body;
                     body.#flag = Some(true);
+                    body.extra.remove(#flag_wire);
                     #build
                     self.client.core().send_sse(request).await
                 }
@@ -481,7 +477,7 @@ fn emit_methods(
         ));
         out.extend(quote! {
             #d
-            pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> impl futures::Stream<Item = crate::Result<#item>> + Send + 'static {
+            pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> impl futures::Stream<Item = crate::Result<#item>> + Send + 'static + use<> {
                 let client = self.client.clone();
                 #(#owned)*
                 #driver(params, move |params| {

@@ -1,6 +1,6 @@
 //! Model types: structs, unions, enums, aliases and parameter structs.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_or};
@@ -207,11 +207,6 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         }
     });
     let expecting = format!("a `{name_str}` object");
-    let map_binding = if s.fields.is_empty() && s.consts.is_empty() {
-        quote!(mut map)
-    } else {
-        quote!(mut map)
-    };
 
     quote! {
         #doc
@@ -257,7 +252,7 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, #map_binding: A) -> Result<#name, A::Error> {
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#slots)*
                         let mut extra = serde_json::Map::new();
                         while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -615,8 +610,6 @@ fn emit_params(t: &TypeDef, p: &ParamsDef, doc: TokenStream) -> TokenStream {
     } else {
         quote!()
     };
-    let count = Literal::usize_unsuffixed(p.params.len());
-    let _ = count;
     quote! {
         #doc
         #[derive(Clone, Debug, #derive_default)]

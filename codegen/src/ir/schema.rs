@@ -17,6 +17,9 @@ use crate::Error;
 use crate::error::pointer_segment;
 use crate::names::{field_name, type_name, variant_name};
 
+/// The properties of an object schema, as openapiv3 holds them.
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Collects type definitions while the document is read.
@@ -134,12 +137,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn kind_of(&mut self, name: &str, schema: &Schema, ptr: &str) -> Result<TypeKind, Error> {
-        if let Some(props) = object_properties(schema) {
-            if !props.0.is_empty() {
-                return self
-                    .struct_def(name, props.0, props.1, ptr)
-                    .map(TypeKind::Struct);
-            }
+        if let Some(props) = object_properties(schema)
+            && !props.0.is_empty()
+        {
+            return self
+                .struct_def(name, props.0, props.1, ptr)
+                .map(TypeKind::Struct);
         }
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => {
@@ -203,14 +206,14 @@ impl<'a> TypeBuilder<'a> {
         let mut idents = BTreeSet::new();
         for (wire, prop) in properties {
             let prop_ptr = format!("{ptr}/properties/{}", pointer_segment(wire));
-            if let ReferenceOr::Item(s) = prop {
-                if let Some(value) = single_value(s) {
-                    consts.push(ConstField {
-                        wire: wire.clone(),
-                        value,
-                    });
-                    continue;
-                }
+            if let ReferenceOr::Item(s) = prop
+                && let Some(value) = single_value(s)
+            {
+                consts.push(ConstField {
+                    wire: wire.clone(),
+                    value,
+                });
+                continue;
             }
             let ident = field_name(wire);
             if ident == "extra" {
@@ -316,13 +319,13 @@ impl<'a> TypeBuilder<'a> {
                 ty: self.resolve_name(&reference, ptr)?,
             });
         }
-        if let Some(d) = &default {
-            if !variants.iter().any(|v| &v.value == d) {
-                return Err(Error::new(
-                    ptr,
-                    format!("x-discriminator-default `{d}` is not a mapped tag value"),
-                ));
-            }
+        if let Some(d) = &default
+            && !variants.iter().any(|v| &v.value == d)
+        {
+            return Err(Error::new(
+                ptr,
+                format!("x-discriminator-default `{d}` is not a mapped tag value"),
+            ));
         }
         Ok(TaggedDef {
             tag: tag.to_string(),
@@ -418,11 +421,11 @@ impl<'a> TypeBuilder<'a> {
         ptr: &str,
     ) -> Result<(TypeRef, bool), Error> {
         let nullable = schema.schema_data.nullable;
-        if let Some((props, _)) = object_properties(schema) {
-            if !props.is_empty() {
-                self.define(type_name(ctx), schema, ptr)?;
-                return Ok((TypeRef::Named(type_name(ctx)), nullable));
-            }
+        if let Some((props, _)) = object_properties(schema)
+            && !props.is_empty()
+        {
+            self.define(type_name(ctx), schema, ptr)?;
+            return Ok((TypeRef::Named(type_name(ctx)), nullable));
         }
         let ty = match &schema.schema_kind {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
@@ -533,9 +536,7 @@ impl<'a> TypeBuilder<'a> {
 }
 
 /// The properties and `required` list of an object schema, however openapiv3 classified it.
-fn object_properties(
-    schema: &Schema,
-) -> Option<(&IndexMap<String, ReferenceOr<Box<Schema>>>, &[String])> {
+fn object_properties(schema: &Schema) -> Option<(&Properties, &[String])> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
         SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),

@@ -40,7 +40,9 @@ impl<'a> AdminCostReportApi<'a> {
     pub fn retrieve_stream(
         &self,
         params: CostReportRetrieveParams,
-    ) -> impl futures::Stream<Item = crate::Result<CostReportBucket>> + Send + 'static {
+    ) -> impl futures::Stream<
+        Item = crate::Result<CostReportBucket>,
+    > + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,

@@ -39,7 +39,7 @@ impl<'a> AdminInvitesApi<'a> {
     pub fn list_stream(
         &self,
         params: InvitesListParams,
-    ) -> impl futures::Stream<Item = crate::Result<Invite>> + Send + 'static {
+    ) -> impl futures::Stream<Item = crate::Result<Invite>> + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

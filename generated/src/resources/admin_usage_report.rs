@@ -69,7 +69,7 @@ impl<'a> AdminUsageReportApi<'a> {
         params: UsageReportMessagesParams,
     ) -> impl futures::Stream<
         Item = crate::Result<MessagesUsageReportBucket>,
-    > + Send + 'static {
+    > + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,
@@ -111,7 +111,7 @@ impl<'a> AdminUsageReportApi<'a> {
         params: UsageReportClaudeCodeParams,
     ) -> impl futures::Stream<
         Item = crate::Result<ClaudeCodeUsageRecord>,
-    > + Send + 'static {
+    > + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,

@@ -36,7 +36,7 @@ impl<'a> AdminUsersApi<'a> {
     pub fn list_stream(
         &self,
         params: UsersListParams,
-    ) -> impl futures::Stream<Item = crate::Result<User>> + Send + 'static {
+    ) -> impl futures::Stream<Item = crate::Result<User>> + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

@@ -24,6 +24,7 @@ impl<'a> CompletionsApi<'a> {
     ) -> crate::Result<Completion> {
         let mut body = body;
         body.stream = None;
+        body.extra.remove("stream");
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/complete".to_string(),
@@ -44,6 +45,7 @@ impl<'a> CompletionsApi<'a> {
     ) -> crate::Result<crate::runtime::SseStream<CompletionStreamEvent>> {
         let mut body = body;
         body.stream = Some(true);
+        body.extra.remove("stream");
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/complete".to_string(),

@@ -34,7 +34,9 @@ impl<'a> FilesApi<'a> {
     pub fn list_stream(
         &self,
         params: FilesListParams,
-    ) -> impl futures::Stream<Item = crate::Result<FileMetadata>> + Send + 'static {
+    ) -> impl futures::Stream<
+        Item = crate::Result<FileMetadata>,
+    > + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

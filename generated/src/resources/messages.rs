@@ -27,6 +27,7 @@ impl<'a> MessagesApi<'a> {
     pub async fn create(&self, body: MessageCreateParams) -> crate::Result<Message> {
         let mut body = body;
         body.stream = None;
+        body.extra.remove("stream");
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/messages".to_string(),
@@ -47,6 +48,7 @@ impl<'a> MessagesApi<'a> {
     ) -> crate::Result<crate::runtime::SseStream<MessageStreamEvent>> {
         let mut body = body;
         body.stream = Some(true);
+        body.extra.remove("stream");
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/messages".to_string(),
@@ -103,7 +105,9 @@ impl<'a> MessagesBatchesApi<'a> {
     pub fn list_stream(
         &self,
         params: MessagesBatchesListParams,
-    ) -> impl futures::Stream<Item = crate::Result<MessageBatch>> + Send + 'static {
+    ) -> impl futures::Stream<
+        Item = crate::Result<MessageBatch>,
+    > + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

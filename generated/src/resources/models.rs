@@ -32,7 +32,7 @@ impl<'a> ModelsApi<'a> {
     pub fn list_stream(
         &self,
         params: ModelsListParams,
-    ) -> impl futures::Stream<Item = crate::Result<ModelInfo>> + Send + 'static {
+    ) -> impl futures::Stream<Item = crate::Result<ModelInfo>> + Send + 'static + use<> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,
