@@ -93,3 +93,80 @@ fn rust_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, body: &str) -> GeneratedFile {
+        GeneratedFile {
+            path: path.into(),
+            contents: format!("{HEADER}\n{body}\n"),
+        }
+    }
+
+    /// A scratch directory in the system temporary directory, emptied first.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("codegen-sync-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("types")).unwrap();
+        fs::create_dir_all(dir.join("runtime")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn plan_finds_added_changed_stale_and_foreign_files_and_apply_fixes_them() {
+        let dir = scratch("plan");
+        fs::write(
+            dir.join("types/same.rs"),
+            file("types/same.rs", "same").contents,
+        )
+        .unwrap();
+        fs::write(
+            dir.join("types/old.rs"),
+            file("types/old.rs", "before").contents,
+        )
+        .unwrap();
+        fs::write(
+            dir.join("types/stale.rs"),
+            file("types/stale.rs", "gone").contents,
+        )
+        .unwrap();
+        fs::write(dir.join("types/hand.rs"), "// written by hand\n").unwrap();
+        fs::write(
+            dir.join("runtime/client.rs"),
+            "// runtime, outside the generated dirs\n",
+        )
+        .unwrap();
+        fs::write(dir.join("lib.rs"), "// crate root\n").unwrap();
+
+        let files = vec![
+            file("types/same.rs", "same"),
+            file("types/old.rs", "after"),
+            file("types/new.rs", "new"),
+            file("resources/mod.rs", "mod"),
+        ];
+        let plan = plan(&dir, &files).unwrap();
+        let added: Vec<&str> = plan.added.iter().map(|f| f.path.as_str()).collect();
+        let changed: Vec<&str> = plan.changed.iter().map(|(f, _)| f.path.as_str()).collect();
+        assert_eq!(added, ["types/new.rs", "resources/mod.rs"]);
+        assert_eq!(changed, ["types/old.rs"]);
+        assert!(plan.changed[0].1.contains("before"));
+        assert_eq!(plan.removed, ["types/stale.rs"]);
+        assert_eq!(plan.foreign, ["types/hand.rs"]);
+        assert!(!plan.is_empty());
+
+        apply(&dir, &plan).unwrap();
+        let again = super::plan(&dir, &files).unwrap();
+        assert!(again.is_empty(), "{again:?}");
+        assert!(!dir.join("types/stale.rs").exists());
+        // Hand-written files are never touched.
+        assert_eq!(
+            fs::read_to_string(dir.join("types/hand.rs")).unwrap(),
+            "// written by hand\n"
+        );
+        assert!(dir.join("runtime/client.rs").exists());
+        assert!(dir.join("lib.rs").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
