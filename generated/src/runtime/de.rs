@@ -128,7 +128,12 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
             return from_buffered::<T, A::Error>(Map::new());
         };
         if first.as_str() == T::TAG {
-            let tag: Key<'de> = map.next_value()?;
+            let Some(tag) = map.next_value::<Option<Key<'de>>>()? else {
+                // A `null` tag counts as a missing one.
+                let mut object = Map::new();
+                object.insert(first.into_string(), Value::Null);
+                return buffer_rest::<T, A>(object, map);
+            };
             let replay = Replay {
                 pending: Some((first.0, tag.0.clone())),
                 value: None,
@@ -157,6 +162,7 @@ fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(
 fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
     let tag = match object.get(T::TAG) {
         Some(Value::String(tag)) => tag.clone(),
+        Some(Value::Null) | None => T::DEFAULT.unwrap_or_default().to_string(),
         Some(other) => {
             return Err(E::custom(format_args!(
                 "`{}` of a `{}` must be a string, found {other}",
@@ -164,7 +170,6 @@ fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<
                 T::NAME
             )));
         }
-        None => T::DEFAULT.unwrap_or_default().to_string(),
     };
     let map = MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
     T::from_tagged(&tag, map).map_err(E::custom)
