@@ -363,7 +363,10 @@ async fn html_error_body_is_kept_raw() {
             .header("request-id", "req_html")
     })
     .await;
+    // A 502 is retried; retries are covered by runtime_retry.rs.
+    let no_retries = anthropic_openapi::runtime::RequestOptions::new().max_retries(0);
     let err = client(&server)
+        .with_options(no_retries)
         .core()
         .send_json::<Thing>(Request::new(Method::GET, "/v1/models".into()))
         .await
@@ -395,10 +398,16 @@ async fn undecodable_success_body_is_a_decode_error_with_snippet() {
         .send_json::<Thing>(Request::new(Method::GET, "/v1/models/m".into()))
         .await
         .unwrap_err();
-    let Error::Decode { message, snippet } = err else {
+    let Error::Decode {
+        message,
+        path,
+        snippet,
+    } = err
+    else {
         panic!("{err:?}")
     };
     assert!(message.contains("invalid type"), "{message}");
+    assert_eq!(path, "id");
     assert!(snippet.contains("12345"), "{snippet}");
 }
 
@@ -568,6 +577,7 @@ async fn non_success_stream_request_is_an_api_error() {
     .await;
     let req = Request::new(Method::POST, "/v1/messages".into());
     let err = client(&server)
+        .with_options(anthropic_openapi::runtime::RequestOptions::new().max_retries(0))
         .core()
         .send_sse::<serde_json::Value>(req)
         .await
@@ -740,6 +750,7 @@ async fn slow_response_times_out() {
         .api_key(KEY)
         .base_url(&server.base)
         .timeout(Duration::from_millis(100))
+        .max_retries(0)
         .build()
         .unwrap();
     let err = client

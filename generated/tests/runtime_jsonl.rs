@@ -58,8 +58,13 @@ async fn bad_line_reports_its_number_and_decoding_continues_at_every_split() {
 async fn decode_error_has_a_snippet() {
     let mut s = stream(vec![b"{\"custom_id\": 12345}\n".to_vec()]);
     match s.next().await.unwrap() {
-        Err(Error::Decode { message, snippet }) => {
+        Err(Error::Decode {
+            message,
+            path,
+            snippet,
+        }) => {
             assert!(message.starts_with("line 1: "), "{message}");
+            assert_eq!(path, "custom_id");
             assert!(snippet.contains("12345"), "{snippet}");
         }
         other => panic!("{other:?}"),

@@ -13,10 +13,13 @@ use futures::StreamExt;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use super::error::{ApiError, Error, Result};
+use super::error::{ApiError, Error, Result, from_json_slice};
 use super::jsonl::JsonlStream;
-use super::request::{Body, ByteStream, Request};
+use super::options::{ApiResponse, RequestOptions};
+use super::request::{Body, ByteStream, EncodedMultipart, Request};
+use super::retry::{Backoff, retry_delay, retryable_status, should_retry_header};
 use super::sse::SseStream;
 
 const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -24,6 +27,8 @@ const DEFAULT_API_VERSION: &str = "2023-06-01";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The longest expected duration of a non-streaming request allowed with the default timeout.
+const NONSTREAMING_LIMIT_SECS: f64 = 600.0;
 const USER_AGENT: &str = concat!("anthropic-openapi/", env!("CARGO_PKG_VERSION"));
 
 const ACCEPT_JSON: &str = "application/json";
@@ -52,6 +57,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    backoff: Option<Backoff>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -75,6 +81,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .finish()
     }
@@ -123,8 +130,12 @@ impl ClientBuilder {
         self
     }
 
-    /// The time allowed for a whole request (default 600 s). For streamed responses it bounds
-    /// the wait for the response headers and every pause between two chunks of the body.
+    /// The time allowed for each attempt of a request (default 600 s). For streamed responses
+    /// it bounds the wait for the response headers and every pause between two chunks of the
+    /// body. A timed-out attempt is retried like a connection error.
+    ///
+    /// Setting it also lifts the guard against long non-streaming requests (see
+    /// [`ClientCore::check_nonstreaming`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -137,9 +148,22 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a failed request may be retried (default 2).
+    /// How many times a failed request may be retried (default 2; `0` disables retries).
+    ///
+    /// Connection errors, timeouts and the statuses 408, 409, 429 and 5xx are retried, unless
+    /// the response has `x-should-retry: false` (`x-should-retry: true` forces a retry). The
+    /// wait honours `retry-after-ms` / `retry-after` up to 60 s, else backs off exponentially
+    /// from 0.5 s to at most 8 s, with jitter.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// The exponential backoff between retries: `initial * 2^n`, capped at `max` (defaults
+    /// 0.5 s and 8 s). Meant for tests that must not wait.
+    #[doc(hidden)]
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Some(Backoff { initial, max });
         self
     }
 
@@ -238,8 +262,11 @@ impl ClientBuilder {
                 betas: split_betas(self.betas.iter().map(String::as_str)),
                 default_headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                timeout_is_explicit: self.timeout.is_some(),
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                backoff: self.backoff.unwrap_or_default(),
             }),
+            overrides: Arc::new(RequestOptions::new()),
         })
     }
 }
@@ -294,16 +321,23 @@ struct Inner {
     betas: Vec<String>,
     default_headers: HeaderMap,
     timeout: Duration,
+    timeout_is_explicit: bool,
     max_retries: u32,
+    backoff: Backoff,
 }
 
 /// The shared state of a client and the methods that send requests.
 ///
 /// Used by generated endpoint methods, reached through [`Client::core`] or
 /// [`AdminClient::core`]. Cloning is cheap.
+///
+/// Every `send_*` method retries failed attempts (see [`ClientBuilder::max_retries`]); a
+/// streamed response is never retried once its successful headers have arrived.
 #[derive(Clone)]
 pub struct ClientCore {
     inner: Arc<Inner>,
+    /// Settings from [`ClientCore::with_options`], applied over the client's.
+    overrides: Arc<RequestOptions>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -313,13 +347,22 @@ impl fmt::Debug for ClientCore {
             .field("base_url", &i.base_str)
             .field("auth", &format_args!("{}: ***", i.auth.0))
             .field("api_version", &i.api_version)
-            .field("betas", &i.betas)
+            .field("betas", &self.betas())
             .field(
                 "default_headers",
                 &i.default_headers.keys().collect::<Vec<_>>(),
             )
-            .field("timeout", &i.timeout)
-            .field("max_retries", &i.max_retries)
+            .field(
+                "extra_headers",
+                &self
+                    .overrides
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout())
+            .field("max_retries", &self.max_retries())
             .finish()
     }
 }
@@ -341,35 +384,104 @@ impl ClientCore {
         self.inner.api_version.to_str().unwrap_or_default()
     }
 
-    /// The betas sent on every request.
-    pub fn betas(&self) -> &[String] {
-        &self.inner.betas
+    /// The betas sent on every request: the client's, then those of
+    /// [`ClientCore::with_options`].
+    pub fn betas(&self) -> Vec<String> {
+        split_betas(
+            self.inner
+                .betas
+                .iter()
+                .chain(&self.overrides.betas)
+                .map(String::as_str),
+        )
     }
 
-    /// The timeout of a request.
+    /// The timeout of each attempt of a request.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.overrides.timeout.unwrap_or(self.inner.timeout)
     }
 
     /// How many times a failed request may be retried.
     pub fn max_retries(&self) -> u32 {
-        self.inner.max_retries
+        self.overrides.max_retries.unwrap_or(self.inner.max_retries)
+    }
+
+    /// A derived core whose requests use `options` over this core's settings; it shares the
+    /// configuration and the connection pool. Options given here come after (and so win
+    /// over) the ones this core already has.
+    pub fn with_options(&self, options: RequestOptions) -> ClientCore {
+        let old = &self.overrides;
+        let merged = RequestOptions {
+            headers: old.headers.iter().cloned().chain(options.headers).collect(),
+            betas: old.betas.iter().cloned().chain(options.betas).collect(),
+            timeout: options.timeout.or(old.timeout),
+            max_retries: options.max_retries.or(old.max_retries),
+        };
+        ClientCore {
+            inner: self.inner.clone(),
+            overrides: Arc::new(merged),
+        }
+    }
+
+    /// Refuses a non-streaming request that could outlast the default timeout.
+    ///
+    /// Called by the generated non-streaming Messages `create` methods. As in the official
+    /// SDKs, a request is expected to take up to `3600 s * max_tokens / 128000`; when that
+    /// exceeds 10 minutes and no timeout was set (with [`ClientBuilder::timeout`] or
+    /// [`RequestOptions::timeout`]), this returns an [`Error::Config`] recommending a
+    /// streaming request instead.
+    pub fn check_nonstreaming(&self, max_tokens: i64) -> Result<()> {
+        if self.inner.timeout_is_explicit || self.overrides.timeout.is_some() {
+            return Ok(());
+        }
+        let expected_secs = 3600.0 * max_tokens as f64 / 128_000.0;
+        if expected_secs > NONSTREAMING_LIMIT_SECS {
+            return Err(Error::Config(format!(
+                "a non-streaming request with max_tokens = {max_tokens} can take longer than \
+                 10 minutes; use create_stream (streaming is strongly recommended for long \
+                 requests), or set an explicit timeout with ClientBuilder::timeout or \
+                 RequestOptions::timeout"
+            )));
+        }
+        Ok(())
     }
 
     /// Sends `req` and decodes the JSON response body into `T`.
     pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        self.send_json_with_response(req)
+            .await
+            .map(ApiResponse::into_data)
+    }
+
+    /// Sends `req` and decodes the JSON response body into `T`, keeping the response's status,
+    /// headers and `request-id`.
+    pub async fn send_json_with_response<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<ApiResponse<T>> {
         let target = self.target_for(&req)?;
-        let work = async {
-            let resp = self.send(&req, &target, ACCEPT_JSON).await?;
-            let body = resp.bytes().await?;
-            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                b"null"
-            } else {
-                &body
-            };
-            serde_json::from_slice(body).map_err(|e| Error::decode(&e, body))
+        let (status, headers, body) = self
+            .execute(&req, &target, ACCEPT_JSON, |resp| async move {
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                // A failure while reading the body is a connection error: retried.
+                let body = resp.bytes().await.map_err(Failure::transport)?;
+                Ok((status, headers, body))
+            })
+            .await?;
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
         };
-        with_timeout(self.inner.timeout, work).await
+        let data = from_json_slice(text)?;
+        let request_id = header_request_id(&headers);
+        Ok(ApiResponse {
+            data,
+            status,
+            headers,
+            request_id,
+        })
     }
 
     /// Sends `req` and decodes the `text/event-stream` response as it arrives.
@@ -378,8 +490,8 @@ impl ClientCore {
         req: Request,
     ) -> Result<SseStream<T>> {
         let target = self.target_for(&req)?;
-        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_SSE)).await?;
-        let request_id = request_id(&resp);
+        let resp = self.send_streaming(&req, &target, ACCEPT_SSE).await?;
+        let request_id = header_request_id(resp.headers());
         Ok(SseStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
     }
 
@@ -389,14 +501,15 @@ impl ClientCore {
         req: Request,
     ) -> Result<JsonlStream<T>> {
         let target = self.target_for(&req)?;
-        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_JSONL)).await?;
-        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)))
+        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
     }
 
     /// Sends `req` and returns the response body as a stream of chunks.
     pub async fn send_bytes(&self, req: Request) -> Result<ByteStream> {
         let target = self.target_for(&req)?;
-        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_ANY)).await?;
+        let resp = self.send_streaming(&req, &target, ACCEPT_ANY).await?;
         Ok(self.body_stream(resp))
     }
 
@@ -419,8 +532,9 @@ impl ClientCore {
             credentials,
         };
         let req = Request::new(reqwest::Method::GET, target.url.path().to_string());
-        let resp = with_timeout(self.inner.timeout, self.send(&req, &target, ACCEPT_JSONL)).await?;
-        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)))
+        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
     }
 
     /// The URL of an API request, refusing paths that would not reach the intended endpoint.
@@ -462,7 +576,7 @@ impl ClientCore {
         })
     }
 
-    /// The headers of one attempt.
+    /// The headers of every attempt (without `x-stainless-retry-count`).
     fn headers(&self, req: &Request, accept: &'static str, credentials: bool) -> Result<HeaderMap> {
         let inner = &self.inner;
         let mut h = HeaderMap::new();
@@ -476,6 +590,7 @@ impl ClientCore {
             inner
                 .betas
                 .iter()
+                .chain(&self.overrides.betas)
                 .map(String::as_str)
                 .chain(req.betas.iter().copied()),
         );
@@ -496,58 +611,176 @@ impl ClientCore {
             for (name, value) in &inner.default_headers {
                 h.insert(name.clone(), value.clone());
             }
+            for (name, value) in &self.overrides.headers {
+                let (n, v) = parse_header(name, value)?;
+                h.insert(n, v);
+            }
         }
         for (name, value) in &req.headers {
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+            let (n, v) = parse_header(name, value)?;
             h.insert(n, v);
         }
         Ok(h)
     }
 
-    /// Sends a request and returns the successful response, or the API error.
-    ///
-    /// A retry loop (up to `max_retries` further attempts, rebuilding the request from the
-    /// retained body) wraps [`ClientCore::attempt`] here.
-    async fn send(
+    /// Sends a request whose successful response is streamed to the caller: retried until
+    /// response headers with a success status arrive, never after.
+    async fn send_streaming(
         &self,
         req: &Request,
         target: &Target,
         accept: &'static str,
     ) -> Result<reqwest::Response> {
-        let resp = self.attempt(req, target, accept).await?;
-        if resp.status().is_success() {
-            return Ok(resp);
-        }
-        Err(Error::Api(api_error(resp).await?))
+        self.execute(req, target, accept, |resp| async move { Ok(resp) })
+            .await
     }
 
-    /// One attempt: builds the `reqwest` request from `req` and sends it.
-    async fn attempt(
+    /// Sends a request with retries. Each attempt (sending, then `on_success` for a success
+    /// status) is bounded by the timeout; a failed attempt is retried when its [`Failure`]
+    /// allows it and retries remain, after the delay the rules give. The last failure's
+    /// error is returned.
+    async fn execute<T, F, Fut>(
         &self,
         req: &Request,
         target: &Target,
         accept: &'static str,
-    ) -> Result<reqwest::Response> {
-        let headers = self.headers(req, accept, target.credentials)?;
+        on_success: F,
+    ) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = std::result::Result<T, Failure>>,
+    {
+        let mut headers = self.headers(req, accept, target.credentials)?;
+        let multipart = match &req.body {
+            Body::Multipart(form) => {
+                let encoded = form.encode()?;
+                let content_type = HeaderValue::from_str(&encoded.content_type)
+                    .map_err(|_| Error::Config("invalid multipart content type".into()))?;
+                headers.insert(reqwest::header::CONTENT_TYPE, content_type);
+                headers.insert(reqwest::header::CONTENT_LENGTH, encoded.len.into());
+                Some(encoded)
+            }
+            _ => None,
+        };
+        let timeout = self.timeout();
+        let max_retries = self.max_retries();
+        let path = target.url.path();
+        let mut retry: u32 = 0;
+        loop {
+            let span = tracing::debug_span!(
+                "anthropic_request",
+                method = %req.method,
+                path = %path,
+                attempt = retry,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let attempt = async {
+                let sent = self.attempt(
+                    req,
+                    target,
+                    &headers,
+                    multipart.as_ref(),
+                    (retry, &span),
+                    &on_success,
+                );
+                match tokio::time::timeout(timeout, sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(Failure {
+                        error: Error::Timeout,
+                        retry: true,
+                        headers: None,
+                    }),
+                }
+            };
+            let failure = match attempt.instrument(span.clone()).await {
+                Ok(value) => return Ok(value),
+                Err(failure) => failure,
+            };
+            let reason = failure.reason();
+            if !failure.retry || retry >= max_retries {
+                tracing::debug!(
+                    parent: &span,
+                    reason = %reason,
+                    retryable = failure.retry,
+                    "request failed"
+                );
+                return Err(failure.error);
+            }
+            let delay = retry_delay(failure.headers.as_ref(), retry, &self.inner.backoff);
+            tracing::debug!(
+                parent: &span,
+                delay_ms = delay.as_secs_f64() * 1000.0,
+                reason = %reason,
+                retry = retry + 1,
+                max_retries,
+                "retrying request"
+            );
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    /// One attempt: builds the `reqwest` request, sends it, and hands a success response to
+    /// `on_success`; an error response is read into [`Error::Api`].
+    async fn attempt<T, F, Fut>(
+        &self,
+        req: &Request,
+        target: &Target,
+        headers: &HeaderMap,
+        multipart: Option<&EncodedMultipart>,
+        (retry, span): (u32, &tracing::Span),
+        on_success: &F,
+    ) -> std::result::Result<T, Failure>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = std::result::Result<T, Failure>>,
+    {
+        let mut headers = headers.clone();
+        headers.insert("x-stainless-retry-count", HeaderValue::from(retry));
         let mut builder = self
             .inner
             .http
             .request(req.method.clone(), target.url.clone())
             .headers(headers);
-        builder = match &req.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder.body(bytes.clone()),
-            Body::Multipart(form) => builder.multipart(form.to_form()?),
+        builder = match (&req.body, multipart) {
+            (Body::Json(bytes), _) => builder.body(bytes.clone()),
+            (_, Some(form)) => builder.body(form.to_body()),
+            _ => builder,
         };
-        Ok(builder.send().await?)
+        let resp = builder.send().await.map_err(Failure::transport)?;
+        let status = resp.status().as_u16();
+        let id = header_request_id(resp.headers());
+        span.record("status", status);
+        if let Some(id) = &id {
+            span.record("request_id", id.as_str());
+        }
+        tracing::debug!(
+            parent: span,
+            status,
+            request_id = id.as_deref(),
+            "response received"
+        );
+        if resp.status().is_success() {
+            return on_success(resp).await;
+        }
+        let retryable =
+            should_retry_header(resp.headers()).unwrap_or_else(|| retryable_status(status));
+        let headers = resp.headers().clone();
+        let error = match resp.bytes().await {
+            Ok(body) => Error::Api(ApiError::from_response(status, id, &body)),
+            Err(e) => Error::from(e),
+        };
+        Err(Failure {
+            error,
+            retry: retryable,
+            headers: Some(headers),
+        })
     }
 
-    /// The response body as chunks, each awaited at most `timeout`.
+    /// The response body as chunks, each awaited at most the timeout.
     fn body_stream(&self, resp: reqwest::Response) -> ByteStream {
-        let idle = self.inner.timeout;
+        let idle = self.timeout();
         let body = resp.bytes_stream().boxed();
         Box::pin(futures::stream::unfold(
             Some(body),
@@ -564,25 +797,59 @@ impl ClientCore {
     }
 }
 
-async fn with_timeout<T>(limit: Duration, fut: impl Future<Output = Result<T>>) -> Result<T> {
-    tokio::time::timeout(limit, fut)
-        .await
-        .unwrap_or(Err(Error::Timeout))
+/// A failed attempt: its error, whether it may be retried, and the response headers (which
+/// may ask for a delay) when a response arrived.
+struct Failure {
+    error: Error,
+    retry: bool,
+    headers: Option<HeaderMap>,
 }
 
-fn request_id(resp: &reqwest::Response) -> Option<String> {
-    resp.headers()
+impl Failure {
+    /// A failure to send the request or to read the response: retried, except for errors
+    /// that another attempt would repeat (an unbuildable request, a redirect loop).
+    fn transport(e: reqwest::Error) -> Self {
+        let retry = !(e.is_builder() || e.is_redirect());
+        Failure {
+            error: Error::from(e),
+            retry,
+            headers: None,
+        }
+    }
+
+    /// A short description for logs, without the URL (whose query could hold secrets).
+    fn reason(&self) -> String {
+        match &self.error {
+            Error::Api(api) => format!("HTTP {}", api.status),
+            Error::Timeout => "timed out".to_string(),
+            Error::Transport(e) => {
+                let mut text = String::from("connection error");
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    text.push_str(": ");
+                    text.push_str(&s.to_string());
+                    source = s.source();
+                }
+                text
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let n = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+    let v = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+    Ok((n, v))
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    headers
         .get("request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-}
-
-/// Reads a non-success response into an [`ApiError`].
-async fn api_error(resp: reqwest::Response) -> Result<ApiError> {
-    let status = resp.status().as_u16();
-    let id = request_id(&resp);
-    let body = resp.bytes().await?;
-    Ok(ApiError::from_response(status, id, &body))
 }
 
 /// A client for the regular Anthropic API, authenticated with an API key.
@@ -619,6 +886,30 @@ impl Client {
     /// The shared core; used by generated endpoint methods to send requests.
     pub fn core(&self) -> &ClientCore {
         &self.core
+    }
+
+    /// A derived client whose requests use `options` over this client's settings; it shares
+    /// the configuration and the connection pool, so it is cheap to make per request:
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use anthropic_openapi::runtime::RequestOptions;
+    /// # async fn run(
+    /// #     client: anthropic_openapi::Client,
+    /// #     params: anthropic_openapi::MessageCreateParams,
+    /// # ) -> anthropic_openapi::Result<()> {
+    /// let message = client
+    ///     .with_options(RequestOptions::new().timeout(Duration::from_secs(30)))
+    ///     .messages()
+    ///     .create(params)
+    ///     .await?;
+    /// # let _ = message;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client {
+            core: self.core.with_options(options),
+        }
     }
 }
 
@@ -663,6 +954,14 @@ impl AdminClient {
     /// The shared core; used by generated endpoint methods to send requests.
     pub fn core(&self) -> &ClientCore {
         &self.core
+    }
+
+    /// A derived client whose requests use `options` over this client's settings (see
+    /// [`Client::with_options`]).
+    pub fn with_options(&self, options: RequestOptions) -> AdminClient {
+        AdminClient {
+            core: self.core.with_options(options),
+        }
     }
 }
 

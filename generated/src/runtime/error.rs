@@ -22,6 +22,9 @@ pub enum Error {
     Decode {
         /// What the JSON decoder reported (with the line number for JSONL streams).
         message: String,
+        /// Where in the document the error is, such as `content[2].input` (`.` for the
+        /// document itself; empty when no document was being decoded).
+        path: String,
         /// Up to about 200 characters of the body around the place of the error.
         snippet: String,
     },
@@ -39,8 +42,16 @@ impl fmt::Display for Error {
             Error::Api(e) => write!(f, "API error: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Timeout => f.write_str("request timed out"),
-            Error::Decode { message, snippet } => {
-                write!(f, "could not decode the response: {message}")?;
+            Error::Decode {
+                message,
+                path,
+                snippet,
+            } => {
+                f.write_str("could not decode the response")?;
+                if !path.is_empty() {
+                    write!(f, " at `{path}`")?;
+                }
+                write!(f, ": {message}")?;
                 if !snippet.is_empty() {
                     write!(f, " (near: {snippet:?})")?;
                 }
@@ -97,13 +108,25 @@ impl Error {
         }
     }
 
-    /// Builds a [`Error::Decode`] from a `serde_json` error and the text it was decoding.
-    pub(crate) fn decode(err: &serde_json::Error, body: &[u8]) -> Self {
+    /// Builds a [`Error::Decode`] from a `serde_json` error, the path where it happened and
+    /// the text it was decoding.
+    pub(crate) fn decode(err: &serde_json::Error, path: String, body: &[u8]) -> Self {
         Error::Decode {
             message: err.to_string(),
+            path,
             snippet: snippet_at(body, err.line(), err.column()),
         }
     }
+}
+
+/// Decodes one JSON document, reporting where in it a failure happened.
+pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| Error::decode(e.inner(), e.path().to_string(), body))?;
+    de.end()
+        .map_err(|e| Error::decode(&e, String::from("."), body))?;
+    Ok(value)
 }
 
 /// Up to about 200 characters of `body` centred on the 1-based `line` / `column` of an error.

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use futures::Stream;
 use serde::de::DeserializeOwned;
 
-use super::error::{Error, Result};
+use super::error::{Error, Result, from_json_slice};
 use super::request::ByteStream;
 
 /// A stream of values, one per line of a JSONL body.
@@ -25,6 +25,7 @@ pub struct JsonlStream<T> {
     /// Number of the next line to complete (1-based).
     line_no: usize,
     ready: VecDeque<Result<T>>,
+    request_id: Option<String>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -36,6 +37,7 @@ impl<T> std::fmt::Debug for JsonlStream<T> {
         f.debug_struct("JsonlStream")
             .field("finished", &self.inner.is_none())
             .field("line", &self.line_no)
+            .field("request_id", &self.request_id)
             .finish_non_exhaustive()
     }
 }
@@ -52,8 +54,20 @@ impl<T: DeserializeOwned> JsonlStream<T> {
             scanned: 0,
             line_no: 1,
             ready: VecDeque::new(),
+            request_id: None,
             _item: PhantomData,
         }
+    }
+
+    /// Attaches the response's `request-id`.
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.request_id = id;
+        self
+    }
+
+    /// The response's `request-id`, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     fn decode_line(&mut self, line: &[u8]) {
@@ -63,9 +77,14 @@ impl<T: DeserializeOwned> JsonlStream<T> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        let item = serde_json::from_slice(line).map_err(|e| match Error::decode(&e, line) {
-            Error::Decode { message, snippet } => Error::Decode {
+        let item = from_json_slice(line).map_err(|e| match e {
+            Error::Decode {
+                message,
+                path,
+                snippet,
+            } => Error::Decode {
                 message: format!("line {n}: {message}"),
+                path,
                 snippet,
             },
             other => other,

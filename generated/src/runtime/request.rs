@@ -86,6 +86,7 @@ impl Request {
     pub fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Decode {
             message: format!("could not serialize the request body: {e}"),
+            path: String::new(),
             snippet: String::new(),
         })?;
         self.body = Body::Json(Bytes::from(bytes));
@@ -272,17 +273,78 @@ impl Multipart {
         self
     }
 
-    /// Builds a fresh `reqwest` form for one attempt.
-    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form> {
-        let mut form = reqwest::multipart::Form::new();
+    /// Encodes the form once, with a fresh random boundary, so that every attempt of a
+    /// request sends identical bytes.
+    pub(crate) fn encode(&self) -> Result<EncodedMultipart> {
+        let boundary = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let mut chunks = Vec::new();
+        let mut head = String::new();
         for (name, part) in &self.parts {
-            form = match part {
-                Part::Text(v) => form.text(*name, v.clone()),
-                Part::File(f) => form.part(*name, f.to_part()?),
-            };
+            head.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
+                escape_form_name(name)
+            ));
+            match part {
+                Part::Text(v) => {
+                    head.push_str("\r\n\r\n");
+                    head.push_str(v);
+                    head.push_str("\r\n");
+                }
+                Part::File(f) => {
+                    f.check_mime_type()?;
+                    head.push_str(&format!(
+                        "; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                        escape_form_name(&f.filename),
+                        f.mime_type
+                    ));
+                    chunks.push(Bytes::from(std::mem::take(&mut head)));
+                    match &f.source {
+                        FileSource::Bytes(b) => chunks.push(b.clone()),
+                    }
+                    head.push_str("\r\n");
+                }
+            }
         }
-        Ok(form)
+        head.push_str(&format!("--{boundary}--\r\n"));
+        chunks.push(Bytes::from(head));
+        Ok(EncodedMultipart {
+            content_type: format!("multipart/form-data; boundary={boundary}"),
+            len: chunks.iter().map(|c| c.len() as u64).sum(),
+            chunks,
+        })
     }
+}
+
+/// A multipart body ready to be sent, possibly several times.
+#[derive(Debug, Clone)]
+pub(crate) struct EncodedMultipart {
+    /// The `Content-Type` header, with the boundary.
+    pub(crate) content_type: String,
+    /// The body, in pieces (file contents are shared, not copied).
+    pub(crate) chunks: Vec<Bytes>,
+    /// The total length of `chunks`.
+    pub(crate) len: u64,
+}
+
+impl EncodedMultipart {
+    /// A fresh `reqwest` body for one attempt.
+    pub(crate) fn to_body(&self) -> reqwest::Body {
+        if let [only] = self.chunks.as_slice() {
+            return reqwest::Body::from(only.clone());
+        }
+        let chunks = self.chunks.clone();
+        reqwest::Body::wrap_stream(futures::stream::iter(
+            chunks.into_iter().map(Ok::<Bytes, std::io::Error>),
+        ))
+    }
+}
+
+/// Escapes a field name or file name for a `Content-Disposition` header as browsers do:
+/// `"`, CR and LF become `%22`, `%0D` and `%0A`.
+fn escape_form_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A file to upload: a name, a MIME type and its contents.
@@ -339,16 +401,17 @@ impl UploadFile {
         &self.mime_type
     }
 
-    fn to_part(&self) -> Result<reqwest::multipart::Part> {
-        let part = match &self.source {
-            FileSource::Bytes(b) => reqwest::multipart::Part::stream_with_length(
-                reqwest::Body::from(b.clone()),
-                b.len() as u64,
-            ),
-        };
-        part.file_name(self.filename.clone())
-            .mime_str(&self.mime_type)
-            .map_err(|_| Error::Config(format!("invalid MIME type {:?}", self.mime_type)))
+    fn check_mime_type(&self) -> Result<()> {
+        let m = &self.mime_type;
+        let valid = m
+            .split_once('/')
+            .is_some_and(|(t, s)| !t.trim().is_empty() && !s.trim().is_empty())
+            && m.bytes().all(|b| (b' '..=b'~').contains(&b) || b == b'\t');
+        if valid {
+            Ok(())
+        } else {
+            Err(Error::Config(format!("invalid MIME type {m:?}")))
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures::Stream;
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, Error, Result};
+use super::error::{ApiError, Error, Result, from_json_slice};
 use super::request::ByteStream;
 
 /// One complete event as framed by the SSE rules.
@@ -232,7 +232,7 @@ impl<T: DeserializeOwned> SseStream<T> {
             "message_stop" => self.saw_message_stop = true,
             _ => {}
         }
-        Some(serde_json::from_slice(&ev.data).map_err(|e| Error::decode(&e, &ev.data)))
+        Some(from_json_slice(&ev.data))
     }
 }
 

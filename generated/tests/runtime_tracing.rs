@@ -1,0 +1,171 @@
+//! What the client logs through `tracing`: each attempt and each retry, never a credential.
+//!
+//! Alone in its test binary, so that no other test's callsites race with the capturing
+//! subscriber.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anthropic_openapi::runtime::{Client, Query, Request};
+use reqwest::Method;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const KEY: &str = "sk-ant-test-TRACED-KEY-0123456789";
+const TOKEN: &str = "TRACED-BEARER-TOKEN-42";
+
+/// A subscriber that writes every span, field record and event, as text, into a buffer.
+#[derive(Clone, Default)]
+struct Capture {
+    out: Arc<Mutex<String>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Line<'a>(&'a mut String);
+
+impl Visit for Line<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut line = format!(
+            "span#{id} {} {}:",
+            span.metadata().level(),
+            span.metadata().name()
+        );
+        span.record(&mut Line(&mut line));
+        self.out.lock().unwrap().push_str(&(line + "\n"));
+        Id::from_u64(id)
+    }
+
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut line = format!("record#{}:", span.into_u64());
+        values.record(&mut Line(&mut line));
+        self.out.lock().unwrap().push_str(&(line + "\n"));
+    }
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut line = format!("event {}:", event.metadata().level());
+        event.record(&mut Line(&mut line));
+        self.out.lock().unwrap().push_str(&(line + "\n"));
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+/// Answers the first request with 429 and the others with 200, echoing nothing it received.
+async fn server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        for n in 0.. {
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
+            let mut r = BufReader::new(sock);
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let (status, body) = if n == 0 {
+                (
+                    429,
+                    r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow"}}"#,
+                )
+            } else {
+                (200, r#"{"id":"ok"}"#)
+            };
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                 request-id: req_traced_{n}\r\nretry-after-ms: 5\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let mut sock = r.into_inner();
+            let _ = sock.write_all(reply.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn attempts_and_retries_are_traced_without_credentials() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let base = server().await;
+
+    for client in [
+        Client::builder().api_key(KEY).base_url(&base).build(),
+        Client::builder().auth_token(TOKEN).base_url(&base).build(),
+    ] {
+        let mut query = Query::new();
+        query.push("after_id", "QUERY-VALUE-SECRET");
+        let req = Request::new(Method::GET, "/v1/models".into()).query(query);
+        let got: serde_json::Value = client
+            .unwrap()
+            .core()
+            .send_json(req)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got["id"], "ok");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+
+    let text = capture.text();
+    assert!(!text.contains(KEY), "{text}");
+    assert!(!text.contains("TRACED-KEY"), "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(!text.contains("QUERY-VALUE-SECRET"), "{text}");
+    assert!(!text.contains("x-api-key"), "{text}");
+
+    // Per attempt: a span with method, path and attempt number, then status and request-id.
+    assert!(
+        text.contains("anthropic_request: method=GET path=/v1/models attempt=0"),
+        "{text}"
+    );
+    assert!(text.contains("attempt=1"), "{text}");
+    assert!(text.contains("status=429"), "{text}");
+    assert!(text.contains("status=200"), "{text}");
+    assert!(text.contains("request_id=\"req_traced_0\""), "{text}");
+    assert!(text.contains("request_id=\"req_traced_1\""), "{text}");
+    // Recorded on the attempt's span, not only in the event.
+    assert!(text.contains("record#1: status=429"), "{text}");
+    assert!(
+        text.contains("record#2: request_id=\"req_traced_1\""),
+        "{text}"
+    );
+    // Each retry: a debug event with the delay and the reason.
+    let retry = text
+        .lines()
+        .find(|l| l.contains("retrying request"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(retry.starts_with("event DEBUG:"), "{retry}");
+    assert!(retry.contains("delay_ms=5.0"), "{retry}");
+    assert!(retry.contains("reason=HTTP 429"), "{retry}");
+}
