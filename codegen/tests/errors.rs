@@ -156,3 +156,13 @@ fn unsupported_media_type() {
     let e = error_of(&doc(paths, "    A: {type: string}\n"));
     assert!(e.message.contains("text/html"), "{e}");
 }
+
+#[test]
+fn nonstreaming_guard_needs_a_required_integer() {
+    let paths = "  /v1/x:\n    post:\n      operationId: x.create\n      x-nonstreaming-guard: max_tokens\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/B'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/B'}\n";
+    let schemas =
+        "    B:\n      type: object\n      properties:\n        max_tokens: {type: integer}\n";
+    let e = error_of(&doc(paths, schemas));
+    assert_eq!(e.location, "#/paths/~1v1~1x/post/x-nonstreaming-guard");
+    assert!(e.message.contains("required integer"), "{e}");
+}

@@ -2472,8 +2472,10 @@ async fn api_errors_from_admin_streaming_download_and_paginator_calls() {
     assert_eq!((e.status, e.error_type), (403, ErrorType::PermissionError));
     assert_eq!(e.request_id.as_deref(), Some(REQUEST_ID));
 
+    // 529 is retried by default; retries have their own tests, so this call asks for none.
     let e = api_error(
         client
+            .with_options(anthropic_openapi::runtime::RequestOptions::new().max_retries(0))
             .messages()
             .create_stream(MessageCreateParams::new("claude-sonnet-4-5", hello(), 8))
             .await
@@ -2524,4 +2526,66 @@ async fn error_event_in_a_message_stream_is_an_api_error() {
     assert_eq!(e.message, "Overloaded");
     assert_eq!(e.request_id.as_deref(), Some(REQUEST_ID));
     assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn a_call_can_return_the_response_metadata() {
+    let server =
+        Server::start(|_| Reply::json(model_info("claude-haiku-4-5", "Claude Haiku 4.5"))).await;
+    let response = server
+        .client()
+        .models()
+        .retrieve("claude-haiku-4-5")
+        .with_response()
+        .await
+        .unwrap();
+    server
+        .take_one()
+        .assert_target("GET", "/v1/models/claude-haiku-4-5");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.request_id.as_deref(), Some(REQUEST_ID));
+    assert_eq!(
+        response
+            .headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some(REQUEST_ID)
+    );
+    assert_eq!(response.data.id, "claude-haiku-4-5");
+}
+
+#[tokio::test]
+async fn a_long_non_streaming_message_is_refused_before_sending() {
+    let server = Server::start(|_| Reply::json(message("msg_1", "hi"))).await;
+    let client = server.client();
+    // 3600 s * max_tokens / 128000 > 600 s from 21334 tokens up, under the default timeout.
+    let err = client
+        .messages()
+        .create(MessageCreateParams::new(
+            "claude-sonnet-4-5",
+            hello(),
+            64_000,
+        ))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Config(message) => assert!(message.contains("create_stream"), "{message}"),
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+    assert!(server.seen().is_empty(), "nothing may be sent");
+    // Streaming the same request is allowed, and so is a call with an explicit timeout.
+    let explicit = client.with_options(
+        anthropic_openapi::runtime::RequestOptions::new()
+            .timeout(std::time::Duration::from_secs(3600)),
+    );
+    explicit
+        .messages()
+        .create(MessageCreateParams::new(
+            "claude-sonnet-4-5",
+            hello(),
+            64_000,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(server.seen().len(), 1);
 }

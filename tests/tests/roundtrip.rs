@@ -2433,3 +2433,36 @@ fn wrong_json_type_says_what_was_expected() {
     let message = decode_error::<MessageBatch>(name);
     assert_mentions(name, &message, &["input contains invalid characters"]);
 }
+
+#[test]
+fn blocks_as_stream_events_start_them_decode_with_spec_defaults() {
+    // `content_block_start` events carry blocks before they are complete: the streaming guide's
+    // own examples send `tool_use` and `server_tool_use` blocks without `caller`, which the spec
+    // marks required with the default `{"type": "direct"}`; a missing required property with a
+    // default decodes to that default.
+    let events: Vec<MessageStreamEvent> = serde_json::from_value(json!([
+        {"type": "content_block_start", "index": 1, "content_block":
+            {"type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "get_weather", "input": {}}},
+        {"type": "content_block_start", "index": 0, "content_block":
+            {"type": "server_tool_use", "id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "name": "web_search", "input": {}}},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_start", "index": 0, "content_block":
+            {"type": "thinking", "thinking": "", "signature": ""}}
+    ]))
+    .expect("the streaming guide's events decode");
+    let block = |i: usize| match &events[i] {
+        MessageStreamEvent::ContentBlockStart(start) => &start.content_block,
+        other => panic!("expected content_block_start, got {other:?}"),
+    };
+    let tool = variant!(block(0), ContentBlock::ToolUse);
+    assert!(
+        matches!(tool.caller, ToolCaller::Direct(_)),
+        "{:?}",
+        tool.caller
+    );
+    let server_tool = variant!(block(1), ContentBlock::ServerToolUse);
+    assert!(matches!(server_tool.caller, ToolCaller::Direct(_)));
+    let text = variant!(block(2), ContentBlock::Text);
+    assert_eq!(text.citations, None);
+    assert_eq!(variant!(block(3), ContentBlock::Thinking).signature, "");
+}

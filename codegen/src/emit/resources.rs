@@ -207,9 +207,17 @@ fn method_word(m: HttpMethod) -> &'static str {
     }
 }
 
+/// How the built request is left for the code that follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Built {
+    /// `request: Request`; a body encoding error returns early with `?`.
+    Request,
+    /// `request: crate::Result<Request>`, for a `Call`, which reports errors when awaited.
+    Result,
+}
+
 /// Builds `let request = …;` for an operation: path, query, headers, betas and body.
-/// `body_prep` runs first (e.g. to set the stream flag).
-fn request_tokens(op: &Operation) -> Result<TokenStream, Error> {
+fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
     let method = http_method(op.http_method);
     let mut fmt = String::new();
     let mut rest = op.path.as_str();
@@ -292,6 +300,10 @@ fn request_tokens(op: &Operation) -> Result<TokenStream, Error> {
     }
     match &op.body {
         None => {}
+        Some(Body::Json { .. }) if built == Built::Result => {
+            build.extend(quote!(let request = request.json_body(&body);));
+            return Ok(build);
+        }
         Some(Body::Json { .. }) => build.extend(quote!(let request = request.json_body(&body)?;)),
         Some(Body::Multipart) => {
             let mut parts = quote!(let form = crate::runtime::Multipart::new(););
@@ -322,6 +334,9 @@ fn request_tokens(op: &Operation) -> Result<TokenStream, Error> {
                 let request = request.multipart_body(form);
             });
         }
+    }
+    if built == Built::Result {
+        build.extend(quote!(let request: crate::Result<crate::runtime::Request> = Ok(request);));
     }
     Ok(build)
 }
@@ -364,18 +379,34 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
         }
         _ => false,
     };
-    let build = request_tokens(op)?;
+    let build = request_tokens(op, Built::Request)?;
+    let build_call = request_tokens(op, Built::Result)?;
+    let guard = match &op.nonstreaming_guard {
+        Some(field) => {
+            let f = ident(field);
+            quote! {
+                let request = match self.client.core().check_nonstreaming(body.#f) {
+                    Ok(()) => request,
+                    Err(e) => Err(e),
+                };
+            }
+        }
+        None => quote!(),
+    };
     let mut out = TokenStream::new();
 
     match &op.response {
         Response::Json(ty) => {
             let t = type_tokens(ty);
-            let d = doc_attrs(&doc_text);
+            let d = doc_attrs(&format!(
+                "{doc_text}\n\nAwait the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well."
+            ));
             out.extend(quote! {
                 #d
-                pub async fn #method(&self, #(#args),*) -> crate::Result<#t> {
-                    #build
-                    self.client.core().send_json(request).await
+                pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#t> {
+                    #build_call
+                    #guard
+                    crate::runtime::Call::new(self.client.core().clone(), request)
                 }
             });
         }
@@ -424,12 +455,13 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
             ));
             out.extend(quote! {
                 #d
-                pub async fn #method(&self, #(#args),*) -> crate::Result<#j> {
+                pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#j> {
                     let mut body = body;
                     body.#flag = None;
                     body.extra.remove(#flag_wire);
-                    #build
-                    self.client.core().send_json(request).await
+                    #build_call
+                    #guard
+                    crate::runtime::Call::new(self.client.core().clone(), request)
                 }
 
                 #ds

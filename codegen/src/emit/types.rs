@@ -200,10 +200,17 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         let fi = ident(&f.ident);
         let slot = format_ident!("field_{}", f.ident);
         let w = &f.wire;
-        if f.is_option() {
-            quote!(#fi: #slot,)
-        } else {
-            quote!(#fi: #slot.ok_or_else(|| serde::de::Error::missing_field(#w))?,)
+        match (&f.default, f.is_option()) {
+            (_, true) => quote!(#fi: #slot,),
+            (Some(default), false) => quote! {
+                #fi: match #slot {
+                    Some(value) => value,
+                    None => serde_json::from_str(#default).map_err(serde::de::Error::custom)?,
+                },
+            },
+            (None, false) => {
+                quote!(#fi: #slot.ok_or_else(|| serde::de::Error::missing_field(#w))?,)
+            }
         }
     });
     let expecting = format!("a `{name_str}` object");

@@ -79,6 +79,8 @@ pub struct Field {
     pub required: bool,
     /// `nullable: true`.
     pub nullable: bool,
+    /// The spec's `default`, as JSON text: a required property that is missing decodes to it.
+    pub default: Option<String>,
     /// Documentation.
     pub doc: Option<String>,
 }

@@ -67,6 +67,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The body property that switches to server-sent events.
     pub stream_flag: Option<String>,
+    /// The Rust field of the body holding `max_tokens`, when a non-streaming call must be
+    /// checked for taking too long (`x-nonstreaming-guard`).
+    pub nonstreaming_guard: Option<String>,
     /// Short summary.
     pub summary: Option<String>,
     /// Longer description.
@@ -445,6 +448,35 @@ fn build_operation(
         }
     }
 
+    let nonstreaming_guard = match ext.get("x-nonstreaming-guard") {
+        None => None,
+        Some(v) => {
+            let g_ptr = format!("{ptr}/x-nonstreaming-guard");
+            let prop = v
+                .as_str()
+                .ok_or_else(|| Error::new(&g_ptr, "must name a body property"))?;
+            let Some(Body::Json {
+                ty: TypeRef::Named(body_ty),
+            }) = &body
+            else {
+                return Err(Error::new(
+                    &g_ptr,
+                    "needs a JSON body of a named object type",
+                ));
+            };
+            let field = struct_of(types, body_ty)
+                .and_then(|s| s.fields.iter().find(|f| f.wire == prop))
+                .filter(|f| f.required && !f.nullable && f.ty == TypeRef::Integer)
+                .ok_or_else(|| {
+                    Error::new(
+                        &g_ptr,
+                        format!("`{prop}` must be a required integer property of `{body_ty}`"),
+                    )
+                })?;
+            Some(field.ident.clone())
+        }
+    };
+
     let params_struct = if params.is_empty() {
         None
     } else {
@@ -484,6 +516,7 @@ fn build_operation(
         betas,
         pagination,
         stream_flag,
+        nonstreaming_guard,
         summary: op.summary.clone(),
         doc: op.description.clone(),
         origin: ptr.to_string(),

@@ -230,9 +230,16 @@ impl<'a> TypeBuilder<'a> {
             }
             let ctx = format!("{name}{}", wire.to_upper_camel_case());
             let (ty, nullable) = self.type_ref_boxed(prop, &ctx, &prop_ptr)?;
-            let doc = match prop {
-                ReferenceOr::Item(s) => description(s),
-                ReferenceOr::Reference { .. } => None,
+            let (doc, default) = match prop {
+                ReferenceOr::Item(s) => (
+                    description(s),
+                    s.schema_data
+                        .default
+                        .as_ref()
+                        .filter(|d| !d.is_null())
+                        .map(|d| d.to_string()),
+                ),
+                ReferenceOr::Reference { .. } => (None, None),
             };
             fields.push(Field {
                 wire: wire.clone(),
@@ -240,6 +247,7 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 required: required.contains(wire),
                 nullable,
+                default,
                 doc,
             });
         }

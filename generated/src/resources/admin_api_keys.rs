@@ -16,7 +16,9 @@ impl<'a> AdminApiKeysApi<'a> {
     /// Lists the organization's API keys.
     ///
     /// `GET /v1/organizations/api_keys`.
-    pub async fn list(&self, params: ApiKeysListParams) -> crate::Result<ApiKeyList> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(&self, params: ApiKeysListParams) -> crate::runtime::Call<ApiKeyList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/api_keys".to_string(),
@@ -29,7 +31,8 @@ impl<'a> AdminApiKeysApi<'a> {
         query.push_opt("status", &params.status);
         query.push_opt("workspace_id", &params.workspace_id);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -50,7 +53,9 @@ impl<'a> AdminApiKeysApi<'a> {
     /// Returns one API key (without its secret).
     ///
     /// `GET /v1/organizations/api_keys/{api_key_id}`.
-    pub async fn retrieve(&self, api_key_id: &str) -> crate::Result<ApiKey> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(&self, api_key_id: &str) -> crate::runtime::Call<ApiKey> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -58,18 +63,21 @@ impl<'a> AdminApiKeysApi<'a> {
                 ::runtime::encode_path_segment(api_key_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Update API key
     ///
     /// Renames an API key or changes its state.
     ///
     /// `POST /v1/organizations/api_keys/{api_key_id}`.
-    pub async fn update(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn update(
         &self,
         api_key_id: &str,
         body: ApiKeyUpdateParams,
-    ) -> crate::Result<ApiKey> {
+    ) -> crate::runtime::Call<ApiKey> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -77,8 +85,8 @@ impl<'a> AdminApiKeysApi<'a> {
                 ::runtime::encode_path_segment(api_key_id)
             ),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 

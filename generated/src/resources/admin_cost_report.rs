@@ -16,10 +16,12 @@ impl<'a> AdminCostReportApi<'a> {
     /// Returns the organization's costs in daily buckets, optionally grouped.
     ///
     /// `GET /v1/organizations/cost_report`.
-    pub async fn retrieve(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(
         &self,
         params: CostReportRetrieveParams,
-    ) -> crate::Result<CostReport> {
+    ) -> crate::runtime::Call<CostReport> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/cost_report".to_string(),
@@ -34,7 +36,8 @@ impl<'a> AdminCostReportApi<'a> {
         query.push_opt("limit", &params.limit);
         query.push_opt("page", &params.page);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `retrieve`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
     pub fn retrieve_stream(

@@ -16,7 +16,9 @@ impl<'a> AdminInvitesApi<'a> {
     /// Lists the organization's invites.
     ///
     /// `GET /v1/organizations/invites`.
-    pub async fn list(&self, params: InvitesListParams) -> crate::Result<InviteList> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(&self, params: InvitesListParams) -> crate::runtime::Call<InviteList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/invites".to_string(),
@@ -33,7 +35,8 @@ impl<'a> AdminInvitesApi<'a> {
             query.push_each("statuses[]", values);
         }
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -54,20 +57,24 @@ impl<'a> AdminInvitesApi<'a> {
     /// Invites someone to join the organization.
     ///
     /// `POST /v1/organizations/invites`.
-    pub async fn create(&self, body: InviteCreateParams) -> crate::Result<Invite> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn create(&self, body: InviteCreateParams) -> crate::runtime::Call<Invite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/organizations/invites".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Get invite
     ///
     /// Returns one invite.
     ///
     /// `GET /v1/organizations/invites/{invite_id}`.
-    pub async fn retrieve(&self, invite_id: &str) -> crate::Result<Invite> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(&self, invite_id: &str) -> crate::runtime::Call<Invite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -75,14 +82,17 @@ impl<'a> AdminInvitesApi<'a> {
                 ::runtime::encode_path_segment(invite_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Delete invite
     ///
     /// Withdraws an invite.
     ///
     /// `DELETE /v1/organizations/invites/{invite_id}`.
-    pub async fn delete(&self, invite_id: &str) -> crate::Result<DeletedInvite> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn delete(&self, invite_id: &str) -> crate::runtime::Call<DeletedInvite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
             format!(
@@ -90,7 +100,8 @@ impl<'a> AdminInvitesApi<'a> {
                 ::runtime::encode_path_segment(invite_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 

@@ -16,11 +16,14 @@ impl<'a> AdminOrganizationApi<'a> {
     /// Returns the organization the admin key belongs to.
     ///
     /// `GET /v1/organizations/me`.
-    pub async fn me(&self) -> crate::Result<Organization> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn me(&self) -> crate::runtime::Call<Organization> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/me".to_string(),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }

@@ -16,10 +16,12 @@ impl<'a> AdminUsageReportApi<'a> {
     /// Returns Messages API token usage in time buckets, optionally grouped and filtered.
     ///
     /// `GET /v1/organizations/usage_report/messages`.
-    pub async fn messages(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn messages(
         &self,
         params: UsageReportMessagesParams,
-    ) -> crate::Result<MessagesUsageReport> {
+    ) -> crate::runtime::Call<MessagesUsageReport> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/usage_report/messages".to_string(),
@@ -61,7 +63,8 @@ impl<'a> AdminUsageReportApi<'a> {
             query.push_each("workspace_ids[]", values);
         }
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `messages`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
     pub fn messages_stream(
@@ -90,10 +93,12 @@ impl<'a> AdminUsageReportApi<'a> {
     /// Returns per-actor Claude Code activity for one UTC day.
     ///
     /// `GET /v1/organizations/usage_report/claude_code`.
-    pub async fn claude_code(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn claude_code(
         &self,
         params: UsageReportClaudeCodeParams,
-    ) -> crate::Result<ClaudeCodeUsageReport> {
+    ) -> crate::runtime::Call<ClaudeCodeUsageReport> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/usage_report/claude_code".to_string(),
@@ -103,7 +108,8 @@ impl<'a> AdminUsageReportApi<'a> {
         query.push_opt("limit", &params.limit);
         query.push_opt("page", &params.page);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `claude_code`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
     pub fn claude_code_stream(

@@ -16,7 +16,9 @@ impl<'a> AdminUsersApi<'a> {
     /// Lists the members of the organization.
     ///
     /// `GET /v1/organizations/users`.
-    pub async fn list(&self, params: UsersListParams) -> crate::Result<UserList> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(&self, params: UsersListParams) -> crate::runtime::Call<UserList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/users".to_string(),
@@ -30,7 +32,8 @@ impl<'a> AdminUsersApi<'a> {
             query.push_each("roles[]", values);
         }
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -51,7 +54,9 @@ impl<'a> AdminUsersApi<'a> {
     /// Returns one organization member.
     ///
     /// `GET /v1/organizations/users/{user_id}`.
-    pub async fn retrieve(&self, user_id: &str) -> crate::Result<User> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(&self, user_id: &str) -> crate::runtime::Call<User> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -59,18 +64,21 @@ impl<'a> AdminUsersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Update user
     ///
     /// Changes a member's organization role.
     ///
     /// `POST /v1/organizations/users/{user_id}`.
-    pub async fn update(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn update(
         &self,
         user_id: &str,
         body: UserUpdateParams,
-    ) -> crate::Result<User> {
+    ) -> crate::runtime::Call<User> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -78,15 +86,17 @@ impl<'a> AdminUsersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Remove user
     ///
     /// Removes a member from the organization.
     ///
     /// `DELETE /v1/organizations/users/{user_id}`.
-    pub async fn delete(&self, user_id: &str) -> crate::Result<DeletedUser> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn delete(&self, user_id: &str) -> crate::runtime::Call<DeletedUser> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
             format!(
@@ -94,7 +104,8 @@ impl<'a> AdminUsersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 

@@ -22,10 +22,12 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// Lists the organization's workspaces.
     ///
     /// `GET /v1/organizations/workspaces`.
-    pub async fn list(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(
         &self,
         params: WorkspacesListParams,
-    ) -> crate::Result<WorkspaceList> {
+    ) -> crate::runtime::Call<WorkspaceList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/organizations/workspaces".to_string(),
@@ -36,7 +38,8 @@ impl<'a> AdminWorkspacesApi<'a> {
         query.push_opt("include_archived", &params.include_archived);
         query.push_opt("limit", &params.limit);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -63,20 +66,27 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// Creates a workspace.
     ///
     /// `POST /v1/organizations/workspaces`.
-    pub async fn create(&self, body: WorkspaceCreateParams) -> crate::Result<Workspace> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn create(
+        &self,
+        body: WorkspaceCreateParams,
+    ) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/organizations/workspaces".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Get workspace
     ///
     /// Returns one workspace.
     ///
     /// `GET /v1/organizations/workspaces/{workspace_id}`.
-    pub async fn retrieve(&self, workspace_id: &str) -> crate::Result<Workspace> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -84,18 +94,21 @@ impl<'a> AdminWorkspacesApi<'a> {
                 ::runtime::encode_path_segment(workspace_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Update workspace
     ///
     /// Changes a workspace's settings.
     ///
     /// `POST /v1/organizations/workspaces/{workspace_id}`.
-    pub async fn update(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn update(
         &self,
         workspace_id: &str,
         body: WorkspaceUpdateParams,
-    ) -> crate::Result<Workspace> {
+    ) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -103,15 +116,17 @@ impl<'a> AdminWorkspacesApi<'a> {
                 ::runtime::encode_path_segment(workspace_id)
             ),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Archive workspace
     ///
     /// Archives a workspace (there is no delete).
     ///
     /// `POST /v1/organizations/workspaces/{workspace_id}/archive`.
-    pub async fn archive(&self, workspace_id: &str) -> crate::Result<Workspace> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn archive(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -119,7 +134,8 @@ impl<'a> AdminWorkspacesApi<'a> {
                 ::runtime::encode_path_segment(workspace_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 
@@ -166,11 +182,13 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// Lists the members of a workspace.
     ///
     /// `GET /v1/organizations/workspaces/{workspace_id}/members`.
-    pub async fn list(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(
         &self,
         workspace_id: &str,
         params: WorkspacesMembersListParams,
-    ) -> crate::Result<WorkspaceMemberList> {
+    ) -> crate::runtime::Call<WorkspaceMemberList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -183,7 +201,8 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
         query.push_opt("before_id", &params.before_id);
         query.push_opt("limit", &params.limit);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -215,11 +234,13 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// Adds a user to a workspace.
     ///
     /// `POST /v1/organizations/workspaces/{workspace_id}/members`.
-    pub async fn create(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn create(
         &self,
         workspace_id: &str,
         body: WorkspaceMemberCreateParams,
-    ) -> crate::Result<WorkspaceMember> {
+    ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -227,19 +248,21 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
                 ::runtime::encode_path_segment(workspace_id)
             ),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Get workspace member
     ///
     /// Returns one workspace membership.
     ///
     /// `GET /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
-    pub async fn retrieve(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(
         &self,
         workspace_id: &str,
         user_id: &str,
-    ) -> crate::Result<WorkspaceMember> {
+    ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -248,19 +271,22 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Update workspace member
     ///
     /// Changes a member's workspace role.
     ///
     /// `POST /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
-    pub async fn update(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn update(
         &self,
         workspace_id: &str,
         user_id: &str,
         body: WorkspaceMemberUpdateParams,
-    ) -> crate::Result<WorkspaceMember> {
+    ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -269,19 +295,21 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Delete workspace member
     ///
     /// Removes a user from a workspace.
     ///
     /// `DELETE /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
-    pub async fn delete(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn delete(
         &self,
         workspace_id: &str,
         user_id: &str,
-    ) -> crate::Result<DeletedWorkspaceMember> {
+    ) -> crate::runtime::Call<DeletedWorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
             format!(
@@ -290,7 +318,8 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
                 ::runtime::encode_path_segment(user_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 

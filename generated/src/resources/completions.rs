@@ -18,10 +18,10 @@ impl<'a> CompletionsApi<'a> {
     /// `POST /v1/complete`.
     ///
     /// Waits for the whole response; see `create_stream` for server-sent events.
-    pub async fn create(
+    pub fn create(
         &self,
         body: CompletionCreateParams,
-    ) -> crate::Result<Completion> {
+    ) -> crate::runtime::Call<Completion> {
         let mut body = body;
         body.stream = None;
         body.extra.remove("stream");
@@ -29,8 +29,8 @@ impl<'a> CompletionsApi<'a> {
             reqwest::Method::POST,
             "/v1/complete".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Create a text completion (legacy)
     ///

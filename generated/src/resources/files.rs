@@ -16,7 +16,9 @@ impl<'a> FilesApi<'a> {
     /// Lists the files uploaded to the workspace.
     ///
     /// `GET /v1/files` (sends the beta header `files-api-2025-04-14`).
-    pub async fn list(&self, params: FilesListParams) -> crate::Result<FileList> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(&self, params: FilesListParams) -> crate::runtime::Call<FileList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/files".to_string(),
@@ -28,7 +30,8 @@ impl<'a> FilesApi<'a> {
         query.push_opt("scope_id", &params.scope_id);
         let request = request.query(query);
         let request = request.betas(&["files-api-2025-04-14"]);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -51,10 +54,12 @@ impl<'a> FilesApi<'a> {
     /// Uploads a file for later use in messages or code execution.
     ///
     /// `POST /v1/files` (sends the beta header `files-api-2025-04-14`).
-    pub async fn upload(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn upload(
         &self,
         params: FilesUploadParams,
-    ) -> crate::Result<FileMetadata> {
+    ) -> crate::runtime::Call<FileMetadata> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/files".to_string(),
@@ -66,33 +71,43 @@ impl<'a> FilesApi<'a> {
             form.file("file", value)
         };
         let request = request.multipart_body(form);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Retrieve file metadata
     ///
     /// Returns the metadata of one file.
     ///
     /// `GET /v1/files/{file_id}` (sends the beta header `files-api-2025-04-14`).
-    pub async fn retrieve_metadata(&self, file_id: &str) -> crate::Result<FileMetadata> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve_metadata(
+        &self,
+        file_id: &str,
+    ) -> crate::runtime::Call<FileMetadata> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!("/v1/files/{}", crate ::runtime::encode_path_segment(file_id)),
         );
         let request = request.betas(&["files-api-2025-04-14"]);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Delete a file
     ///
     /// Deletes a file.
     ///
     /// `DELETE /v1/files/{file_id}` (sends the beta header `files-api-2025-04-14`).
-    pub async fn delete(&self, file_id: &str) -> crate::Result<DeletedFile> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn delete(&self, file_id: &str) -> crate::runtime::Call<DeletedFile> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
             format!("/v1/files/{}", crate ::runtime::encode_path_segment(file_id)),
         );
         let request = request.betas(&["files-api-2025-04-14"]);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Download a file
     ///

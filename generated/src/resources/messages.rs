@@ -24,7 +24,7 @@ impl<'a> MessagesApi<'a> {
     /// `POST /v1/messages`.
     ///
     /// Waits for the whole response; see `create_stream` for server-sent events.
-    pub async fn create(&self, body: MessageCreateParams) -> crate::Result<Message> {
+    pub fn create(&self, body: MessageCreateParams) -> crate::runtime::Call<Message> {
         let mut body = body;
         body.stream = None;
         body.extra.remove("stream");
@@ -32,8 +32,12 @@ impl<'a> MessagesApi<'a> {
             reqwest::Method::POST,
             "/v1/messages".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        let request = match self.client.core().check_nonstreaming(body.max_tokens) {
+            Ok(()) => request,
+            Err(e) => Err(e),
+        };
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Create a message
     ///
@@ -61,16 +65,18 @@ impl<'a> MessagesApi<'a> {
     /// Returns how many input tokens a message request would use, without running the model.
     ///
     /// `POST /v1/messages/count_tokens`.
-    pub async fn count_tokens(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn count_tokens(
         &self,
         body: MessageCountTokensParams,
-    ) -> crate::Result<MessageTokensCount> {
+    ) -> crate::runtime::Call<MessageTokensCount> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/messages/count_tokens".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 
@@ -86,10 +92,12 @@ impl<'a> MessagesBatchesApi<'a> {
     /// Lists the workspace's message batches, newest first.
     ///
     /// `GET /v1/messages/batches`.
-    pub async fn list(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(
         &self,
         params: MessagesBatchesListParams,
-    ) -> crate::Result<MessageBatchList> {
+    ) -> crate::runtime::Call<MessageBatchList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/messages/batches".to_string(),
@@ -99,7 +107,8 @@ impl<'a> MessagesBatchesApi<'a> {
         query.push_opt("after_id", &params.after_id);
         query.push_opt("limit", &params.limit);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -128,23 +137,30 @@ impl<'a> MessagesBatchesApi<'a> {
     /// Queues many message requests to be processed asynchronously.
     ///
     /// `POST /v1/messages/batches`.
-    pub async fn create(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn create(
         &self,
         body: MessageBatchCreateParams,
-    ) -> crate::Result<MessageBatch> {
+    ) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "/v1/messages/batches".to_string(),
         );
-        let request = request.json_body(&body)?;
-        self.client.core().send_json(request).await
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Retrieve a message batch
     ///
     /// Returns the current state of a batch; poll it to learn when processing has ended.
     ///
     /// `GET /v1/messages/batches/{message_batch_id}`.
-    pub async fn retrieve(&self, message_batch_id: &str) -> crate::Result<MessageBatch> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(
+        &self,
+        message_batch_id: &str,
+    ) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!(
@@ -152,17 +168,20 @@ impl<'a> MessagesBatchesApi<'a> {
                 ::runtime::encode_path_segment(message_batch_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Delete a message batch
     ///
     /// Deletes a batch that has finished processing.
     ///
     /// `DELETE /v1/messages/batches/{message_batch_id}`.
-    pub async fn delete(
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn delete(
         &self,
         message_batch_id: &str,
-    ) -> crate::Result<DeletedMessageBatch> {
+    ) -> crate::runtime::Call<DeletedMessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
             format!(
@@ -170,14 +189,17 @@ impl<'a> MessagesBatchesApi<'a> {
                 ::runtime::encode_path_segment(message_batch_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Cancel a message batch
     ///
     /// Asks the service to stop processing a batch; requests not yet started are canceled.
     ///
     /// `POST /v1/messages/batches/{message_batch_id}/cancel`.
-    pub async fn cancel(&self, message_batch_id: &str) -> crate::Result<MessageBatch> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn cancel(&self, message_batch_id: &str) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
             format!(
@@ -185,7 +207,8 @@ impl<'a> MessagesBatchesApi<'a> {
                 ::runtime::encode_path_segment(message_batch_id)
             ),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Retrieve message batch results
     ///

@@ -16,7 +16,9 @@ impl<'a> ModelsApi<'a> {
     /// Lists the models available to the caller, most recently released first.
     ///
     /// `GET /v1/models`.
-    pub async fn list(&self, params: ModelsListParams) -> crate::Result<ModelInfoList> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn list(&self, params: ModelsListParams) -> crate::runtime::Call<ModelInfoList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/v1/models".to_string(),
@@ -26,7 +28,8 @@ impl<'a> ModelsApi<'a> {
         query.push_opt("after_id", &params.after_id);
         query.push_opt("limit", &params.limit);
         let request = request.query(query);
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
     pub fn list_stream(
@@ -47,12 +50,15 @@ impl<'a> ModelsApi<'a> {
     /// Returns information about one model; aliases resolve to a model id.
     ///
     /// `GET /v1/models/{model_id}`.
-    pub async fn retrieve(&self, model_id: &str) -> crate::Result<ModelInfo> {
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    pub fn retrieve(&self, model_id: &str) -> crate::runtime::Call<ModelInfo> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             format!("/v1/models/{}", crate ::runtime::encode_path_segment(model_id)),
         );
-        self.client.core().send_json(request).await
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
     }
 }
 

@@ -1464,8 +1464,13 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlock {
                     }
                 }
                 Ok(ToolUseBlock {
-                    caller: field_caller
-                        .ok_or_else(|| serde::de::Error::missing_field("caller"))?,
+                    caller: match field_caller {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("{\"type\":\"direct\"}")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
                     input: field_input
                         .ok_or_else(|| serde::de::Error::missing_field("input"))?,
@@ -1804,8 +1809,13 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
                     }
                 }
                 Ok(ServerToolUseBlock {
-                    caller: field_caller
-                        .ok_or_else(|| serde::de::Error::missing_field("caller"))?,
+                    caller: match field_caller {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("{\"type\":\"direct\"}")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
                     input: field_input
                         .ok_or_else(|| serde::de::Error::missing_field("input"))?,
@@ -2066,8 +2076,13 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
                     }
                 }
                 Ok(WebSearchToolResultBlock {
-                    caller: field_caller
-                        .ok_or_else(|| serde::de::Error::missing_field("caller"))?,
+                    caller: match field_caller {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("{\"type\":\"direct\"}")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     content: field_content
                         .ok_or_else(|| serde::de::Error::missing_field("content"))?,
                     tool_use_id: field_tool_use_id
@@ -2534,8 +2549,13 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
                     }
                 }
                 Ok(WebFetchToolResultBlock {
-                    caller: field_caller
-                        .ok_or_else(|| serde::de::Error::missing_field("caller"))?,
+                    caller: match field_caller {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("{\"type\":\"direct\"}")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     content: field_content
                         .ok_or_else(|| serde::de::Error::missing_field("content"))?,
                     tool_use_id: field_tool_use_id
@@ -3072,8 +3092,13 @@ impl<'de> serde::Deserialize<'de> for CitationsConfig {
                     }
                 }
                 Ok(CitationsConfig {
-                    enabled: field_enabled
-                        .ok_or_else(|| serde::de::Error::missing_field("enabled"))?,
+                    enabled: match field_enabled {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("false")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }

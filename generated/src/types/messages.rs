@@ -2352,16 +2352,36 @@ impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
                     }
                 }
                 Ok(MessageBatchRequestCounts {
-                    canceled: field_canceled
-                        .ok_or_else(|| serde::de::Error::missing_field("canceled"))?,
-                    errored: field_errored
-                        .ok_or_else(|| serde::de::Error::missing_field("errored"))?,
-                    expired: field_expired
-                        .ok_or_else(|| serde::de::Error::missing_field("expired"))?,
-                    processing: field_processing
-                        .ok_or_else(|| serde::de::Error::missing_field("processing"))?,
-                    succeeded: field_succeeded
-                        .ok_or_else(|| serde::de::Error::missing_field("succeeded"))?,
+                    canceled: match field_canceled {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    errored: match field_errored {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    expired: match field_expired {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    processing: match field_processing {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    succeeded: match field_succeeded {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }

@@ -932,14 +932,18 @@ impl<'de> serde::Deserialize<'de> for CacheCreation {
                     }
                 }
                 Ok(CacheCreation {
-                    ephemeral_1h_input_tokens: field_ephemeral_1h_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_1h_input_tokens",
-                        ))?,
-                    ephemeral_5m_input_tokens: field_ephemeral_5m_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_5m_input_tokens",
-                        ))?,
+                    ephemeral_1h_input_tokens: match field_ephemeral_1h_input_tokens {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    ephemeral_5m_input_tokens: match field_ephemeral_5m_input_tokens {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -1007,10 +1011,12 @@ impl<'de> serde::Deserialize<'de> for OutputTokensDetails {
                     }
                 }
                 Ok(OutputTokensDetails {
-                    thinking_tokens: field_thinking_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "thinking_tokens",
-                        ))?,
+                    thinking_tokens: match field_thinking_tokens {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -1089,14 +1095,18 @@ impl<'de> serde::Deserialize<'de> for ServerToolUsage {
                     }
                 }
                 Ok(ServerToolUsage {
-                    web_fetch_requests: field_web_fetch_requests
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "web_fetch_requests",
-                        ))?,
-                    web_search_requests: field_web_search_requests
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "web_search_requests",
-                        ))?,
+                    web_fetch_requests: match field_web_fetch_requests {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
+                    web_search_requests: match field_web_search_requests {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3177,8 +3187,13 @@ impl<'de> serde::Deserialize<'de> for InvalidRequestError {
                     }
                 }
                 Ok(InvalidRequestError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Invalid request\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3257,8 +3272,13 @@ impl<'de> serde::Deserialize<'de> for AuthenticationError {
                     }
                 }
                 Ok(AuthenticationError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Authentication error\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3337,8 +3357,13 @@ impl<'de> serde::Deserialize<'de> for BillingError {
                     }
                 }
                 Ok(BillingError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Billing error\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3417,8 +3442,13 @@ impl<'de> serde::Deserialize<'de> for PermissionError {
                     }
                 }
                 Ok(PermissionError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Permission denied\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3497,8 +3527,13 @@ impl<'de> serde::Deserialize<'de> for NotFoundError {
                     }
                 }
                 Ok(NotFoundError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Not found\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3577,8 +3612,13 @@ impl<'de> serde::Deserialize<'de> for RateLimitError {
                     }
                 }
                 Ok(RateLimitError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Rate limited\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3657,8 +3697,13 @@ impl<'de> serde::Deserialize<'de> for GatewayTimeoutError {
                     }
                 }
                 Ok(GatewayTimeoutError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Request timeout\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3737,8 +3782,13 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                     }
                 }
                 Ok(ApiError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Internal server error\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
@@ -3817,8 +3867,13 @@ impl<'de> serde::Deserialize<'de> for OverloadedError {
                     }
                 }
                 Ok(OverloadedError {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: match field_message {
+                        Some(value) => value,
+                        None => {
+                            serde_json::from_str("\"Overloaded\"")
+                                .map_err(serde::de::Error::custom)?
+                        }
+                    },
                     extra,
                 })
             }
