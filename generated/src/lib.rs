@@ -37,12 +37,14 @@
 
 // The generated modules are formatted by the generator (prettyplease), not by rustfmt, so that
 // `cargo xtask gen --check` and `cargo fmt --check` agree.
+pub mod message_stream;
 #[rustfmt::skip]
 pub mod resources;
 pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
+pub use message_stream::MessageStream;
 pub use runtime::{AdminClient, ApiError, Client, ClientBuilder, Error, ErrorType, Result};
 pub use types::*;
 
