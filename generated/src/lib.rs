@@ -35,6 +35,9 @@
 //! Every model type keeps what it does not know: objects keep unknown properties in `extra`,
 //! unions keep unknown variants in `Unknown`, enums keep unknown values in `Other`.
 
+// Hand-written methods added to generated resource types.
+mod batches_ext;
+mod files_ext;
 // The generated modules are formatted by the generator (prettyplease), not by rustfmt, so that
 // `cargo xtask gen --check` and `cargo fmt --check` agree.
 pub mod message_stream;

@@ -18,7 +18,7 @@ use tracing::Instrument;
 use super::error::{ApiError, Error, Result, from_json_slice};
 use super::jsonl::JsonlStream;
 use super::options::{ApiResponse, RequestOptions};
-use super::request::{Body, ByteStream, EncodedMultipart, Request};
+use super::request::{Body, BodyFault, ByteStream, EncodedMultipart, Request};
 use super::retry::{Backoff, retry_delay, retryable_status, should_retry_header};
 use super::sse::SseStream;
 
@@ -332,7 +332,9 @@ struct Inner {
 /// [`AdminClient::core`]. Cloning is cheap.
 ///
 /// Every `send_*` method retries failed attempts (see [`ClientBuilder::max_retries`]); a
-/// streamed response is never retried once its successful headers have arrived.
+/// streamed response is never retried once its successful headers have arrived, and a request
+/// whose upload comes from [`UploadFile::from_stream`](super::UploadFile::from_stream) is not
+/// retried once that stream has started to be sent.
 #[derive(Clone)]
 pub struct ClientCore {
     inner: Arc<Inner>,
@@ -657,7 +659,10 @@ impl ClientCore {
                 let content_type = HeaderValue::from_str(&encoded.content_type)
                     .map_err(|_| Error::Config("invalid multipart content type".into()))?;
                 headers.insert(reqwest::header::CONTENT_TYPE, content_type);
-                headers.insert(reqwest::header::CONTENT_LENGTH, encoded.len.into());
+                // Without a length (a stream of unknown size) the body is sent chunked.
+                if let Some(len) = encoded.len {
+                    headers.insert(reqwest::header::CONTENT_LENGTH, len.into());
+                }
                 Some(encoded)
             }
             _ => None,
@@ -698,11 +703,14 @@ impl ClientCore {
                 Err(failure) => failure,
             };
             let reason = failure.reason();
-            if !failure.retry || retry >= max_retries {
+            // A one-shot upload stream that has started to be sent cannot be sent again.
+            let resendable = multipart.as_ref().is_none_or(EncodedMultipart::can_resend);
+            if !failure.retry || retry >= max_retries || !resendable {
                 tracing::debug!(
                     parent: &span,
                     reason = %reason,
                     retryable = failure.retry,
+                    resendable,
                     "request failed"
                 );
                 return Err(failure.error);
@@ -743,12 +751,18 @@ impl ClientCore {
             .http
             .request(req.method.clone(), target.url.clone())
             .headers(headers);
+        let fault = BodyFault::default();
         builder = match (&req.body, multipart) {
             (Body::Json(bytes), _) => builder.body(bytes.clone()),
-            (_, Some(form)) => builder.body(form.to_body()),
+            (_, Some(form)) => builder.body(form.body(&fault).await.map_err(Failure::fatal)?),
             _ => builder,
         };
-        let resp = builder.send().await.map_err(Failure::transport)?;
+        // A body that failed on its own (a file that changed size, a caller's stream error)
+        // is reported as such and not retried; otherwise it is a connection error.
+        let resp = builder.send().await.map_err(|e| match fault.take() {
+            Some(error) => Failure::fatal(error),
+            None => Failure::transport(e),
+        })?;
         let status = resp.status().as_u16();
         let id = header_request_id(resp.headers());
         span.record("status", status);
@@ -813,6 +827,15 @@ impl Failure {
         Failure {
             error: Error::from(e),
             retry,
+            headers: None,
+        }
+    }
+
+    /// A failure that another attempt would repeat, such as an upload whose file changed.
+    fn fatal(error: Error) -> Self {
+        Failure {
+            error,
+            retry: false,
             headers: None,
         }
     }

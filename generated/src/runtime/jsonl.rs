@@ -1,36 +1,40 @@
 //! Newline-delimited JSON (`application/x-jsonl`) decoded line by line as bytes arrive.
 //!
-//! Only the current incomplete line is buffered, so memory stays constant however long the
-//! body is. A line that does not decode yields an [`Error::Decode`] naming its line number and
-//! the stream goes on with the next line; a transport error ends the stream.
+//! Lines are decoded one at a time, as the stream is polled: only the chunk being read and the
+//! current incomplete line are held, so memory is bounded by the longest line (plus one chunk
+//! of the body), however long the body is. A line that does not decode yields an
+//! [`Error::Decode`] naming its line number and the stream goes on with the next line; a
+//! transport error ends the stream.
 
-use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use futures::Stream;
 use serde::de::DeserializeOwned;
 
 use super::error::{Error, Result, from_json_slice};
 use super::request::ByteStream;
 
+/// Above this capacity, the buffer of incomplete lines is shrunk back after a long line.
+const KEEP_CAPACITY: usize = 1024 * 1024;
+
 /// A stream of values, one per line of a JSONL body.
+///
+/// Blank lines are skipped (they still count in line numbers); a `\r` before the `\n` is
+/// ignored, and a last line without a trailing newline is still a line.
 pub struct JsonlStream<T> {
     inner: Option<ByteStream>,
-    buf: Vec<u8>,
-    /// Bytes of `buf` already known to hold no `\n`.
-    scanned: usize,
+    /// The rest of the chunk being read, not yet split into lines.
+    pending: Bytes,
+    /// The start of a line that continues in a later chunk.
+    partial: Vec<u8>,
     /// Number of the next line to complete (1-based).
     line_no: usize,
-    ready: VecDeque<Result<T>>,
     request_id: Option<String>,
     _item: PhantomData<fn() -> T>,
 }
-
-// Decoded items are only moved in and out of the queue, never pinned.
-impl<T> Unpin for JsonlStream<T> {}
 
 impl<T> std::fmt::Debug for JsonlStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -50,10 +54,9 @@ impl<T: DeserializeOwned> JsonlStream<T> {
     {
         JsonlStream {
             inner: Some(Box::pin(s)),
-            buf: Vec::new(),
-            scanned: 0,
+            pending: Bytes::new(),
+            partial: Vec::new(),
             line_no: 1,
-            ready: VecDeque::new(),
             request_id: None,
             _item: PhantomData,
         }
@@ -70,42 +73,45 @@ impl<T: DeserializeOwned> JsonlStream<T> {
         self.request_id.as_deref()
     }
 
-    fn decode_line(&mut self, line: &[u8]) {
+    /// Decodes the next complete line: `None` for a blank one.
+    fn decode(&mut self, line: &[u8]) -> Option<Result<T>> {
         let n = self.line_no;
         self.line_no += 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return;
-        }
-        let item = from_json_slice(line).map_err(|e| match e {
-            Error::Decode {
-                message,
-                path,
-                snippet,
-            } => Error::Decode {
-                message: format!("line {n}: {message}"),
-                path,
-                snippet,
-            },
-            other => other,
-        });
-        self.ready.push_back(item);
+        decode_line(n, line)
     }
 
-    fn feed(&mut self, chunk: &[u8]) {
-        self.buf.extend_from_slice(chunk);
-        let buf = std::mem::take(&mut self.buf);
-        let mut start = 0;
-        for (i, &b) in buf.iter().enumerate().skip(self.scanned) {
-            if b == b'\n' {
-                self.decode_line(&buf[start..i]);
-                start = i + 1;
-            }
+    /// Decodes the line gathered in `partial` (completed by `tail`) and empties it.
+    fn decode_partial(&mut self, tail: &[u8]) -> Option<Result<T>> {
+        let mut line = std::mem::take(&mut self.partial);
+        line.extend_from_slice(tail);
+        let item = self.decode(&line);
+        line.clear();
+        if line.capacity() > KEEP_CAPACITY {
+            line.shrink_to(KEEP_CAPACITY / 16);
         }
-        self.buf = buf;
-        self.buf.drain(..start);
-        self.scanned = self.buf.len();
+        self.partial = line;
+        item
     }
+}
+
+/// Decodes line number `n`; `None` when it is blank.
+fn decode_line<T: DeserializeOwned>(n: usize, line: &[u8]) -> Option<Result<T>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    Some(from_json_slice(line).map_err(|e| match e {
+        Error::Decode {
+            message,
+            path,
+            snippet,
+        } => Error::Decode {
+            message: format!("line {n}: {message}"),
+            path,
+            snippet,
+        },
+        other => other,
+    }))
 }
 
 impl<T: DeserializeOwned> Stream for JsonlStream<T> {
@@ -114,25 +120,45 @@ impl<T: DeserializeOwned> Stream for JsonlStream<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some(item) = this.ready.pop_front() {
-                return Poll::Ready(Some(item));
+            // A line that ends in the chunk at hand.
+            if let Some(i) = this.pending.iter().position(|&b| b == b'\n') {
+                let chunk = std::mem::take(&mut this.pending);
+                let item = if this.partial.is_empty() {
+                    this.decode(&chunk[..i])
+                } else {
+                    this.decode_partial(&chunk[..i])
+                };
+                this.pending = chunk;
+                this.pending.advance(i + 1);
+                match item {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => continue,
+                }
+            }
+            // The rest of the chunk starts a line that ends later.
+            if !this.pending.is_empty() {
+                this.partial.extend_from_slice(&this.pending);
+                this.pending = Bytes::new();
             }
             let Some(inner) = this.inner.as_mut() else {
                 return Poll::Ready(None);
             };
             match inner.as_mut().poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.feed(&chunk),
+                Poll::Ready(Some(Ok(chunk))) => this.pending = chunk,
                 Poll::Ready(Some(Err(e))) => {
                     this.inner = None;
-                    this.buf.clear();
+                    this.partial = Vec::new();
                     return Poll::Ready(Some(Err(e)));
                 }
                 Poll::Ready(None) => {
                     this.inner = None;
                     // A last line without a trailing newline is still a line.
-                    let rest = std::mem::take(&mut this.buf);
-                    this.decode_line(&rest);
+                    if !this.partial.is_empty()
+                        && let Some(item) = this.decode_partial(&[])
+                    {
+                        return Poll::Ready(Some(item));
+                    }
                 }
             }
         }
