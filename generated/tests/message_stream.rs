@@ -9,6 +9,7 @@ use anthropic_openapi::{
 use bytes::Bytes;
 use futures::StreamExt;
 use serde_json::{Value, json};
+use testkit::{Reply, Server};
 
 /// A recorded `/v1/messages` stream: thinking (with a signature), a server tool call and its
 /// result, text with two kinds of citations, a tool call whose input arrives in fragments
@@ -482,47 +483,16 @@ async fn deltas_apply_to_blocks_of_unknown_types() {
 
 #[tokio::test]
 async fn messages_stream_sends_a_streaming_request() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let (mut sock, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Read the head, then as much body as Content-Length says.
-        let (head_end, length) = loop {
-            let n = sock.read(&mut buf).await.unwrap();
-            assert!(n > 0, "connection closed early");
-            request.extend_from_slice(&buf[..n]);
-            if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map_or(0, |v| v.trim().parse::<usize>().unwrap());
-                break (end + 4, length);
-            }
-        };
-        while request.len() < head_end + length {
-            let n = sock.read(&mut buf).await.unwrap();
-            assert!(n > 0, "connection closed early");
-            request.extend_from_slice(&buf[..n]);
-        }
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nrequest-id: req_42\r\n\
-             content-length: {}\r\nconnection: close\r\n\r\n",
-            RECORDED.len()
-        );
-        sock.write_all(head.as_bytes()).await.unwrap();
-        sock.write_all(RECORDED).await.unwrap();
-        sock.shutdown().await.unwrap();
-        request
-    });
+    let server = Server::start(|_| {
+        Reply::new(200, RECORDED)
+            .content_type("text/event-stream")
+            .request_id("req_42")
+    })
+    .await;
 
     let client = Client::builder()
         .api_key("sk-ant-test")
-        .base_url(base)
+        .base_url(server.base_url())
         .max_retries(0)
         .build()
         .unwrap();
@@ -535,7 +505,7 @@ async fn messages_stream_sends_a_streaming_request() {
     assert_eq!(stream.request_id(), Some("req_42"));
     assert_eq!(stream.final_message().await.unwrap(), expected());
 
-    let request = server.await.unwrap();
+    let request = server.take_one().raw;
     let text = String::from_utf8(request).unwrap();
     assert!(text.starts_with("POST /v1/messages "), "{text}");
     let body: Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();

@@ -1,7 +1,5 @@
 //! The client against a loopback HTTP server: headers, errors, encoding, streams, redirects.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anthropic_openapi::runtime::{
@@ -10,171 +8,14 @@ use anthropic_openapi::runtime::{
 };
 use futures::StreamExt;
 use reqwest::Method;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use testkit::{Reply, Server};
 
 const KEY: &str = "sk-ant-test-SECRET-0123456789";
-
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: HashMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-}
-
-/// The server's answer.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    chunks: Vec<Vec<u8>>,
-    delay: Duration,
-}
-
-impl Reply {
-    fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        Reply {
-            status,
-            headers: Vec::new(),
-            chunks: vec![body.into()],
-            delay: Duration::ZERO,
-        }
-    }
-    fn json(status: u16, body: &str) -> Self {
-        Reply::new(status, body).header("content-type", "application/json")
-    }
-    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-    fn chunks(mut self, chunks: Vec<Vec<u8>>) -> Self {
-        self.chunks = chunks;
-        self
-    }
-}
-
-type Handler = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
-
-/// A loopback HTTP/1.1 server that records requests and answers with `handler`.
-struct Server {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    async fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let handler: Handler = Arc::new(handler);
-        let log = seen.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((sock, _)) = listener.accept().await else {
-                    return;
-                };
-                let (handler, log) = (handler.clone(), log.clone());
-                tokio::spawn(async move {
-                    let _ = serve(sock, handler, log).await;
-                });
-            }
-        });
-        Server { base, seen }
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    fn only(&self) -> Seen {
-        let seen = self.seen();
-        assert_eq!(seen.len(), 1, "expected exactly one request, got {seen:?}");
-        seen.into_iter().next().unwrap()
-    }
-}
-
-async fn serve(
-    sock: tokio::net::TcpStream,
-    handler: Handler,
-    log: Arc<Mutex<Vec<Seen>>>,
-) -> std::io::Result<()> {
-    let mut r = BufReader::new(sock);
-    let mut line = String::new();
-    r.read_line(&mut line).await?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or_default().to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).await?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':').unwrap();
-        headers.insert(n.trim().to_ascii_lowercase(), v.trim().to_string());
-    }
-    let mut body = Vec::new();
-    if let Some(len) = headers.get("content-length") {
-        body.resize(len.parse().unwrap(), 0);
-        r.read_exact(&mut body).await?;
-    } else if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.contains("chunked"))
-    {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size).await?;
-            let size = usize::from_str_radix(size.trim(), 16).unwrap();
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).await?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    let seen = Seen {
-        method,
-        target,
-        headers,
-        body,
-    };
-    let reply = handler(&seen);
-    log.lock().unwrap().push(seen);
-    tokio::time::sleep(reply.delay).await;
-    let mut sock = r.into_inner();
-    let total: usize = reply.chunks.iter().map(Vec::len).sum();
-    let mut head = format!(
-        "HTTP/1.1 {} X\r\ncontent-length: {total}\r\nconnection: close\r\n",
-        reply.status
-    );
-    for (n, v) in &reply.headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    sock.write_all(head.as_bytes()).await?;
-    for chunk in &reply.chunks {
-        sock.write_all(chunk).await?;
-        sock.flush().await?;
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    sock.shutdown().await
-}
 
 fn client(server: &Server) -> Client {
     Client::builder()
         .api_key(KEY)
-        .base_url(format!("{}/", server.base))
+        .base_url(format!("{}/", server.base_url()))
         .build()
         .unwrap()
 }
@@ -186,10 +27,10 @@ struct Thing {
 
 #[tokio::test]
 async fn sends_auth_version_betas_user_agent_and_body() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"msg_1"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"msg_1"}"#)).await;
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .beta("beta-a")
         .beta("beta-b, beta-a")
         .default_header("X-Extra", "yes")
@@ -203,7 +44,7 @@ async fn sends_auth_version_betas_user_agent_and_body() {
     let got: Thing = client.core().send_json(req).await.unwrap();
     assert_eq!(got, Thing { id: "msg_1".into() });
 
-    let seen = server.only();
+    let seen = server.take_one();
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.target, "/v1/messages");
     assert_eq!(seen.header("x-api-key"), Some(KEY));
@@ -222,11 +63,11 @@ async fn sends_auth_version_betas_user_agent_and_body() {
 
 #[tokio::test]
 async fn auth_token_is_a_bearer_and_no_empty_beta_header() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"x"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"x"}"#)).await;
     let client = Client::builder()
         .auth_token("tok-SECRET")
         .api_version("2099-01-01")
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .build()
         .unwrap();
     let _: Thing = client
@@ -234,7 +75,7 @@ async fn auth_token_is_a_bearer_and_no_empty_beta_header() {
         .send_json(Request::new(Method::GET, "/v1/models/x".into()))
         .await
         .unwrap();
-    let seen = server.only();
+    let seen = server.take_one();
     assert_eq!(seen.method, "GET");
     assert_eq!(seen.header("authorization"), Some("Bearer tok-SECRET"));
     assert_eq!(seen.header("x-api-key"), None);
@@ -245,10 +86,10 @@ async fn auth_token_is_a_bearer_and_no_empty_beta_header() {
 
 #[tokio::test]
 async fn admin_client_sends_admin_key() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"org"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"org"}"#)).await;
     let admin = AdminClient::builder()
         .api_key("sk-ant-admin-SECRET")
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .build_admin()
         .unwrap();
     let got: Thing = admin
@@ -258,7 +99,7 @@ async fn admin_client_sends_admin_key() {
         .unwrap();
     assert_eq!(got.id, "org");
     assert_eq!(
-        server.only().header("x-api-key"),
+        server.take_one().header("x-api-key"),
         Some("sk-ant-admin-SECRET")
     );
 }
@@ -315,8 +156,12 @@ fn missing_or_invalid_configuration_is_a_config_error() {
 #[tokio::test]
 async fn json_error_body_becomes_api_error() {
     let body = r#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_1"},"request_id":"req_body"}"#;
-    let server =
-        Server::start(move |_| Reply::json(404, body).header("request-id", "req_header")).await;
+    let server = Server::start(move |_| {
+        Reply::json(body)
+            .status(404)
+            .header("request-id", "req_header")
+    })
+    .await;
     let err = client(&server)
         .core()
         .send_json::<Thing>(Request::new(Method::GET, "/v1/files/file_1".into()))
@@ -335,13 +180,13 @@ async fn json_error_body_becomes_api_error() {
             body: body.into(),
         }
     );
-    assert_eq!(server.only().target, "/v1/files/file_1");
+    assert_eq!(server.take_one().target, "/v1/files/file_1");
 }
 
 #[tokio::test]
 async fn json_error_body_request_id_falls_back_to_body_and_unknown_type_is_kept() {
     let body = r#"{"type":"error","error":{"type":"shiny_new_error","message":"m"},"request_id":"req_body"}"#;
-    let server = Server::start(move |_| Reply::json(418, body)).await;
+    let server = Server::start(move |_| Reply::json(body).status(418)).await;
     let err = client(&server)
         .core()
         .send_json::<Thing>(Request::new(Method::GET, "/v1/models".into()))
@@ -392,7 +237,7 @@ async fn html_error_body_is_kept_raw() {
 
 #[tokio::test]
 async fn undecodable_success_body_is_a_decode_error_with_snippet() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id": 12345, "other": true}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id": 12345, "other": true}"#)).await;
     let err = client(&server)
         .core()
         .send_json::<Thing>(Request::new(Method::GET, "/v1/models/m".into()))
@@ -419,12 +264,12 @@ async fn empty_success_body_decodes_as_unit() {
         .send_json::<()>(Request::new(Method::DELETE, "/v1/files/f".into()))
         .await
         .unwrap();
-    assert_eq!(server.only().method, "DELETE");
+    assert_eq!(server.take_one().method, "DELETE");
 }
 
 #[tokio::test]
 async fn path_segments_are_encoded_and_cannot_escape() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"ok"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"ok"}"#)).await;
     let client = client(&server);
     let cases = [
         ("a/b", "/v1/files/a%2Fb"),
@@ -441,7 +286,7 @@ async fn path_segments_are_encoded_and_cannot_escape() {
             .await
             .unwrap();
     }
-    let targets: Vec<String> = server.seen().into_iter().map(|s| s.target).collect();
+    let targets: Vec<String> = server.requests().into_iter().map(|s| s.target).collect();
     assert_eq!(
         targets,
         cases.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>()
@@ -459,15 +304,15 @@ async fn path_segments_are_encoded_and_cannot_escape() {
         };
         assert!(matches!(err, Error::Config(_)), "{id:?}: {err:?}");
     }
-    assert_eq!(server.seen().len(), cases.len());
+    assert_eq!(server.requests().len(), cases.len());
 }
 
 #[tokio::test]
 async fn base_url_path_prefix_is_kept() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"ok"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"ok"}"#)).await;
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(format!("{}/proxy/", server.base))
+        .base_url(format!("{}/proxy/", server.base_url()))
         .build()
         .unwrap();
     let _: Thing = client
@@ -475,12 +320,12 @@ async fn base_url_path_prefix_is_kept() {
         .send_json(Request::new(Method::GET, "/v1/models".into()))
         .await
         .unwrap();
-    assert_eq!(server.only().target, "/proxy/v1/models");
+    assert_eq!(server.take_one().target, "/proxy/v1/models");
 }
 
 #[tokio::test]
 async fn query_arrays_and_values_are_encoded() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"ok"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"ok"}"#)).await;
     let mut q = Query::new();
     q.push(
         "starting_at",
@@ -499,7 +344,7 @@ async fn query_arrays_and_values_are_encoded() {
     .query(q);
     let _: Thing = client(&server).core().send_json(req).await.unwrap();
     assert_eq!(
-        server.only().target,
+        server.take_one().target,
         "/v1/organizations/usage_report/messages?starting_at=2025-01-02T03%3A04%3A05Z\
          &group_by[]=workspace_id&group_by[]=model&after_id=a%20b%26c%3Dd&beta=true"
     );
@@ -515,10 +360,10 @@ event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 #[tokio::test]
 async fn sse_over_http_in_chunks() {
     let server = Server::start(|_| {
-        let chunks = SSE_BODY.as_bytes().chunks(7).map(<[u8]>::to_vec).collect();
-        Reply::new(200, "")
+        Reply::new(200, SSE_BODY)
             .header("content-type", "text/event-stream")
-            .chunks(chunks)
+            .split(7)
+            .pause(Duration::from_millis(5))
     })
     .await;
     let req = Request::new(Method::POST, "/v1/messages".into())
@@ -536,7 +381,10 @@ async fn sse_over_http_in_chunks() {
         ["message_start", "content_block_delta", "message_stop"]
     );
     assert_eq!(items[1]["delta"]["text"], "Hi");
-    assert_eq!(server.only().header("accept"), Some("text/event-stream"));
+    assert_eq!(
+        server.take_one().header("accept"),
+        Some("text/event-stream")
+    );
 }
 
 #[tokio::test]
@@ -570,9 +418,9 @@ async fn sse_error_event_carries_the_request_id() {
 async fn non_success_stream_request_is_an_api_error() {
     let server = Server::start(|_| {
         Reply::json(
-            529,
             r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
         )
+        .status(529)
     })
     .await;
     let req = Request::new(Method::POST, "/v1/messages".into());
@@ -591,10 +439,8 @@ async fn send_jsonl_decodes_lines() {
     let server = Server::start(|_| {
         Reply::new(200, "")
             .header("content-type", "application/x-jsonl")
-            .chunks(vec![
-                b"{\"id\":\"a\"}\n{\"i".to_vec(),
-                b"d\":\"b\"}\n".to_vec(),
-            ])
+            .pieces([b"{\"id\":\"a\"}\n{\"i".as_slice(), b"d\":\"b\"}\n"])
+            .pause(Duration::from_millis(5))
     })
     .await;
     let req = Request::new(Method::GET, "/v1/messages/batches/b1/results".into());
@@ -605,7 +451,10 @@ async fn send_jsonl_decodes_lines() {
         .unwrap();
     let ids: Vec<String> = stream.map(|t| t.unwrap().id).collect().await;
     assert_eq!(ids, ["a", "b"]);
-    assert_eq!(server.only().header("accept"), Some("application/x-jsonl"));
+    assert_eq!(
+        server.take_one().header("accept"),
+        Some("application/x-jsonl")
+    );
 }
 
 #[tokio::test]
@@ -614,12 +463,12 @@ async fn get_url_jsonl_sends_the_key_only_to_the_same_origin() {
     let other = Server::start(|_| Reply::new(200, "{\"id\":\"other\"}\n")).await;
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(&api.base)
+        .base_url(api.base_url())
         .default_header("x-extra", "private")
         .build()
         .unwrap();
 
-    let url = format!("{}/v1/messages/batches/b1/results?x=1", api.base);
+    let url = format!("{}/v1/messages/batches/b1/results?x=1", api.base_url());
     let same: Vec<Thing> = client
         .core()
         .get_url_jsonl(&url)
@@ -629,12 +478,12 @@ async fn get_url_jsonl_sends_the_key_only_to_the_same_origin() {
         .collect()
         .await;
     assert_eq!(same, [Thing { id: "same".into() }]);
-    let seen = api.only();
+    let seen = api.take_one();
     assert_eq!(seen.target, "/v1/messages/batches/b1/results?x=1");
     assert_eq!(seen.header("x-api-key"), Some(KEY));
     assert_eq!(seen.header("x-extra"), Some("private"));
 
-    let url = format!("{}/results/b1.jsonl", other.base);
+    let url = format!("{}/results/b1.jsonl", other.base_url());
     let got: Vec<Thing> = client
         .core()
         .get_url_jsonl(&url)
@@ -644,7 +493,7 @@ async fn get_url_jsonl_sends_the_key_only_to_the_same_origin() {
         .collect()
         .await;
     assert_eq!(got, [Thing { id: "other".into() }]);
-    let seen = other.only();
+    let seen = other.take_one();
     assert_eq!(seen.target, "/results/b1.jsonl");
     assert_eq!(seen.header("x-api-key"), None);
     assert_eq!(seen.header("authorization"), None);
@@ -655,7 +504,7 @@ async fn get_url_jsonl_sends_the_key_only_to_the_same_origin() {
 #[tokio::test]
 async fn redirects_to_another_origin_are_not_followed() {
     let other = Server::start(|_| Reply::new(200, "{}")).await;
-    let location = format!("{}/steal", other.base);
+    let location = format!("{}/steal", other.base_url());
     let api =
         Server::start(move |_| Reply::new(302, "").header("location", location.clone())).await;
     let err = client(&api)
@@ -664,9 +513,9 @@ async fn redirects_to_another_origin_are_not_followed() {
         .await
         .unwrap_err();
     assert_eq!(err.as_api().map(|e| e.status), Some(302));
-    assert_eq!(api.seen().len(), 1);
+    assert_eq!(api.requests().len(), 1);
     assert!(
-        other.seen().is_empty(),
+        other.requests().is_empty(),
         "the key must not be sent to another host"
     );
 }
@@ -676,7 +525,8 @@ async fn send_bytes_streams_the_body() {
     let server = Server::start(|_| {
         Reply::new(200, "")
             .header("content-type", "application/pdf")
-            .chunks(vec![b"%PDF".to_vec(), b"-1.7".to_vec()])
+            .pieces(["%PDF", "-1.7"])
+            .pause(Duration::from_millis(5))
     })
     .await;
     let req =
@@ -687,14 +537,14 @@ async fn send_bytes_streams_the_body() {
         body.extend_from_slice(&chunk.unwrap());
     }
     assert_eq!(body, b"%PDF-1.7");
-    let seen = server.only();
+    let seen = server.take_one();
     assert_eq!(seen.header("accept"), Some("*/*"));
     assert_eq!(seen.header("anthropic-beta"), Some("files-api-2025-04-14"));
 }
 
 #[tokio::test]
 async fn multipart_upload_sends_file_and_fields() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"file_1"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"file_1"}"#)).await;
     let form = Multipart::new().text("purpose", "docs".into()).file(
         "file",
         UploadFile::from_bytes("notes.md", b"# Title\n".to_vec()),
@@ -702,7 +552,7 @@ async fn multipart_upload_sends_file_and_fields() {
     let req = Request::new(Method::POST, "/v1/files".into()).multipart_body(form);
     let got: Thing = client(&server).core().send_json(req).await.unwrap();
     assert_eq!(got.id, "file_1");
-    let seen = server.only();
+    let seen = server.take_one();
     assert!(
         seen.header("content-type")
             .unwrap()
@@ -740,15 +590,11 @@ async fn upload_from_path_reads_name_and_contents() {
 
 #[tokio::test]
 async fn slow_response_times_out() {
-    let server = Server::start(|_| {
-        let mut r = Reply::json(200, r#"{"id":"late"}"#);
-        r.delay = Duration::from_millis(500);
-        r
-    })
-    .await;
+    let server =
+        Server::start(|_| Reply::json(r#"{"id":"late"}"#).delay(Duration::from_millis(500))).await;
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .timeout(Duration::from_millis(100))
         .max_retries(0)
         .build()
@@ -763,14 +609,14 @@ async fn slow_response_times_out() {
 
 #[tokio::test]
 async fn injected_http_client_is_used() {
-    let server = Server::start(|_| Reply::json(200, r#"{"id":"ok"}"#)).await;
+    let server = Server::start(|_| Reply::json(r#"{"id":"ok"}"#)).await;
     let http = reqwest::Client::builder()
         .user_agent("ignored/1")
         .build()
         .unwrap();
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .http_client(http)
         .max_retries(0)
         .build()
@@ -782,7 +628,7 @@ async fn injected_http_client_is_used() {
         .await
         .unwrap();
     let ua = format!("anthropic-openapi/{}", env!("CARGO_PKG_VERSION"));
-    assert_eq!(server.only().header("user-agent"), Some(ua.as_str()));
+    assert_eq!(server.take_one().header("user-agent"), Some(ua.as_str()));
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -843,7 +689,7 @@ async fn cursor_stream_over_http() {
             }
             other => panic!("unexpected {other}"),
         };
-        Reply::json(200, body)
+        Reply::json(body)
     })
     .await;
     let core = client(&server).core().clone();
@@ -867,7 +713,7 @@ async fn cursor_stream_over_http() {
     let stream = assert_send(stream);
     let ids: Vec<String> = stream.map(|t| t.unwrap().id).collect().await;
     assert_eq!(ids, ["m1", "m2", "m3"]);
-    assert_eq!(server.seen().len(), 2);
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[test]

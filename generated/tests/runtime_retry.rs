@@ -1,7 +1,6 @@
 //! Retries, per-request options, response metadata and the long-request guard, against a
 //! loopback HTTP server that records every attempt and can misbehave on purpose.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,112 +10,42 @@ use anthropic_openapi::runtime::{
 };
 use futures::StreamExt;
 use reqwest::Method;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use testkit::{Reply, Server};
 
 const KEY: &str = "sk-ant-test-SECRET-retry";
 
-/// One attempt as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    at: Instant,
-    headers: HashMap<String, String>,
-    body: Vec<u8>,
+/// 200 `{"id":"ok"}`.
+fn ok() -> Reply {
+    Reply::json(r#"{"id":"ok"}"#)
 }
 
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
+/// An `api_error` with `status`.
+fn error(status: u16) -> Reply {
+    Reply::api_error(status, "api_error", &format!("status {status}"))
 }
 
-/// What the server does with one request.
-#[derive(Clone)]
-enum Action {
-    /// A complete response.
-    Reply {
-        status: u16,
-        headers: Vec<(&'static str, String)>,
-        body: Vec<u8>,
-    },
-    /// Resets the connection without answering.
-    Reset,
-    /// Waits, then answers 200 `{"id":"late"}`.
-    Stall(Duration),
-    /// Sends the status line and headers announcing `announced` bytes, sends `body`, and
-    /// closes the connection before the rest.
-    Truncated {
-        content_type: &'static str,
-        announced: usize,
-        body: Vec<u8>,
-    },
+/// Waits, then answers 200 `{"id":"late"}`.
+fn stall(delay: Duration) -> Reply {
+    Reply::new(200, r#"{"id":"late"}"#).delay(delay)
 }
 
-impl Action {
-    fn json(status: u16, body: &str) -> Self {
-        Action::Reply {
-            status,
-            headers: vec![("content-type", "application/json".into())],
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn ok() -> Self {
-        Action::json(200, r#"{"id":"ok"}"#)
-    }
-
-    fn error(status: u16) -> Self {
-        Action::json(
-            status,
-            &format!(
-                r#"{{"type":"error","error":{{"type":"api_error","message":"status {status}"}}}}"#
-            ),
-        )
-    }
-
-    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        if let Action::Reply { headers, .. } = &mut self {
-            headers.push((name, value.into()));
-        }
-        self
-    }
+/// A 200 that announces `announced` bytes, sends `body`, and breaks the connection before
+/// the rest.
+fn truncated(content_type: &str, announced: usize, body: &[u8]) -> Reply {
+    Reply::new(200, body)
+        .content_type(content_type)
+        .request_id("req_trunc")
+        .truncated(announced)
 }
 
-type Handler = Arc<dyn Fn(usize, &Seen) -> Action + Send + Sync>;
-
-/// A loopback HTTP/1.1 server; `handler` gets the 0-based number of the request.
-struct Server {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
+/// The `x-stainless-retry-count` of every attempt (`-` when absent).
+trait RetryCounts {
+    fn retry_counts(&self) -> Vec<String>;
 }
 
-impl Server {
-    async fn start(handler: impl Fn(usize, &Seen) -> Action + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let handler: Handler = Arc::new(handler);
-        let log = seen.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((sock, _)) = listener.accept().await else {
-                    return;
-                };
-                let (handler, log) = (handler.clone(), log.clone());
-                tokio::spawn(async move {
-                    let _ = serve(sock, handler, log).await;
-                });
-            }
-        });
-        Server { base, seen }
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
+impl RetryCounts for Server {
     fn retry_counts(&self) -> Vec<String> {
-        self.seen()
+        self.requests()
             .iter()
             .map(|s| {
                 s.header("x-stainless-retry-count")
@@ -125,110 +54,6 @@ impl Server {
             })
             .collect()
     }
-
-    /// The pauses between consecutive attempts.
-    fn gaps(&self) -> Vec<Duration> {
-        let seen = self.seen();
-        seen.windows(2).map(|w| w[1].at - w[0].at).collect()
-    }
-}
-
-async fn serve(
-    sock: tokio::net::TcpStream,
-    handler: Handler,
-    log: Arc<Mutex<Vec<Seen>>>,
-) -> std::io::Result<()> {
-    let mut r = BufReader::new(sock);
-    let mut line = String::new();
-    r.read_line(&mut line).await?;
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).await?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':').unwrap();
-        headers.insert(n.trim().to_ascii_lowercase(), v.trim().to_string());
-    }
-    let mut body = Vec::new();
-    if let Some(len) = headers.get("content-length") {
-        body.resize(len.parse().unwrap(), 0);
-        r.read_exact(&mut body).await?;
-    } else if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.contains("chunked"))
-    {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size).await?;
-            let size = usize::from_str_radix(size.trim(), 16).unwrap();
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).await?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    let seen = Seen {
-        at: Instant::now(),
-        headers,
-        body,
-    };
-    let action = {
-        let mut log = log.lock().unwrap();
-        let action = handler(log.len(), &seen);
-        log.push(seen);
-        action
-    };
-    let mut sock = r.into_inner();
-    let (status, headers, body) = match action {
-        Action::Reset => {
-            sock.set_zero_linger()?;
-            drop(sock);
-            return Ok(());
-        }
-        Action::Truncated {
-            content_type,
-            announced,
-            body,
-        } => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\n\
-                 content-length: {announced}\r\nrequest-id: req_trunc\r\n\r\n"
-            );
-            sock.write_all(head.as_bytes()).await?;
-            sock.write_all(&body).await?;
-            sock.flush().await?;
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            sock.set_zero_linger()?;
-            drop(sock);
-            return Ok(());
-        }
-        Action::Stall(d) => {
-            tokio::time::sleep(d).await;
-            (200, Vec::new(), br#"{"id":"late"}"#.to_vec())
-        }
-        Action::Reply {
-            status,
-            headers,
-            body,
-        } => (status, headers, body),
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (n, v) in &headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    sock.write_all(head.as_bytes()).await?;
-    sock.write_all(&body).await?;
-    sock.flush().await?;
-    sock.shutdown().await
 }
 
 /// A builder for `server` whose backoff is 1 ms, so that only server-requested delays take
@@ -236,7 +61,7 @@ async fn serve(
 fn builder(server: &Server) -> ClientBuilder {
     Client::builder()
         .api_key(KEY)
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
 }
 
@@ -260,7 +85,7 @@ async fn send(client: &Client) -> anthropic_openapi::Result<Thing> {
 }
 
 fn assert_same_bodies(server: &Server) {
-    let seen = server.seen();
+    let seen = server.requests();
     assert!(seen.len() > 1);
     for s in &seen[1..] {
         assert_eq!(s.body, seen[0].body);
@@ -270,25 +95,25 @@ fn assert_same_bodies(server: &Server) {
 
 #[tokio::test]
 async fn rate_limited_then_ok() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(429),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => error(429),
+        _ => ok(),
     })
     .await;
     assert_eq!(send(&client(&server)).await.unwrap().id, "ok");
     assert_eq!(server.retry_counts(), ["0", "1"]);
     assert_same_bodies(&server);
-    assert!(!server.seen()[0].body.is_empty());
+    assert!(!server.requests()[0].body.is_empty());
 }
 
 #[tokio::test]
 async fn overloaded_storm_exhausts_the_retries() {
-    let server = Server::start(|n, _| {
-        Action::json(
-            529,
+    let server = Server::start(|req| {
+        Reply::json(
             r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
         )
-        .header("request-id", format!("req_{n}"))
+        .status(529)
+        .request_id(format!("req_{}", req.index))
     })
     .await;
     let err = send(&client(&server)).await.unwrap_err();
@@ -299,7 +124,7 @@ async fn overloaded_storm_exhausts_the_retries() {
     assert_same_bodies(&server);
 
     // With max_retries(4), five attempts.
-    let server = Server::start(|_, _| Action::error(529)).await;
+    let server = Server::start(|_| error(529)).await;
     let err = send(&builder(&server).max_retries(4).build().unwrap())
         .await
         .unwrap_err();
@@ -309,9 +134,9 @@ async fn overloaded_storm_exhausts_the_retries() {
 
 #[tokio::test]
 async fn server_error_then_ok() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(500),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => error(500),
+        _ => ok(),
     })
     .await;
     assert_eq!(send(&client(&server)).await.unwrap().id, "ok");
@@ -321,7 +146,7 @@ async fn server_error_then_ok() {
 
 #[tokio::test]
 async fn bad_request_is_not_retried() {
-    let server = Server::start(|_, _| Action::error(400)).await;
+    let server = Server::start(|_| error(400)).await;
     let err = send(&client(&server)).await.unwrap_err();
     assert_eq!(err.as_api().unwrap().status, 400);
     assert_eq!(server.retry_counts(), ["0"]);
@@ -330,9 +155,9 @@ async fn bad_request_is_not_retried() {
 #[tokio::test]
 async fn request_timeout_and_conflict_are_retried() {
     for status in [408, 409] {
-        let server = Server::start(move |n, _| match n {
-            0 => Action::error(status),
-            _ => Action::ok(),
+        let server = Server::start(move |req| match req.index {
+            0 => error(status),
+            _ => ok(),
         })
         .await;
         assert_eq!(send(&client(&server)).await.unwrap().id, "ok", "{status}");
@@ -342,7 +167,7 @@ async fn request_timeout_and_conflict_are_retried() {
 
 #[tokio::test]
 async fn should_retry_false_forbids_a_retry() {
-    let server = Server::start(|_, _| Action::error(503).header("x-should-retry", "false")).await;
+    let server = Server::start(|_| error(503).header("x-should-retry", "false")).await;
     let err = send(&client(&server)).await.unwrap_err();
     assert_eq!(err.as_api().unwrap().status, 503);
     assert_eq!(server.retry_counts(), ["0"]);
@@ -350,9 +175,9 @@ async fn should_retry_false_forbids_a_retry() {
 
 #[tokio::test]
 async fn should_retry_true_forces_a_retry() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(400).header("x-should-retry", "true"),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => error(400).header("x-should-retry", "true"),
+        _ => ok(),
     })
     .await;
     assert_eq!(send(&client(&server)).await.unwrap().id, "ok");
@@ -361,11 +186,11 @@ async fn should_retry_true_forces_a_retry() {
 
 #[tokio::test]
 async fn retry_after_ms_is_honoured() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(429)
+    let server = Server::start(|req| match req.index {
+        0 => error(429)
             .header("retry-after-ms", "150.5")
             .header("retry-after", "30"),
-        _ => Action::ok(),
+        _ => ok(),
     })
     .await;
     send(&client(&server)).await.unwrap();
@@ -376,9 +201,9 @@ async fn retry_after_ms_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(503).header("retry-after", "0.12"),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => error(503).header("retry-after", "0.12"),
+        _ => ok(),
     })
     .await;
     send(&client(&server)).await.unwrap();
@@ -398,14 +223,14 @@ async fn retry_after_http_date_is_honoured() {
         }
         let wanted = Arc::new(Mutex::new(Duration::ZERO));
         let w = wanted.clone();
-        let server = Server::start(move |n, _| {
-            if n > 0 {
-                return Action::ok();
+        let server = Server::start(move |req| {
+            if req.index > 0 {
+                return ok();
             }
             let now = chrono::Utc::now();
             let next = chrono::DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap();
             *w.lock().unwrap() = (next - now).to_std().unwrap();
-            Action::error(429).header(
+            error(429).header(
                 "retry-after",
                 next.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
             )
@@ -429,10 +254,10 @@ async fn retry_after_http_date_is_honoured() {
 
 #[tokio::test]
 async fn out_of_range_retry_after_falls_back_to_the_backoff() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(429).header("retry-after", "3600"),
-        1 => Action::error(429).header("retry-after-ms", "0"),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => error(429).header("retry-after", "3600"),
+        1 => error(429).header("retry-after-ms", "0"),
+        _ => ok(),
     })
     .await;
     send(&client(&server)).await.unwrap();
@@ -444,14 +269,14 @@ async fn out_of_range_retry_after_falls_back_to_the_backoff() {
 
 #[tokio::test]
 async fn backoff_grows_exponentially_without_a_header() {
-    let server = Server::start(|n, _| match n {
-        0..=2 => Action::error(500),
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0..=2 => error(500),
+        _ => ok(),
     })
     .await;
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .max_retries(3)
         .retry_backoff(Duration::from_millis(40), Duration::from_millis(100))
         .build()
@@ -468,9 +293,9 @@ async fn backoff_grows_exponentially_without_a_header() {
 
 #[tokio::test]
 async fn connection_reset_before_headers_is_retried() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::Reset,
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => Reply::reset(),
+        _ => ok(),
     })
     .await;
     assert_eq!(send(&client(&server)).await.unwrap().id, "ok");
@@ -497,13 +322,9 @@ async fn connection_refused_is_retried_then_reported() {
 
 #[tokio::test]
 async fn body_broken_while_reading_is_retried_for_json() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::Truncated {
-            content_type: "application/json",
-            announced: 100,
-            body: br#"{"id":"#.to_vec(),
-        },
-        _ => Action::ok(),
+    let server = Server::start(|req| match req.index {
+        0 => truncated("application/json", 100, br#"{"id":"#),
+        _ => ok(),
     })
     .await;
     assert_eq!(send(&client(&server)).await.unwrap().id, "ok");
@@ -512,7 +333,7 @@ async fn body_broken_while_reading_is_retried_for_json() {
 
 #[tokio::test]
 async fn stalled_attempts_time_out_and_are_retried() {
-    let server = Server::start(|_, _| Action::Stall(Duration::from_secs(2))).await;
+    let server = Server::start(|_| stall(Duration::from_secs(2))).await;
     let client = builder(&server)
         .timeout(Duration::from_millis(100))
         .build()
@@ -529,16 +350,11 @@ async fn stalled_attempts_time_out_and_are_retried() {
 async fn streaming_is_retried_before_a_success_response() {
     let sse = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n\
                event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
-    let server = Server::start(move |n, _| match n {
-        0 => Action::error(529),
-        _ => Action::Reply {
-            status: 200,
-            headers: vec![
-                ("content-type", "text/event-stream".into()),
-                ("request-id", "req_sse".into()),
-            ],
-            body: sse.as_bytes().to_vec(),
-        },
+    let server = Server::start(move |req| match req.index {
+        0 => error(529),
+        _ => Reply::new(200, sse)
+            .content_type("text/event-stream")
+            .request_id("req_sse"),
     })
     .await;
     let stream = client(&server)
@@ -555,11 +371,7 @@ async fn streaming_is_retried_before_a_success_response() {
 
 #[tokio::test]
 async fn a_stream_broken_after_success_is_not_retried() {
-    let server = Server::start(|_, _| Action::Truncated {
-        content_type: "text/event-stream",
-        announced: 10_000,
-        body: b"event: message_start\ndata: {\"type\":\"message_start\"}\n\nevent: content_block_delta\ndata: {\"ty".to_vec(),
-    })
+    let server = Server::start(|_| truncated("text/event-stream", 10_000, b"event: message_start\ndata: {\"type\":\"message_start\"}\n\nevent: content_block_delta\ndata: {\"ty"))
     .await;
     let stream = client(&server)
         .core()
@@ -574,12 +386,9 @@ async fn a_stream_broken_after_success_is_not_retried() {
     assert_eq!(server.retry_counts(), ["0"]);
 
     // The same for JSONL and raw bytes.
-    let server = Server::start(|_, _| Action::Truncated {
-        content_type: "application/x-jsonl",
-        announced: 10_000,
-        body: b"{\"id\":\"a\"}\n{\"id\"".to_vec(),
-    })
-    .await;
+    let server =
+        Server::start(|_| truncated("application/x-jsonl", 10_000, b"{\"id\":\"a\"}\n{\"id\""))
+            .await;
     let stream = client(&server)
         .core()
         .send_jsonl::<Thing>(Request::new(Method::GET, "/v1/x".into()))
@@ -603,9 +412,9 @@ async fn a_stream_broken_after_success_is_not_retried() {
 
 #[tokio::test]
 async fn multipart_upload_is_resent_identically() {
-    let server = Server::start(|n, _| match n {
-        0 | 1 => Action::error(500),
-        _ => Action::json(200, r#"{"id":"file_1"}"#),
+    let server = Server::start(|req| match req.index {
+        0 | 1 => error(500),
+        _ => Reply::json(r#"{"id":"file_1"}"#).status(200),
     })
     .await;
     let contents: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
@@ -618,7 +427,7 @@ async fn multipart_upload_is_resent_identically() {
     assert_eq!(got.id, "file_1");
     assert_eq!(server.retry_counts(), ["0", "1", "2"]);
     assert_same_bodies(&server);
-    let seen = server.seen();
+    let seen = server.requests();
     let ct = seen[0].header("content-type").unwrap();
     let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
     let body = &seen[0].body;
@@ -639,7 +448,7 @@ async fn multipart_upload_is_resent_identically() {
 
 #[tokio::test]
 async fn with_options_overrides_headers_betas_and_retries() {
-    let server = Server::start(|_, _| Action::error(503)).await;
+    let server = Server::start(|_| error(503)).await;
     let base = builder(&server)
         .beta("beta-a")
         .default_header("x-custom", "default")
@@ -655,7 +464,7 @@ async fn with_options_overrides_headers_betas_and_retries() {
     assert_eq!(derived.core().max_retries(), 0);
     assert_eq!(derived.core().betas(), ["beta-a", "beta-b"]);
     send(&derived).await.unwrap_err();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 1, "max_retries(0): one attempt");
     assert_eq!(seen[0].header("x-custom"), Some("override"));
     assert_eq!(seen[0].header("x-kept"), Some("kept"));
@@ -664,7 +473,7 @@ async fn with_options_overrides_headers_betas_and_retries() {
 
     // The original client is unchanged.
     send(&base).await.unwrap_err();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 4);
     assert_eq!(seen[1].header("x-custom"), Some("default"));
     assert_eq!(seen[1].header("anthropic-beta"), Some("beta-a"));
@@ -677,7 +486,7 @@ async fn with_options_overrides_headers_betas_and_retries() {
             .max_retries(1),
     );
     send(&twice).await.unwrap_err();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 6);
     assert_eq!(seen[4].header("x-custom"), Some("second"));
     assert_eq!(
@@ -688,7 +497,7 @@ async fn with_options_overrides_headers_betas_and_retries() {
 
 #[tokio::test]
 async fn with_options_timeout_replaces_the_clients() {
-    let server = Server::start(|_, _| Action::Stall(Duration::from_millis(400))).await;
+    let server = Server::start(|_| stall(Duration::from_millis(400))).await;
     let client = builder(&server)
         .timeout(Duration::from_secs(30))
         .build()
@@ -709,10 +518,10 @@ async fn with_options_timeout_replaces_the_clients() {
 
 #[tokio::test]
 async fn admin_client_with_options() {
-    let server = Server::start(|_, _| Action::ok()).await;
+    let server = Server::start(|_| ok()).await;
     let admin = AdminClient::builder()
         .api_key("sk-ant-admin-test")
-        .base_url(&server.base)
+        .base_url(server.base_url())
         .build_admin()
         .unwrap()
         .with_options(RequestOptions::new().header("x-extra", "1"));
@@ -721,25 +530,26 @@ async fn admin_client_with_options() {
         .send_json(Request::new(Method::GET, "/v1/organizations/me".into()))
         .await
         .unwrap();
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen[0].header("x-extra"), Some("1"));
     assert_eq!(seen[0].header("x-api-key"), Some("sk-ant-admin-test"));
 }
 
 #[tokio::test]
 async fn invalid_option_header_is_a_config_error_without_a_request() {
-    let server = Server::start(|_, _| Action::ok()).await;
+    let server = Server::start(|_| ok()).await;
     let client = client(&server).with_options(RequestOptions::new().header("bad name", "v"));
     let err = send(&client).await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
-    assert!(server.seen().is_empty());
+    assert!(server.requests().is_empty());
 }
 
 #[tokio::test]
 async fn send_json_with_response_exposes_the_metadata() {
-    let server = Server::start(|n, _| match n {
-        0 => Action::error(429),
-        _ => Action::json(201, r#"{"id":"msg_1"}"#)
+    let server = Server::start(|req| match req.index {
+        0 => error(429),
+        _ => Reply::json(r#"{"id":"msg_1"}"#)
+            .status(201)
             .header("request-id", "req_meta")
             .header("x-custom-meta", "yes"),
     })
@@ -759,11 +569,8 @@ async fn send_json_with_response_exposes_the_metadata() {
 
 #[tokio::test]
 async fn decode_errors_are_not_retried_and_name_the_path() {
-    let server = Server::start(|_, _| {
-        Action::json(
-            200,
-            r#"{"content":[{"a":1},{"a":2},{"a":"three"}],"model":"m"}"#,
-        )
+    let server = Server::start(|_| {
+        Reply::json(r#"{"content":[{"a":1},{"a":2},{"a":"three"}],"model":"m"}"#)
     })
     .await;
     #[derive(Debug, serde::Deserialize)]

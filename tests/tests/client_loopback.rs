@@ -8,15 +8,12 @@
 //! The paginated lists are served by small fakes of the API's paging rules (`cursor_list`,
 //! `token_pages`), so the `*_stream` paginators are checked against real cursor chains.
 
-use std::sync::{Arc, Mutex};
-
 use anthropic_openapi::runtime::UploadFile;
 use anthropic_openapi::types::*;
 use anthropic_openapi::{AdminClient, Client, Error, ErrorType};
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use testkit::{Recorded, Server};
 
 const API_KEY: &str = "sk-test";
 const ADMIN_KEY: &str = "sk-ant-admin01-test";
@@ -32,62 +29,84 @@ const EXPIRES: &str = "2025-01-16T10:30:00Z";
 
 // ---------------------------------------------------------------- loopback server
 
-/// One request as the server saw it, and the body it answered with.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    /// The request target as sent: the path and, after `?`, the raw query.
-    target: String,
-    /// Header names lowercased, in the order received.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    /// The body of the reply (all chunks joined).
-    answered: Vec<u8>,
+/// Clients of a test server.
+trait Clients {
+    /// A client with the regular key.
+    fn client(&self) -> Client;
+    /// An admin client with the admin key.
+    fn admin(&self) -> AdminClient;
 }
 
-impl Seen {
-    fn path(&self) -> &str {
-        self.target.split_once('?').map_or(&self.target, |(p, _)| p)
+impl Clients for Server {
+    fn client(&self) -> Client {
+        Client::builder()
+            .api_key(API_KEY)
+            .base_url(self.base_url())
+            .build()
+            .unwrap()
     }
 
-    fn raw_query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
+    fn admin(&self) -> AdminClient {
+        AdminClient::builder()
+            .api_key(ADMIN_KEY)
+            .base_url(self.base_url())
+            .build_admin()
+            .unwrap()
+    }
+}
+
+/// Replies shaped as the API sends them: with a `request-id`.
+mod reply {
+    use super::REQUEST_ID;
+    use serde_json::{Value, json};
+    use testkit::Reply;
+
+    /// 200 with a JSON body and a `request-id`.
+    pub fn json(body: Value) -> Reply {
+        Reply::json(body).request_id(REQUEST_ID)
     }
 
-    /// The first value of a query parameter, percent-decoded.
-    fn query(&self, key: &str) -> Option<String> {
-        self.raw_query()?.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k) == key).then(|| decode(v))
-        })
+    /// An API error: `status` with the error envelope and a `request-id` header.
+    pub fn error(status: u16, kind: &str, message: &str) -> Reply {
+        json(json!({
+            "type": "error",
+            "error": {"type": kind, "message": message},
+            "request_id": REQUEST_ID,
+        }))
+        .status(status)
     }
 
-    /// The only value of a header (case-insensitive); panics if it was sent more than once.
-    fn header(&self, name: &str) -> Option<&str> {
-        let mut values = self
-            .headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str());
-        let first = values.next();
-        assert!(values.next().is_none(), "header {name} sent twice");
-        first
+    /// A 200 sent as HTTP chunks of at most `chunk` bytes, cut anywhere (mid-line,
+    /// mid-UTF-8).
+    pub fn streamed(content_type: &str, body: &[u8], chunk: usize) -> Reply {
+        Reply::new(200, body)
+            .content_type(content_type)
+            .request_id(REQUEST_ID)
+            .split(chunk)
+            .chunked()
     }
+}
 
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "request body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    fn answered_json(&self) -> Value {
-        serde_json::from_slice(&self.answered).unwrap()
-    }
-
+/// What every request is checked for.
+trait Checks {
     /// Checks the method and the exact target (path and raw query).
+    fn assert_target(&self, method: &str, target: &str) -> &Self;
+    /// Checks the headers every request carries: the key, the API version, a user agent,
+    /// and `anthropic-beta` exactly when `beta` is given.
+    fn assert_headers(&self, key: &str, beta: Option<&str>, accept: &str) -> &Self;
+    /// A regular-key JSON request.
+    fn assert_api(&self) -> &Self;
+    /// A Files API JSON request: regular key and the files beta.
+    fn assert_files(&self) -> &Self;
+    /// An Admin API request: the admin key, no beta.
+    fn assert_admin(&self) -> &Self;
+    /// A JSON body equal to `expected`, with its content type.
+    fn assert_json_body(&self, expected: Value) -> &Self;
+    /// No body and no content type.
+    fn assert_no_body(&self) -> &Self;
+}
+
+impl Checks for Recorded {
     fn assert_target(&self, method: &str, target: &str) -> &Self {
         assert_eq!(
             (self.method.as_str(), self.target.as_str()),
@@ -97,8 +116,6 @@ impl Seen {
         self
     }
 
-    /// Checks the headers every request carries: the key, the API version, a user agent, and
-    /// `anthropic-beta` exactly when `beta` is given.
     fn assert_headers(&self, key: &str, beta: Option<&str>, accept: &str) -> &Self {
         assert_eq!(self.header("x-api-key"), Some(key), "x-api-key");
         assert_eq!(self.header("authorization"), None);
@@ -114,29 +131,24 @@ impl Seen {
         self
     }
 
-    /// A regular-key JSON request.
     fn assert_api(&self) -> &Self {
         self.assert_headers(API_KEY, None, "application/json")
     }
 
-    /// A Files API JSON request: regular key and the files beta.
     fn assert_files(&self) -> &Self {
         self.assert_headers(API_KEY, Some(FILES_BETA), "application/json")
     }
 
-    /// An Admin API request: the admin key, no beta.
     fn assert_admin(&self) -> &Self {
         self.assert_headers(ADMIN_KEY, None, "application/json")
     }
 
-    /// A JSON body equal to `expected`, with its content type.
     fn assert_json_body(&self, expected: Value) -> &Self {
         assert_eq!(self.header("content-type"), Some("application/json"));
         assert_eq!(self.json(), expected, "request body");
         self
     }
 
-    /// No body and no content type.
     fn assert_no_body(&self) -> &Self {
         assert!(
             self.body.is_empty(),
@@ -148,239 +160,12 @@ impl Seen {
     }
 }
 
-/// Percent-decodes a query component (`+` read as a space, as form decoders do).
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// The server's answer: status, headers and body, sent whole (`content-length`) or as one
-/// HTTP chunk per element of `chunks` (`transfer-encoding: chunked`).
-#[derive(Clone, Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    chunks: Vec<Vec<u8>>,
-    chunked: bool,
-}
-
-impl Reply {
-    /// 200 with a JSON body and a `request-id`, as the API answers.
-    fn json(body: Value) -> Reply {
-        Reply {
-            status: 200,
-            headers: vec![
-                ("content-type".into(), "application/json".into()),
-                ("request-id".into(), REQUEST_ID.into()),
-            ],
-            chunks: vec![serde_json::to_vec(&body).unwrap()],
-            chunked: false,
-        }
-    }
-
-    /// An API error: `status` with the error envelope and a `request-id` header.
-    fn error(status: u16, kind: &str, message: &str) -> Reply {
-        Reply::json(json!({
-            "type": "error",
-            "error": {"type": kind, "message": message},
-            "request_id": REQUEST_ID,
-        }))
-        .status(status)
-    }
-
-    /// A 200 streamed in chunks of at most `chunk` bytes, cut anywhere (mid-line, mid-UTF-8).
-    fn streamed(content_type: &str, body: &[u8], chunk: usize) -> Reply {
-        Reply {
-            status: 200,
-            headers: vec![
-                ("content-type".into(), content_type.into()),
-                ("request-id".into(), REQUEST_ID.into()),
-            ],
-            chunks: body.chunks(chunk).map(<[u8]>::to_vec).collect(),
-            chunked: true,
-        }
-    }
-
-    fn status(mut self, status: u16) -> Reply {
-        self.status = status;
-        self
-    }
-}
-
-type Handler = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
-
-/// A loopback HTTP/1.1 server on 127.0.0.1:0 that records requests and answers with `handler`.
-struct Server {
-    addr: std::net::SocketAddr,
-    log: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    async fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let handler: Handler = Arc::new(handler);
-        let server_log = log.clone();
-        tokio::spawn(async move {
-            while let Ok((sock, _)) = listener.accept().await {
-                let (handler, log) = (handler.clone(), server_log.clone());
-                tokio::spawn(async move {
-                    let _ = serve(sock, handler, log).await;
-                });
-            }
-        });
-        Server { addr, log }
-    }
-
-    /// A server that answers every request with the same reply.
-    async fn replying(reply: Reply) -> Server {
-        Server::start(move |_| reply.clone()).await
-    }
-
-    fn client(&self) -> Client {
-        Client::builder()
-            .api_key(API_KEY)
-            .base_url(format!("http://{}", self.addr))
-            .build()
-            .unwrap()
-    }
-
-    fn admin(&self) -> AdminClient {
-        AdminClient::builder()
-            .api_key(ADMIN_KEY)
-            .base_url(format!("http://{}", self.addr))
-            .build_admin()
-            .unwrap()
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// The requests since the last call, clearing the log.
-    fn take(&self) -> Vec<Seen> {
-        std::mem::take(&mut *self.log.lock().unwrap())
-    }
-
-    /// The one request since the last `take`.
-    fn take_one(&self) -> Seen {
-        let mut seen = self.take();
-        assert_eq!(seen.len(), 1, "expected exactly one request, got {seen:#?}");
-        seen.pop().unwrap()
-    }
-}
-
-async fn serve(
-    sock: TcpStream,
-    handler: Handler,
-    log: Arc<Mutex<Vec<Seen>>>,
-) -> std::io::Result<()> {
-    sock.set_nodelay(true)?;
-    let mut r = BufReader::new(sock);
-    let mut line = String::new();
-    r.read_line(&mut line).await?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or_default().to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).await?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':').expect("header line");
-        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
-    }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
-    let mut body = Vec::new();
-    if let Some(len) = header("content-length") {
-        body.resize(len.parse().unwrap(), 0);
-        r.read_exact(&mut body).await?;
-    } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size).await?;
-            let size = usize::from_str_radix(size.trim(), 16).unwrap();
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).await?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    let mut seen = Seen {
-        method,
-        target,
-        headers,
-        body,
-        answered: Vec::new(),
-    };
-    let reply = handler(&seen);
-    seen.answered = reply.chunks.concat();
-    log.lock().unwrap().push(seen);
-
-    let mut sock = r.into_inner();
-    let mut head = format!(
-        "HTTP/1.1 {} Scripted\r\nconnection: close\r\n",
-        reply.status
-    );
-    if reply.chunked {
-        head.push_str("transfer-encoding: chunked\r\n");
-    } else {
-        let total: usize = reply.chunks.iter().map(Vec::len).sum();
-        head.push_str(&format!("content-length: {total}\r\n"));
-    }
-    for (n, v) in &reply.headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    sock.write_all(head.as_bytes()).await?;
-    for chunk in &reply.chunks {
-        if reply.chunked {
-            sock.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                .await?;
-            sock.write_all(chunk).await?;
-            sock.write_all(b"\r\n").await?;
-        } else {
-            sock.write_all(chunk).await?;
-        }
-        sock.flush().await?;
-        tokio::task::yield_now().await;
-    }
-    if reply.chunked {
-        sock.write_all(b"0\r\n\r\n").await?;
-    }
-    sock.flush().await?;
-    sock.shutdown().await
-}
-
 // ---------------------------------------------------------------- paging fakes
 
 /// Answers a cursor-paginated list the way the API does: `limit` items right after
 /// `after_id`, right before `before_id`, or from the start; `first_id` / `last_id` name the
 /// page's ends (by `id_key`) and `has_more` says whether items remain in the paging direction.
-fn cursor_list(items: &[Value], id_key: &str, seen: &Seen) -> Value {
+fn cursor_list(items: &[Value], id_key: &str, seen: &Recorded) -> Value {
     let ids: Vec<&str> = items.iter().map(|v| v[id_key].as_str().unwrap()).collect();
     let pos = |id: &str| {
         ids.iter()
@@ -420,7 +205,7 @@ fn page_token(n: usize) -> String {
 
 /// Answers a page-token report: page `n` is served for the token `page_token(n)` (page 0 for
 /// no token), with the token of the next page while there is one.
-fn token_pages(pages: &[Vec<Value>], seen: &Seen) -> Value {
+fn token_pages(pages: &[Vec<Value>], seen: &Recorded) -> Value {
     let n = match seen.query("page") {
         None => 0,
         Some(token) => (1..pages.len())
@@ -452,7 +237,7 @@ async fn check_cursor_paging<F>(
     items: Vec<Value>,
     id_key: &'static str,
     path: &str,
-    check: fn(&Seen),
+    check: fn(&Recorded),
     walk: impl Fn(&Server, Option<String>) -> F,
 ) where
     F: Future<Output = Vec<String>>,
@@ -463,7 +248,7 @@ async fn check_cursor_paging<F>(
         .map(|v| v[id_key].as_str().unwrap().to_string())
         .collect();
     let served = items.clone();
-    let server = Server::start(move |seen| Reply::json(cursor_list(&served, id_key, seen))).await;
+    let server = Server::start(move |seen| reply::json(cursor_list(&served, id_key, seen))).await;
 
     // Forward: three pages, each `after_id` the previous page's `last_id`.
     let got = walk(&server, None).await;
@@ -538,7 +323,7 @@ async fn check_token_paging<F>(
 {
     let expected: Vec<String> = pages.iter().flatten().map(&item_key).collect();
     let served = pages.clone();
-    let server = Server::start(move |seen| Reply::json(token_pages(&served, seen))).await;
+    let server = Server::start(move |seen| reply::json(token_pages(&served, seen))).await;
     let got = walk(&server).await;
     assert_eq!(got, expected, "items of every page, in order");
     let seen = server.take();
@@ -830,7 +615,7 @@ fn api_error(err: Error) -> anthropic_openapi::ApiError {
 
 #[tokio::test]
 async fn messages_create_sends_no_stream_flag_and_decodes_the_message() {
-    let server = Server::replying(Reply::json(message(
+    let server = Server::replying(reply::json(message(
         "msg_013Zva2CMHLNnXjNJJKqJ2EF",
         "Hi! How can I help?",
     )))
@@ -865,7 +650,7 @@ async fn messages_create_sends_no_stream_flag_and_decodes_the_message() {
 /// `create` forces the stream flag off, also when it was put in `extra`.
 #[tokio::test]
 async fn messages_create_drops_a_stream_flag_given_in_extra() {
-    let server = Server::replying(Reply::json(message("msg_01", "ok"))).await;
+    let server = Server::replying(reply::json(message("msg_01", "ok"))).await;
     let mut params = MessageCreateParams::new("claude-sonnet-4-5", hello(), 16);
     params.extra.insert("stream".into(), json!(true));
     server.client().messages().create(params).await.unwrap();
@@ -901,7 +686,7 @@ fn message_stream_events() -> Vec<Value> {
 #[tokio::test]
 async fn messages_create_stream_sends_stream_true_and_yields_typed_events_in_order() {
     let body = sse(&message_stream_events());
-    let server = Server::replying(Reply::streamed("text/event-stream", &body, 7)).await;
+    let server = Server::replying(reply::streamed("text/event-stream", &body, 7)).await;
     let params = MessageCreateParams::new("claude-sonnet-4-5", hello(), 256);
     let stream = server
         .client()
@@ -965,7 +750,7 @@ async fn messages_create_stream_sends_stream_true_and_yields_typed_events_in_ord
 
 #[tokio::test]
 async fn messages_count_tokens() {
-    let server = Server::replying(Reply::json(json!({"input_tokens": 2095}))).await;
+    let server = Server::replying(reply::json(json!({"input_tokens": 2095}))).await;
     let params =
         MessageCountTokensParams::new(hello(), "claude-opus-4-1").system("You are a pirate.");
     let count = server
@@ -992,10 +777,10 @@ async fn messages_count_tokens() {
 async fn batches_create_retrieve_cancel_delete() {
     let id = "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d";
     let server = Server::start(move |seen| match (seen.method.as_str(), seen.path()) {
-        ("POST", "/v1/messages/batches") => Reply::json(batch(id, "in_progress")),
-        ("GET", _) => Reply::json(batch(ODD_ID, "ended")),
-        ("POST", _) => Reply::json(batch(id, "canceling")),
-        ("DELETE", _) => Reply::json(json!({"id": id, "type": "message_batch_deleted"})),
+        ("POST", "/v1/messages/batches") => reply::json(batch(id, "in_progress")),
+        ("GET", _) => reply::json(batch(ODD_ID, "ended")),
+        ("POST", _) => reply::json(batch(id, "canceling")),
+        ("DELETE", _) => reply::json(json!({"id": id, "type": "message_batch_deleted"})),
         other => panic!("unexpected {other:?}"),
     })
     .await;
@@ -1079,7 +864,7 @@ fn batch_ids() -> Vec<Value> {
 #[tokio::test]
 async fn batches_list_one_page() {
     let items = batch_ids();
-    let server = Server::replying(Reply::json(page(&items[..2], "id", true))).await;
+    let server = Server::replying(reply::json(page(&items[..2], "id", true))).await;
     let list = server
         .client()
         .messages()
@@ -1143,7 +928,7 @@ async fn batches_results_yields_each_result_variant() {
     ];
     let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let server =
-        Server::replying(Reply::streamed("application/x-jsonl", body.as_bytes(), 50)).await;
+        Server::replying(reply::streamed("application/x-jsonl", body.as_bytes(), 50)).await;
     let results: Vec<MessageBatchIndividualResponse> = server
         .client()
         .messages()
@@ -1198,9 +983,9 @@ async fn completions_create_and_create_stream() {
                 json!({"type": "completion", "id": "compl_01", "completion": " there!",
                        "stop_reason": "stop_sequence", "model": "claude-2.1"}),
             ];
-            Reply::streamed("text/event-stream", &sse(&events), 16)
+            reply::streamed("text/event-stream", &sse(&events), 16)
         } else {
-            Reply::json(
+            reply::json(
                 json!({"type": "completion", "id": "compl_018CKm6gsux7P8yMcwZbeCPw",
                 "completion": " Hello! My name is Claude.", "stop_reason": "stop_sequence",
                 "model": "claude-2.1"}),
@@ -1284,7 +1069,7 @@ fn model_items() -> Vec<Value> {
 async fn models_list_and_retrieve() {
     let server = Server::start(|seen| {
         if seen.path() == "/v1/models" {
-            Reply::json(page(&model_items()[..2], "id", false))
+            reply::json(page(&model_items()[..2], "id", false))
         } else {
             let mut info = model_info("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5");
             let yes = json!({"supported": true});
@@ -1298,7 +1083,7 @@ async fn models_list_and_retrieve() {
                     "max": no, "xhigh": null},
                 "thinking": {"supported": true, "types": {"enabled": yes, "adaptive": no}},
             });
-            Reply::json(info)
+            reply::json(info)
         }
     })
     .await;
@@ -1411,7 +1196,7 @@ async fn files_upload_sends_multipart_with_name_type_and_exact_bytes() {
     let mut content = b"%PDF-1.7\r\n--not-a-boundary\r\n\r\n".to_vec();
     content.extend((0..=255u8).chain((0..=255u8).rev()));
     let size = content.len();
-    let server = Server::replying(Reply::json(file_meta(
+    let server = Server::replying(reply::json(file_meta(
         "file_011CNha8iCJcU1wXNR6q4V8w",
         "quarterly-report.pdf",
         "application/pdf",
@@ -1461,7 +1246,7 @@ async fn files_upload_sends_multipart_with_name_type_and_exact_bytes() {
 #[tokio::test]
 async fn files_upload_with_explicit_mime_type() {
     let server =
-        Server::replying(Reply::json(file_meta("file_02", "data.bin", "text/csv", 6))).await;
+        Server::replying(reply::json(file_meta("file_02", "data.bin", "text/csv", 6))).await;
     let file = UploadFile::from_bytes("data.bin", &b"a,b\n1,"[..]).mime_type("text/csv");
     server
         .client()
@@ -1502,10 +1287,10 @@ async fn files_list_retrieve_delete() {
             // `has_more` may be absent; it defaults to false.
             let mut p = page(&file_items()[..2], "id", false);
             p.as_object_mut().unwrap().remove("has_more");
-            Reply::json(p)
+            reply::json(p)
         }
-        ("GET", _) => Reply::json(file_meta(ODD_ID, "notes.txt", "text/plain", 42)),
-        ("DELETE", _) => Reply::json(json!({"id": "file_01", "type": "file_deleted"})),
+        ("GET", _) => reply::json(file_meta(ODD_ID, "notes.txt", "text/plain", 42)),
+        ("DELETE", _) => reply::json(json!({"id": "file_01", "type": "file_deleted"})),
         other => panic!("unexpected {other:?}"),
     })
     .await;
@@ -1552,7 +1337,7 @@ async fn files_list_retrieve_delete() {
 #[tokio::test]
 async fn files_download_streams_the_exact_bytes() {
     let content: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 256) as u8).collect();
-    let server = Server::replying(Reply::streamed("application/octet-stream", &content, 999)).await;
+    let server = Server::replying(reply::streamed("application/octet-stream", &content, 999)).await;
     let chunks: Vec<bytes::Bytes> = server
         .client()
         .files()
@@ -1600,7 +1385,7 @@ async fn files_list_stream_pages_forward_and_backward() {
 
 #[tokio::test]
 async fn organization_me_sends_the_admin_key() {
-    let server = Server::replying(Reply::json(json!({
+    let server = Server::replying(reply::json(json!({
         "type": "organization",
         "id": "12345678-1234-5678-1234-567812345678",
         "name": "Example Org",
@@ -1631,19 +1416,19 @@ fn user_items() -> Vec<Value> {
 #[tokio::test]
 async fn users_list_retrieve_update_delete() {
     let server = Server::start(|seen| match (seen.method.as_str(), seen.path()) {
-        ("GET", "/v1/organizations/users") => Reply::json(page(&user_items()[..1], "id", false)),
-        ("GET", _) => Reply::json(user(
+        ("GET", "/v1/organizations/users") => reply::json(page(&user_items()[..1], "id", false)),
+        ("GET", _) => reply::json(user(
             "user_01WCz1FkmYMm4gnmykNKUu3Q",
             "ada@example.com",
             "admin",
         )),
-        ("POST", _) => Reply::json(user(
+        ("POST", _) => reply::json(user(
             "user_01WCz1FkmYMm4gnmykNKUu3Q",
             "ada@example.com",
             "billing",
         )),
         ("DELETE", _) => {
-            Reply::json(json!({"id": "user_01WCz1FkmYMm4gnmykNKUu3Q", "type": "user_deleted"}))
+            reply::json(json!({"id": "user_01WCz1FkmYMm4gnmykNKUu3Q", "type": "user_deleted"}))
         }
         other => panic!("unexpected {other:?}"),
     })
@@ -1738,9 +1523,9 @@ fn invite_items() -> Vec<Value> {
 async fn invites_list_create_retrieve_delete() {
     let id = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
     let server = Server::start(move |seen| match (seen.method.as_str(), seen.path()) {
-        ("GET", "/v1/organizations/invites") => Reply::json(page(&invite_items()[..2], "id", true)),
-        ("POST", _) | ("GET", _) => Reply::json(invite(id, "grace@example.com")),
-        ("DELETE", _) => Reply::json(json!({"id": id, "type": "invite_deleted"})),
+        ("GET", "/v1/organizations/invites") => reply::json(page(&invite_items()[..2], "id", true)),
+        ("POST", _) | ("GET", _) => reply::json(invite(id, "grace@example.com")),
+        ("DELETE", _) => reply::json(json!({"id": id, "type": "invite_deleted"})),
         other => panic!("unexpected {other:?}"),
     })
     .await;
@@ -1832,17 +1617,17 @@ async fn workspaces_list_create_retrieve_update_archive() {
     let id = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
     let server = Server::start(move |seen| match (seen.method.as_str(), seen.path()) {
         ("GET", "/v1/organizations/workspaces") => {
-            Reply::json(page(&workspace_items()[..3], "id", false))
+            reply::json(page(&workspace_items()[..3], "id", false))
         }
         ("POST", p) if p.ends_with("/archive") => {
             let mut w = workspace(id, "Research");
             w["archived_at"] = json!("2025-03-01T12:00:00Z");
-            Reply::json(w)
+            reply::json(w)
         }
         ("POST", "/v1/organizations/workspaces") | ("GET", _) => {
-            Reply::json(workspace(id, "Research"))
+            reply::json(workspace(id, "Research"))
         }
-        ("POST", _) => Reply::json(workspace(id, "Research (renamed)")),
+        ("POST", _) => reply::json(workspace(id, "Research (renamed)")),
         other => panic!("unexpected {other:?}"),
     })
     .await;
@@ -1959,14 +1744,14 @@ async fn workspace_members_list_create_retrieve_update_delete() {
         let path = seen.path();
         match seen.method.as_str() {
             "GET" if path.ends_with("/members") => {
-                Reply::json(page(&member_items()[..2], "user_id", true))
+                reply::json(page(&member_items()[..2], "user_id", true))
             }
             "POST" if path.ends_with("/members") => {
-                Reply::json(member(ws, "user_02", "workspace_user"))
+                reply::json(member(ws, "user_02", "workspace_user"))
             }
-            "GET" => Reply::json(member(ws, ODD_ID, "workspace_developer")),
-            "POST" => Reply::json(member(ws, ODD_ID, "workspace_admin")),
-            "DELETE" => Reply::json(json!({"type": "workspace_member_deleted",
+            "GET" => reply::json(member(ws, ODD_ID, "workspace_developer")),
+            "POST" => reply::json(member(ws, ODD_ID, "workspace_admin")),
+            "DELETE" => reply::json(json!({"type": "workspace_member_deleted",
                 "workspace_id": ws, "user_id": ODD_ID})),
             other => panic!("unexpected {other}"),
         }
@@ -2094,13 +1879,13 @@ async fn api_keys_list_retrieve_update() {
     let id = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
     let server = Server::start(move |seen| match (seen.method.as_str(), seen.path()) {
         ("GET", "/v1/organizations/api_keys") => {
-            Reply::json(page(&api_key_items()[..2], "id", false))
+            reply::json(page(&api_key_items()[..2], "id", false))
         }
-        ("GET", _) => Reply::json(api_key(id, "Developer Key")),
+        ("GET", _) => reply::json(api_key(id, "Developer Key")),
         ("POST", _) => {
             let mut k = api_key(id, "Renamed Key");
             k["status"] = json!("inactive");
-            Reply::json(k)
+            reply::json(k)
         }
         other => panic!("unexpected {other:?}"),
     })
@@ -2189,7 +1974,7 @@ async fn api_keys_list_stream_pages_forward_and_backward() {
 
 #[tokio::test]
 async fn usage_report_messages_sends_arrays_and_date_times() {
-    let server = Server::replying(Reply::json(json!({
+    let server = Server::replying(reply::json(json!({
         "data": [usage_bucket("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z",
                               "claude-sonnet-4-5-20250929", "wrkspc_01")],
         "has_more": true,
@@ -2283,7 +2068,7 @@ async fn usage_report_claude_code_sends_the_day_and_decodes_records() {
     by_api["actor"] = json!({"type": "api_actor", "api_key_name": "ci-key"});
     by_api["customer_type"] = json!("subscription");
     by_api["subscription_type"] = json!("team");
-    let server = Server::replying(Reply::json(json!({
+    let server = Server::replying(reply::json(json!({
         "data": [claude_code_record("dev@example.com"), by_api],
         "has_more": false,
         "next_page": null,
@@ -2359,7 +2144,7 @@ async fn usage_report_claude_code_stream_follows_next_page() {
 
 #[tokio::test]
 async fn cost_report_retrieve_sends_group_by_and_decodes_amounts() {
-    let server = Server::replying(Reply::json(json!({
+    let server = Server::replying(reply::json(json!({
         "data": [cost_bucket("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", "123.78912")],
         "has_more": false,
         "next_page": null,
@@ -2428,7 +2213,7 @@ async fn cost_report_retrieve_stream_follows_next_page() {
 
 #[tokio::test]
 async fn api_error_response_surfaces_as_error_api() {
-    let server = Server::replying(Reply::error(
+    let server = Server::replying(reply::error(
         404,
         "not_found_error",
         "No message batch found with id msgbatch_missing",
@@ -2455,14 +2240,14 @@ async fn api_error_response_surfaces_as_error_api() {
 #[tokio::test]
 async fn api_errors_from_admin_streaming_download_and_paginator_calls() {
     let server = Server::start(|seen| match seen.path() {
-        "/v1/organizations/users/user_x" => Reply::error(
+        "/v1/organizations/users/user_x" => reply::error(
             403,
             "permission_error",
             "Your API key does not have permission",
         ),
-        "/v1/messages" => Reply::error(529, "overloaded_error", "Overloaded"),
-        "/v1/files/file_gone/content" => Reply::error(404, "not_found_error", "File not found"),
-        "/v1/models" => Reply::error(401, "authentication_error", "invalid x-api-key"),
+        "/v1/messages" => reply::error(529, "overloaded_error", "Overloaded"),
+        "/v1/files/file_gone/content" => reply::error(404, "not_found_error", "File not found"),
+        "/v1/models" => reply::error(401, "authentication_error", "invalid x-api-key"),
         other => panic!("unexpected {other}"),
     })
     .await;
@@ -2497,7 +2282,7 @@ async fn api_errors_from_admin_streaming_download_and_paginator_calls() {
         (401, ErrorType::AuthenticationError)
     );
     assert!(stream.next().await.is_none(), "an error ends the paginator");
-    assert_eq!(server.seen().len(), 4);
+    assert_eq!(server.requests().len(), 4);
 }
 
 #[tokio::test]
@@ -2506,7 +2291,7 @@ async fn error_event_in_a_message_stream_is_an_api_error() {
     let mut body = sse(&events[..2]);
     body.extend(sse(&[json!({"type": "error",
         "error": {"type": "overloaded_error", "message": "Overloaded"}})]));
-    let server = Server::replying(Reply::streamed("text/event-stream", &body, 64)).await;
+    let server = Server::replying(reply::streamed("text/event-stream", &body, 64)).await;
     let mut stream = server
         .client()
         .messages()
@@ -2531,7 +2316,7 @@ async fn error_event_in_a_message_stream_is_an_api_error() {
 #[tokio::test]
 async fn a_call_can_return_the_response_metadata() {
     let server =
-        Server::start(|_| Reply::json(model_info("claude-haiku-4-5", "Claude Haiku 4.5"))).await;
+        Server::start(|_| reply::json(model_info("claude-haiku-4-5", "Claude Haiku 4.5"))).await;
     let response = server
         .client()
         .models()
@@ -2556,7 +2341,7 @@ async fn a_call_can_return_the_response_metadata() {
 
 #[tokio::test]
 async fn a_long_non_streaming_message_is_refused_before_sending() {
-    let server = Server::start(|_| Reply::json(message("msg_1", "hi"))).await;
+    let server = Server::start(|_| reply::json(message("msg_1", "hi"))).await;
     let client = server.client();
     // 3600 s * max_tokens / 128000 > 600 s from 21334 tokens up, under the default timeout.
     let err = client
@@ -2572,7 +2357,7 @@ async fn a_long_non_streaming_message_is_refused_before_sending() {
         Error::Config(message) => assert!(message.contains("create_stream"), "{message}"),
         other => panic!("expected a configuration error, got {other:?}"),
     }
-    assert!(server.seen().is_empty(), "nothing may be sent");
+    assert!(server.requests().is_empty(), "nothing may be sent");
     // Streaming the same request is allowed, and so is a call with an explicit timeout.
     let explicit = client.with_options(
         anthropic_openapi::runtime::RequestOptions::new()
@@ -2587,5 +2372,5 @@ async fn a_long_non_streaming_message_is_refused_before_sending() {
         ))
         .await
         .unwrap();
-    assert_eq!(server.seen().len(), 1);
+    assert_eq!(server.requests().len(), 1);
 }
