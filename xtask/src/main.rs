@@ -1,6 +1,8 @@
 //! Workflow commands for this repository, run as `cargo xtask <command>`.
 
+mod diff_cmd;
 mod gen_cmd;
+mod spec_diff;
 mod test_cmd;
 
 use std::path::PathBuf;
@@ -13,6 +15,9 @@ commands:
   gen            regenerate generated/src from spec/anthropic.yaml and print what changed
   gen --check    regenerate in memory; fail with a diff if generated/src is out of date
   test           run every test: spec linters, mock server load, cargo tests, clippy
+  diff [REV]     compare spec/anthropic.yaml with its version at git REV (default HEAD) in terms
+                 of the generated crate; fails on breaking changes unless --allow-breaking
+                 (--old PATH / --new PATH compare files instead)
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("gen") => gen_cmd::run(&workspace_root(), &args[1..]),
         Some("test") => test_cmd::run(&workspace_root(), &args[1..]),
+        Some("diff") => diff_cmd::run(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
