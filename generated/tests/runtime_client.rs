@@ -183,6 +183,57 @@ async fn json_error_body_becomes_api_error() {
     assert_eq!(server.take_one().target, "/v1/files/file_1");
 }
 
+/// Every status and error type the errors guide documents, each as one request (retries off so
+/// that retryable statuses answer once): status, typed error type, message, request id and the
+/// raw body all come through. (A non-JSON body is `html_error_body_is_kept_raw`.)
+#[tokio::test]
+async fn every_documented_error_status_and_type() {
+    let documented = [
+        (400, "invalid_request_error", ErrorType::InvalidRequestError),
+        (401, "authentication_error", ErrorType::AuthenticationError),
+        (402, "billing_error", ErrorType::BillingError),
+        (403, "permission_error", ErrorType::PermissionError),
+        (404, "not_found_error", ErrorType::NotFoundError),
+        (413, "request_too_large", ErrorType::RequestTooLarge),
+        (429, "rate_limit_error", ErrorType::RateLimitError),
+        (500, "api_error", ErrorType::ApiError),
+        (504, "timeout_error", ErrorType::TimeoutError),
+        (529, "overloaded_error", ErrorType::OverloadedError),
+    ];
+    for (status, kind, expected) in documented {
+        let body = format!(
+            r#"{{"type":"error","error":{{"type":"{kind}","message":"{kind} happened"}},"request_id":"req_{status}"}}"#
+        );
+        let reply = body.clone();
+        let server = Server::start(move |_| {
+            Reply::json(reply.as_str())
+                .status(status)
+                .header("request-id", &format!("req_hdr_{status}"))
+        })
+        .await;
+        let client = Client::builder()
+            .api_key(KEY)
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = client
+            .core()
+            .send_json::<Thing>(Request::new(Method::POST, "/v1/messages".into()))
+            .await
+            .unwrap_err();
+        let api = err.as_api().unwrap_or_else(|| panic!("{status}: {err:?}"));
+        assert_eq!(api.status, status);
+        assert_eq!(api.error_type, expected, "{status}");
+        assert_eq!(api.error_type.as_str(), kind);
+        assert_eq!(api.message, format!("{kind} happened"));
+        assert_eq!(api.request_id, Some(format!("req_hdr_{status}")));
+        assert_eq!(api.body, body);
+        assert!(!err.to_string().contains(KEY));
+        assert_eq!(server.requests().len(), 1, "{status}: retries were off");
+    }
+}
+
 #[tokio::test]
 async fn json_error_body_request_id_falls_back_to_body_and_unknown_type_is_kept() {
     let body = r#"{"type":"error","error":{"type":"shiny_new_error","message":"m"},"request_id":"req_body"}"#;
