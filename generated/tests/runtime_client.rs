@@ -208,7 +208,7 @@ async fn every_documented_error_status_and_type() {
         let server = Server::start(move |_| {
             Reply::json(reply.as_str())
                 .status(status)
-                .header("request-id", &format!("req_hdr_{status}"))
+                .header("request-id", format!("req_hdr_{status}"))
         })
         .await;
         let client = Client::builder()
