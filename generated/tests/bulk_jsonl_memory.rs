@@ -7,10 +7,11 @@ mod bulk_support;
 use std::time::Instant;
 
 use anthropic_openapi::{Error, MessageBatchResult};
-use bulk_support::{Conn, Head, Server, client, respond};
+use bulk_support::{client, origin};
+use bytes::Bytes;
 use futures::StreamExt;
 use peak_alloc::PeakAlloc;
-use tokio::io::AsyncWriteExt;
+use testkit::{Reply, Server};
 
 #[global_allocator]
 static ALLOC: PeakAlloc = PeakAlloc;
@@ -43,59 +44,46 @@ fn line(n: usize, text: &str, out: &mut Vec<u8>) {
     writeln!(out, r#"{{"custom_id":"req-{n:08}","result":{result}}}"#).unwrap();
 }
 
-/// Streams the results as a chunked body, generating lines as it goes; returns how many
-/// lines (and bytes) it sent.
-async fn stream_results(conn: Conn) -> std::io::Result<()> {
-    let mut sock = conn.into_inner();
-    sock.write_all(
-        b"HTTP/1.1 200 OK\r\ncontent-type: application/x-jsonl\r\n\
-          transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
-    )
-    .await?;
+/// The results as a stream of chunks of about 64 KiB, generating lines as it goes, until at
+/// least `MIN_BODY` bytes.
+fn results() -> impl futures::Stream<Item = Bytes> + Send + 'static {
     let text: String = "All work and no play. "
         .chars()
         .cycle()
         .take(TEXT_LEN)
         .collect();
-    let mut sent = 0u64;
-    let mut n = 0;
-    let mut buf = Vec::with_capacity(80 * 1024);
-    while sent < MIN_BODY {
-        buf.clear();
-        buf.extend_from_slice(b"00000000\r\n"); // chunk size, filled in below
-        while buf.len() < 64 * 1024 {
-            n += 1;
-            line(n, &text, &mut buf);
+    // (bytes sent, lines generated)
+    futures::stream::unfold((0u64, 0usize), move |(sent, mut n)| {
+        let text = text.clone();
+        async move {
+            if sent >= MIN_BODY {
+                return None;
+            }
+            let mut buf = Vec::with_capacity(80 * 1024);
+            while buf.len() < 64 * 1024 {
+                n += 1;
+                line(n, &text, &mut buf);
+            }
+            let size = buf.len() as u64;
+            Some((Bytes::from(buf), (sent + size, n)))
         }
-        let size = buf.len() - 10;
-        buf[..8].copy_from_slice(format!("{size:08x}").as_bytes());
-        buf.extend_from_slice(b"\r\n");
-        sock.write_all(&buf).await?;
-        sent += size as u64;
-    }
-    sock.write_all(b"0\r\n\r\n").await?;
-    sock.shutdown().await
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_by_url_decodes_over_100_mb_in_bounded_memory() {
-    let server = Server::start(|head: Head, conn: Conn| {
-        Box::pin(async move {
-            match head.target.as_str() {
-                "/v1/messages/batches/msgbatch_big" => {
-                    let batch = format!(
-                        r#"{{"id":"msgbatch_big","type":"message_batch","processing_status":"ended","request_counts":{{"processing":0,"succeeded":1,"errored":0,"canceled":0,"expired":0}},"ended_at":"2025-09-24T19:02:11Z","created_at":"2025-09-24T18:37:24Z","expires_at":"2025-09-25T18:37:24Z","archived_at":null,"cancel_initiated_at":null,"results_url":"{}/v1/messages/batches/msgbatch_big/results"}}"#,
-                        head.origin()
-                    );
-                    respond(conn, 200, "application/json", batch.as_bytes()).await
-                }
-                "/v1/messages/batches/msgbatch_big/results" => stream_results(conn).await,
-                _ => respond(conn, 404, "text/plain", b"no").await,
-            }
-        })
+    let server = Server::start(|head| match head.target.as_str() {
+        "/v1/messages/batches/msgbatch_big" => Reply::json(format!(
+            r#"{{"id":"msgbatch_big","type":"message_batch","processing_status":"ended","request_counts":{{"processing":0,"succeeded":1,"errored":0,"canceled":0,"expired":0}},"ended_at":"2025-09-24T19:02:11Z","created_at":"2025-09-24T18:37:24Z","expires_at":"2025-09-25T18:37:24Z","archived_at":null,"cancel_initiated_at":null,"results_url":"{}/v1/messages/batches/msgbatch_big/results"}}"#,
+            origin(head)
+        )),
+        "/v1/messages/batches/msgbatch_big/results" => {
+            Reply::stream(200, results()).content_type("application/x-jsonl")
+        }
+        _ => Reply::new(404, "no").content_type("text/plain"),
     })
     .await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
 
     let baseline = ALLOC.current_usage();
     ALLOC.reset_peak_usage();

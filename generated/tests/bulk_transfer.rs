@@ -8,23 +8,38 @@ use std::sync::{Arc, Mutex};
 
 use anthropic_openapi::runtime::UploadFile;
 use anthropic_openapi::{Error, FilesUploadParams, MessageBatchResult};
-use bulk_support::{Conn, Head, KEY, Server, TempDir, client, read_body, respond};
+use bulk_support::{KEY, TempDir, client, origin};
 use bytes::Bytes;
 use futures::StreamExt;
-use tokio::io::AsyncWriteExt;
+use testkit::{BodySink, Recorded, Reply, Server};
 
 const FILE_JSON: &[u8] = br#"{"id":"file_1","type":"file","filename":"f","mime_type":"application/octet-stream","size_bytes":1,"created_at":"2025-04-14T00:00:00Z","downloadable":true}"#;
 
 /// One upload as the server received it.
 #[derive(Debug, Clone)]
 struct Upload {
-    head: Head,
+    head: Recorded,
     body: Vec<u8>,
     /// Whether the whole declared body arrived.
     complete: bool,
 }
 
 type Uploads = Arc<Mutex<Vec<Upload>>>;
+
+/// Collects the body of upload `n` into the log as it arrives, so that an upload whose body
+/// breaks off is logged too.
+struct Collect {
+    log: Uploads,
+    n: usize,
+}
+
+impl BodySink for Collect {
+    fn feed(&mut self, piece: &[u8]) {
+        self.log.lock().unwrap()[self.n]
+            .body
+            .extend_from_slice(piece);
+    }
+}
 
 /// A server that records every request with its body and answers with `status(n)` for the
 /// `n`-th request (from 0); `before_reply` runs once the body has been read.
@@ -34,36 +49,28 @@ async fn upload_server(
 ) -> (Server, Uploads) {
     let uploads: Uploads = Arc::default();
     let log = uploads.clone();
-    let hooks = Arc::new((status, before_reply));
-    let server = Server::start(move |head: Head, mut conn: Conn| {
-        let (log, hooks) = (log.clone(), hooks.clone());
-        Box::pin(async move {
-            let mut body = Vec::new();
-            let complete = read_body(&mut conn, &head, |b| body.extend_from_slice(b))
-                .await
-                .is_ok();
-            let n = {
-                let mut log = log.lock().unwrap();
-                log.push(Upload {
-                    head,
-                    body,
-                    complete,
-                });
-                log.len() - 1
-            };
-            if !complete {
-                return Ok(());
+    let server = Server::start_streaming(
+        move |head| {
+            let mut uploads = log.lock().unwrap();
+            uploads.push(Upload {
+                head: head.clone(),
+                body: Vec::new(),
+                complete: false,
+            });
+            Collect {
+                log: log.clone(),
+                n: uploads.len() - 1,
             }
-            (hooks.1)(n);
-            match (hooks.0)(n) {
-                200 => respond(conn, 200, "application/json", FILE_JSON).await,
-                s => {
-                    let err = br#"{"type":"error","error":{"type":"overloaded_error","message":"try later"}}"#;
-                    respond(conn, s, "application/json", err).await
-                }
+        },
+        move |_, upload| {
+            upload.log.lock().unwrap()[upload.n].complete = true;
+            before_reply(upload.n);
+            match status(upload.n) {
+                200 => Reply::new(200, FILE_JSON).content_type("application/json"),
+                s => Reply::api_error(s, "overloaded_error", "try later"),
             }
-        })
-    })
+        },
+    )
     .await;
     (server, uploads)
 }
@@ -93,7 +100,7 @@ async fn retried_path_upload_sends_identical_bytes() {
 
     let file = UploadFile::from_path(&path).await.unwrap();
     assert!(file.is_resendable());
-    let meta = client(&server.base)
+    let meta = client(server.base_url())
         .files()
         .upload(FilesUploadParams::new(file))
         .await
@@ -128,7 +135,7 @@ async fn path_upload_fails_clearly_when_the_file_changes_size() {
         move |_| std::fs::write(&grow, b"version two, longer\n").unwrap(),
     )
     .await;
-    let err = client(&server.base)
+    let err = client(server.base_url())
         .files()
         .upload(FilesUploadParams::new(file))
         .await
@@ -158,7 +165,7 @@ fn text_stream(
 #[tokio::test]
 async fn stream_upload_with_and_without_length() {
     let (server, uploads) = upload_server(|_| 200, |_| ()).await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
     let pieces: &[&str] = &["alpha ", "beta ", "gamma"];
 
     let file = UploadFile::from_stream("words.txt", text_stream(pieces), Some(16));
@@ -201,7 +208,7 @@ async fn stream_upload_with_and_without_length() {
 #[tokio::test]
 async fn stream_upload_is_not_retried() {
     let (server, uploads) = upload_server(|_| 503, |_| ()).await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
     assert_eq!(client.core().max_retries(), 2);
     let file = UploadFile::from_stream("s.bin", text_stream(&["one ", "two"]), Some(7));
     let again = file.clone();
@@ -229,7 +236,7 @@ async fn stream_upload_is_not_retried() {
 #[tokio::test]
 async fn stream_upload_of_the_wrong_length_or_failing_is_aborted() {
     let (server, uploads) = upload_server(|_| 200, |_| ()).await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
 
     // Chunks arrive slowly, so that the request head and the first bytes reach the server
     // before the body fails.
@@ -283,33 +290,16 @@ async fn stream_upload_of_the_wrong_length_or_failing_is_aborted() {
 }
 
 /// A server for `GET /v1/files/{id}/content`: `full` sends `data` whole, `half` declares its
-/// length and closes after half of it, `gone` is a 404.
+/// length and breaks the connection after half of it, `gone` is a 404.
 async fn download_server(data: Arc<Vec<u8>>) -> Server {
-    Server::start(move |head: Head, conn: Conn| {
-        let data = data.clone();
-        Box::pin(async move {
-            match head.target.as_str() {
-                "/v1/files/full/content" => {
-                    respond(conn, 200, "application/octet-stream", &data).await
-                }
-                "/v1/files/half/content" => {
-                    let mut sock = conn.into_inner();
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\n\
-                         content-length: {}\r\nconnection: close\r\n\r\n",
-                        data.len()
-                    );
-                    sock.write_all(head.as_bytes()).await?;
-                    sock.write_all(&data[..data.len() / 2]).await?;
-                    sock.flush().await?;
-                    sock.shutdown().await
-                }
-                _ => {
-                    let err = br#"{"type":"error","error":{"type":"not_found_error","message":"no such file"}}"#;
-                    respond(conn, 404, "application/json", err).await
-                }
-            }
-        })
+    Server::start(move |head| match head.target.as_str() {
+        "/v1/files/full/content" => {
+            Reply::new(200, &data[..]).content_type("application/octet-stream")
+        }
+        "/v1/files/half/content" => Reply::new(200, &data[..data.len() / 2])
+            .content_type("application/octet-stream")
+            .truncated(data.len()),
+        _ => Reply::api_error(404, "not_found_error", "no such file"),
     })
     .await
 }
@@ -327,7 +317,7 @@ async fn download_to_writes_the_exact_bytes() {
     let dir = TempDir::new("download-full");
     let dest = dir.path().join("out.bin");
     std::fs::write(&dest, b"an older version").unwrap();
-    let n = client(&server.base)
+    let n = client(server.base_url())
         .files()
         .download_to("full", &dest)
         .await
@@ -344,7 +334,7 @@ async fn download_to_writes_the_exact_bytes() {
 async fn interrupted_download_leaves_no_file_and_keeps_the_old_one() {
     let data = download_data();
     let server = download_server(data).await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
     let dir = TempDir::new("download-cut");
 
     // No file there before: none after.
@@ -374,44 +364,39 @@ async fn interrupted_download_leaves_no_file_and_keeps_the_old_one() {
 
 #[tokio::test]
 async fn results_by_url_follows_results_url_and_explains_a_missing_one() {
-    let seen: Arc<Mutex<Vec<Head>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<Recorded>>> = Arc::default();
     let log = seen.clone();
-    let server = Server::start(move |head: Head, conn: Conn| {
+    let server = Server::start(move |head| {
         log.lock().unwrap().push(head.clone());
-        Box::pin(async move {
-            let batch = |status: &str, url: Option<String>| {
-                format!(
-                    r#"{{"id":"msgbatch_x","type":"message_batch","processing_status":"{status}","request_counts":{{"processing":0,"succeeded":2,"errored":0,"canceled":1,"expired":0}},"created_at":"2025-09-24T18:37:24Z","expires_at":"2025-09-25T18:37:24Z","results_url":{}}}"#,
-                    url.map_or("null".to_string(), |u| format!("\"{u}\""))
-                )
-            };
-            match head.target.as_str() {
-                "/v1/messages/batches/msgbatch_done" => {
-                    // The results live at a path of the API's own origin that `results` would
-                    // not build, so following the URL is what is tested.
-                    let url = format!("{}/exports/msgbatch_done.jsonl", head.origin());
-                    let body = batch("ended", Some(url));
-                    respond(conn, 200, "application/json", body.as_bytes()).await
-                }
-                "/v1/messages/batches/msgbatch_busy" => {
-                    let body = batch("in_progress", None);
-                    respond(conn, 200, "application/json", body.as_bytes()).await
-                }
-                "/exports/msgbatch_done.jsonl" => {
-                    let lines = concat!(
-                        r#"{"custom_id":"a","result":{"type":"succeeded","message":{"id":"msg_a","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}}"#,
-                        "\n",
-                        r#"{"custom_id":"b","result":{"type":"canceled"}}"#,
-                        "\n"
-                    );
-                    respond(conn, 200, "application/x-jsonl", lines.as_bytes()).await
-                }
-                _ => respond(conn, 404, "text/plain", b"not here").await,
+        let batch = |status: &str, url: Option<String>| {
+            format!(
+                r#"{{"id":"msgbatch_x","type":"message_batch","processing_status":"{status}","request_counts":{{"processing":0,"succeeded":2,"errored":0,"canceled":1,"expired":0}},"created_at":"2025-09-24T18:37:24Z","expires_at":"2025-09-25T18:37:24Z","results_url":{}}}"#,
+                url.map_or("null".to_string(), |u| format!("\"{u}\""))
+            )
+        };
+        match head.target.as_str() {
+            "/v1/messages/batches/msgbatch_done" => {
+                // The results live at a path of the API's own origin that `results` would not
+                // build, so following the URL is what is tested.
+                let url = format!("{}/exports/msgbatch_done.jsonl", origin(head));
+                Reply::json(batch("ended", Some(url)))
             }
-        })
+            "/v1/messages/batches/msgbatch_busy" => Reply::json(batch("in_progress", None)),
+            "/exports/msgbatch_done.jsonl" => Reply::new(
+                200,
+                concat!(
+                    r#"{"custom_id":"a","result":{"type":"succeeded","message":{"id":"msg_a","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}}"#,
+                    "\n",
+                    r#"{"custom_id":"b","result":{"type":"canceled"}}"#,
+                    "\n"
+                ),
+            )
+            .content_type("application/x-jsonl"),
+            _ => Reply::new(404, "not here").content_type("text/plain"),
+        }
     })
     .await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
 
     let results: Vec<_> = client
         .messages()

@@ -9,8 +9,9 @@ use std::time::Instant;
 
 use anthropic_openapi::FilesUploadParams;
 use anthropic_openapi::runtime::UploadFile;
-use bulk_support::{Conn, Head, MultipartDigest, Server, TempDir, client, read_body, respond};
+use bulk_support::{MultipartDigest, TempDir, client};
 use peak_alloc::PeakAlloc;
+use testkit::{Recorded, Reply, Server};
 
 #[global_allocator]
 static ALLOC: PeakAlloc = PeakAlloc;
@@ -25,20 +26,17 @@ async fn path_upload_streams_a_64_mib_file() {
     let path = dir.path().join("big.bin");
     let expected_hash = bulk_support::write_pattern_file(&path, FILE_LEN);
 
-    let received: Arc<Mutex<Vec<(Head, MultipartDigest)>>> = Arc::default();
+    // The body is hashed as it streams past, never kept.
+    let received: Arc<Mutex<Vec<(Recorded, MultipartDigest)>>> = Arc::default();
     let log = received.clone();
-    let server = Server::start(move |head: Head, mut conn: Conn| {
-        let log = log.clone();
-        Box::pin(async move {
-            let mut digest = MultipartDigest::new(&head);
-            read_body(&mut conn, &head, |b| digest.feed(b)).await?;
-            log.lock().unwrap().push((head, digest));
-            let body = br#"{"id":"file_big","type":"file","filename":"big.bin","mime_type":"application/octet-stream","size_bytes":67108864,"created_at":"2025-04-14T00:00:00Z","downloadable":false}"#;
-            respond(conn, 200, "application/json", body).await
-        })
+    let server = Server::start_streaming(MultipartDigest::new, move |head, digest| {
+        log.lock().unwrap().push((head.clone(), digest));
+        Reply::json(
+            r#"{"id":"file_big","type":"file","filename":"big.bin","mime_type":"application/octet-stream","size_bytes":67108864,"created_at":"2025-04-14T00:00:00Z","downloadable":false}"#,
+        )
     })
     .await;
-    let client = client(&server.base);
+    let client = client(server.base_url());
 
     let baseline = ALLOC.current_usage();
     ALLOC.reset_peak_usage();

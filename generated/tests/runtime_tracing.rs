@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use anthropic_openapi::runtime::{Client, Query, Request};
 use reqwest::Method;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use testkit::{Reply, Server};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -76,49 +75,25 @@ impl Subscriber for Capture {
     fn exit(&self, _: &Id) {}
 }
 
-/// Answers the first request with 429 and the others with 200, echoing nothing it received.
-async fn server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        for n in 0.. {
-            let Ok((sock, _)) = listener.accept().await else {
-                return;
-            };
-            let mut r = BufReader::new(sock);
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let (status, body) = if n == 0 {
-                (
-                    429,
-                    r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow"}}"#,
-                )
-            } else {
-                (200, r#"{"id":"ok"}"#)
-            };
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
-                 request-id: req_traced_{n}\r\nretry-after-ms: 5\r\n\
-                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let mut sock = r.into_inner();
-            let _ = sock.write_all(reply.as_bytes()).await;
-            let _ = sock.shutdown().await;
+/// Answers the first request with 429 and the others with 200.
+async fn server() -> Server {
+    Server::start(|request| {
+        match request.index {
+            0 => Reply::api_error(429, "rate_limit_error", "slow"),
+            _ => Reply::json(r#"{"id":"ok"}"#),
         }
-    });
-    base
+        .request_id(format!("req_traced_{}", request.index))
+        .header("retry-after-ms", "5")
+    })
+    .await
 }
 
 #[tokio::test]
 async fn attempts_and_retries_are_traced_without_credentials() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let base = server().await;
+    let server = server().await;
+    let base = server.base_url().to_string();
 
     for client in [
         Client::builder().api_key(KEY).base_url(&base).build(),

@@ -30,6 +30,9 @@
 //! # }
 //! ```
 //!
+//! For bodies too large to keep, [`Server::start_streaming`] hands each request body, piece by
+//! piece as it arrives, to a [`BodySink`] instead of recording it.
+//!
 //! The crate is for tests only and is not published.
 
 #![warn(missing_docs)]
@@ -43,13 +46,63 @@ use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::{BoxStream, Stream};
 use serde_json::Value;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 // ---------------------------------------------------------------- server
 
 type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
+/// Opens the sink for one streamed request body, given the request head.
+type Opener = Arc<dyn Fn(&Recorded) -> Box<dyn OpenSink> + Send + Sync>;
+
+/// How the server reads request bodies and chooses replies.
+#[derive(Clone)]
+enum Handling {
+    /// Bodies are recorded whole; the handler sees the complete request.
+    Record(Handler),
+    /// Bodies go to a sink as they arrive; the sink, once the body is complete, makes the reply.
+    Stream(Opener),
+}
+
+/// Receives a request body piece by piece, as [`Server::start_streaming`] reads it.
+pub trait BodySink: Send + 'static {
+    /// Takes the next piece of the body (chunked transfer encoding already removed).
+    fn feed(&mut self, piece: &[u8]);
+}
+
+/// A sink that keeps every piece: the body, whole, once the request is complete.
+impl BodySink for Vec<u8> {
+    fn feed(&mut self, piece: &[u8]) {
+        self.extend_from_slice(piece);
+    }
+}
+
+/// A type-erased sink paired with the handler that takes it once the body is complete.
+trait OpenSink: Send {
+    fn feed(&mut self, piece: &[u8]);
+    fn reply(self: Box<Self>, request: &Recorded) -> Reply;
+}
+
+struct Pending<S, F> {
+    sink: S,
+    handler: Arc<F>,
+}
+
+impl<S, F> OpenSink for Pending<S, F>
+where
+    S: BodySink,
+    F: Fn(&Recorded, S) -> Reply + Send + Sync + 'static,
+{
+    fn feed(&mut self, piece: &[u8]) {
+        self.sink.feed(piece);
+    }
+
+    fn reply(self: Box<Self>, request: &Recorded) -> Reply {
+        (self.handler)(request, self.sink)
+    }
+}
 
 /// What the server has seen: the requests not yet taken, and the number of the next one.
 #[derive(Default)]
@@ -82,19 +135,56 @@ impl Server {
     where
         F: Fn(&Recorded) -> Reply + Send + Sync + 'static,
     {
+        Server::with(Handling::Record(Arc::new(handler))).await
+    }
+
+    /// Starts a server that does not keep request bodies, so that tests can send bodies larger
+    /// than they want in memory.
+    ///
+    /// For each request, once its head has been read, `open` is called with the request so
+    /// far (method, target, headers; empty `body`) and returns a [`BodySink`]; the body is fed
+    /// to that sink piece by piece, in pieces of at most 64 KiB, as it arrives. Once the body
+    /// is complete, `handler` gets the request and the sink, and returns the reply.
+    ///
+    /// Differences from [`start`](Server::start):
+    ///
+    /// - requests are numbered ([`Recorded::index`]) when their head has been read, so `open`
+    ///   sees the final number;
+    /// - the recorded [`body`](Recorded::body) is empty, and [`raw`](Recorded::raw) holds
+    ///   only the request line and headers;
+    /// - a request whose body breaks off is not logged and `handler` is not called for it: its
+    ///   sink is dropped (it has seen the pieces that arrived), and its number is not reused.
+    ///
+    /// Must be called inside a Tokio runtime.
+    pub async fn start_streaming<O, S, F>(open: O, handler: F) -> Server
+    where
+        O: Fn(&Recorded) -> S + Send + Sync + 'static,
+        S: BodySink,
+        F: Fn(&Recorded, S) -> Reply + Send + Sync + 'static,
+    {
+        let handler = Arc::new(handler);
+        let opener: Opener = Arc::new(move |head: &Recorded| {
+            Box::new(Pending {
+                sink: open(head),
+                handler: handler.clone(),
+            }) as Box<dyn OpenSink>
+        });
+        Server::with(Handling::Stream(opener)).await
+    }
+
+    async fn with(handling: Handling) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let log = Arc::new(Mutex::new(Log::default()));
-        let handler: Handler = Arc::new(handler);
         let server_log = log.clone();
         let accept = tokio::spawn(async move {
             while let Ok((sock, _)) = listener.accept().await {
-                let (handler, log) = (handler.clone(), server_log.clone());
+                let (handling, log) = (handling.clone(), server_log.clone());
                 tokio::spawn(async move {
                     // A client that gives up early is no failure of the server.
-                    let _ = serve(sock, handler, log).await;
+                    let _ = serve(sock, handling, log).await;
                 });
             }
         });
@@ -538,7 +628,7 @@ impl IntoJsonBody for &Value {
 // ---------------------------------------------------------------- the wire
 
 /// Reads one request from `sock`, records it, and writes the handler's reply.
-async fn serve(sock: TcpStream, handler: Handler, log: Arc<Mutex<Log>>) -> std::io::Result<()> {
+async fn serve(sock: TcpStream, handling: Handling, log: Arc<Mutex<Log>>) -> std::io::Result<()> {
     sock.set_nodelay(true)?;
     let mut r = BufReader::new(sock);
     let mut raw = Vec::new();
@@ -567,42 +657,87 @@ async fn serve(sock: TcpStream, handler: Handler, log: Arc<Mutex<Log>>) -> std::
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    let mut body = Vec::new();
-    if let Some(len) = header("content-length") {
-        body.resize(len.parse().expect("a numeric content-length"), 0);
-        r.read_exact(&mut body).await?;
-        raw.extend_from_slice(&body);
-    } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        loop {
-            let size = read_line(&mut r, &mut raw).await?;
-            let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).await?;
-            raw.extend_from_slice(&chunk);
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
+    let content_length = header("content-length");
+    let chunked_body = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
 
-    let reply = {
-        let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut request = Recorded {
-            index: log.next,
-            at: Instant::now(),
-            method,
-            target,
-            headers,
-            body,
-            raw,
-            answered: Vec::new(),
-        };
-        log.next += 1;
-        let reply = handler(&request);
-        request.answered = reply.body_bytes();
-        log.requests.push(request);
-        reply
+    let reply = match handling {
+        Handling::Record(handler) => {
+            let mut body = Vec::new();
+            if let Some(len) = content_length {
+                body.resize(len.parse().expect("a numeric content-length"), 0);
+                r.read_exact(&mut body).await?;
+                raw.extend_from_slice(&body);
+            } else if chunked_body {
+                loop {
+                    let size = read_line(&mut r, &mut raw).await?;
+                    let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+                    let mut chunk = vec![0; size + 2];
+                    r.read_exact(&mut chunk).await?;
+                    raw.extend_from_slice(&chunk);
+                    if size == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&chunk[..size]);
+                }
+            }
+            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut request = Recorded {
+                index: log.next,
+                at: Instant::now(),
+                method,
+                target,
+                headers,
+                body,
+                raw,
+                answered: Vec::new(),
+            };
+            log.next += 1;
+            let reply = handler(&request);
+            request.answered = reply.body_bytes();
+            log.requests.push(request);
+            reply
+        }
+        Handling::Stream(open) => {
+            let mut request = Recorded {
+                index: {
+                    let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+                    log.next += 1;
+                    log.next - 1
+                },
+                at: Instant::now(),
+                method,
+                target,
+                headers,
+                body: Vec::new(),
+                raw,
+                answered: Vec::new(),
+            };
+            let mut sink = open(&request);
+            let mut buf = vec![0; 64 * 1024];
+            if let Some(len) = content_length {
+                let len: u64 = len.parse().expect("a numeric content-length");
+                stream_body(&mut r, len, &mut buf, sink.as_mut()).await?;
+            } else if chunked_body {
+                let mut framing = Vec::new();
+                loop {
+                    let size = read_line(&mut r, &mut framing).await?;
+                    let size = u64::from_str_radix(size.trim(), 16).expect("a chunk size");
+                    stream_body(&mut r, size, &mut buf, sink.as_mut()).await?;
+                    r.read_exact(&mut [0; 2]).await?;
+                    if size == 0 {
+                        break;
+                    }
+                }
+            }
+            request.at = Instant::now();
+            let reply = sink.reply(&request);
+            request.answered = reply.body_bytes();
+            log.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .requests
+                .push(request);
+            reply
+        }
     };
 
     let mut sock = r.into_inner();
@@ -671,6 +806,25 @@ async fn serve(sock: TcpStream, handler: Handler, log: Arc<Mutex<Log>>) -> std::
     }
     sock.flush().await?;
     sock.shutdown().await
+}
+
+/// Reads `len` bytes of body into `sink`, through `buf`, without keeping them.
+async fn stream_body(
+    r: &mut (impl AsyncRead + Unpin),
+    mut len: u64,
+    buf: &mut [u8],
+    sink: &mut dyn OpenSink,
+) -> std::io::Result<()> {
+    while len > 0 {
+        let want = buf.len().min(usize::try_from(len).unwrap_or(usize::MAX));
+        let n = r.read(&mut buf[..want]).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        sink.feed(&buf[..n]);
+        len -= n as u64;
+    }
+    Ok(())
 }
 
 /// Reads one line (up to and including `\n`) into `raw` and returns it as text.

@@ -92,3 +92,62 @@ async fn misbehaves_on_request() {
     assert_eq!(server.gaps().len(), 2);
     assert_eq!(seen[2].answered_json()["error"]["type"], "overloaded_error");
 }
+
+#[tokio::test]
+async fn streams_bodies_to_a_sink_without_recording_them() {
+    use std::sync::{Arc, Mutex};
+
+    // What `open` saw of each request, and the body each handler got back from its sink.
+    let opened: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
+    let open_log = opened.clone();
+    let server = Server::start_streaming(
+        move |head| {
+            assert!(head.body.is_empty());
+            open_log
+                .lock()
+                .unwrap()
+                .push((head.index, head.header("x-tag").unwrap().to_string()));
+            Vec::new()
+        },
+        |req, body: Vec<u8>| Reply::new(200, format!("{} got {}", req.index, body.len())),
+    )
+    .await;
+
+    // By content-length, then chunked: both reach the sink whole, decoded.
+    let sized = b"POST /a HTTP/1.1\r\nx-tag: sized\r\ncontent-length: 5\r\n\r\nhello";
+    let response = exchange(&server, sized).await.unwrap();
+    assert!(String::from_utf8(response).unwrap().ends_with("0 got 5"));
+    let chunked = b"POST /b HTTP/1.1\r\nx-tag: chunked\r\ntransfer-encoding: chunked\r\n\r\n\
+                    3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n";
+    let response = exchange(&server, chunked).await.unwrap();
+    assert!(String::from_utf8(response).unwrap().ends_with("1 got 7"));
+
+    // A body that breaks off: its sink is opened and dropped, nothing is logged or answered.
+    let mut sock = TcpStream::connect(server.addr()).await.unwrap();
+    sock.write_all(b"POST /c HTTP/1.1\r\nx-tag: cut\r\ncontent-length: 100\r\n\r\nonly this")
+        .await
+        .unwrap();
+    drop(sock);
+    for _ in 0..200 {
+        if opened.lock().unwrap().len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    assert_eq!(
+        *opened.lock().unwrap(),
+        [
+            (0, "sized".to_string()),
+            (1, "chunked".to_string()),
+            (2, "cut".to_string())
+        ]
+    );
+    let seen = server.take();
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert_eq!((seen[0].index, seen[0].path()), (0, "/a"));
+    assert_eq!((seen[1].index, seen[1].path()), (1, "/b"));
+    assert!(seen.iter().all(|r| r.body.is_empty()), "{seen:#?}");
+    assert!(seen[0].raw.ends_with(b"content-length: 5\r\n\r\n"));
+    assert_eq!(seen[1].answered, b"1 got 7");
+}

@@ -1,73 +1,20 @@
-//! A minimal loopback HTTP/1.1 server for the bulk-transfer tests, whose handlers read request
-//! bodies and write responses as streams, plus helpers (hashing, generated file contents,
-//! temporary directories). One request per connection.
+//! Helpers for the bulk-transfer tests, which serve them with `testkit`: the client, hashing,
+//! generated file contents, following a multipart upload as it streams past, temporary
+//! directories.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
-use std::collections::HashMap;
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anthropic_openapi::Client;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use testkit::{BodySink, Recorded};
 
 pub const KEY: &str = "sk-ant-bulk-test-key";
 
-/// The connection a handler reads the request body from and writes its response to.
-pub type Conn = BufReader<TcpStream>;
-
-/// What a handler returns.
-pub type Reply = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
-
-/// The request line and headers of one request.
-#[derive(Debug, Clone)]
-pub struct Head {
-    pub method: String,
-    pub target: String,
-    pub headers: HashMap<String, String>,
-}
-
-impl Head {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-
-    /// `http://host:port` as the client addressed this server.
-    pub fn origin(&self) -> String {
-        format!("http://{}", self.header("host").unwrap_or_default())
-    }
-}
-
-/// A loopback server; every connection is handed to the handler after its head is read.
-pub struct Server {
-    pub base: String,
-}
-
-impl Server {
-    pub async fn start<F>(handler: F) -> Server
-    where
-        F: Fn(Head, Conn) -> Reply + Send + Sync + 'static,
-    {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let handler = Arc::new(handler);
-        tokio::spawn(async move {
-            while let Ok((sock, _)) = listener.accept().await {
-                let handler = handler.clone();
-                tokio::spawn(async move {
-                    let mut conn = BufReader::new(sock);
-                    if let Ok(Some(head)) = read_head(&mut conn).await {
-                        let _ = handler(head, conn).await;
-                    }
-                });
-            }
-        });
-        Server { base }
-    }
+/// `http://host:port` as the client addressed the server, by the request's `host` header.
+pub fn origin(request: &Recorded) -> String {
+    format!("http://{}", request.header("host").unwrap_or_default())
 }
 
 /// A client of `base` that retries quickly.
@@ -79,101 +26,6 @@ pub fn client(base: &str) -> Client {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(1))
         .build()
         .unwrap()
-}
-
-async fn read_head(conn: &mut Conn) -> std::io::Result<Option<Head>> {
-    let mut line = String::new();
-    if conn.read_line(&mut line).await? == 0 {
-        return Ok(None);
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or_default().to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        conn.read_line(&mut h).await?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':').unwrap();
-        headers.insert(n.trim().to_ascii_lowercase(), v.trim().to_string());
-    }
-    Ok(Some(Head {
-        method,
-        target,
-        headers,
-    }))
-}
-
-/// Reads the request body (by `content-length` or chunked), handing it to `sink` piece by
-/// piece without keeping it; returns its length.
-pub async fn read_body(
-    conn: &mut Conn,
-    head: &Head,
-    mut sink: impl FnMut(&[u8]),
-) -> std::io::Result<u64> {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    if let Some(len) = head.header("content-length") {
-        let mut left: u64 = len.parse().unwrap();
-        while left > 0 {
-            let want = buf.len().min(left as usize);
-            let n = conn.read(&mut buf[..want]).await?;
-            if n == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            sink(&buf[..n]);
-            left -= n as u64;
-            total += n as u64;
-        }
-    } else if head
-        .header("transfer-encoding")
-        .is_some_and(|v| v.contains("chunked"))
-    {
-        loop {
-            let mut size = String::new();
-            conn.read_line(&mut size).await?;
-            let size = u64::from_str_radix(size.trim(), 16)
-                .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidData))?;
-            let mut left = size;
-            while left > 0 {
-                let want = buf.len().min(left as usize);
-                let n = conn.read(&mut buf[..want]).await?;
-                if n == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                sink(&buf[..n]);
-                left -= n as u64;
-                total += n as u64;
-            }
-            let mut crlf = [0u8; 2];
-            conn.read_exact(&mut crlf).await?;
-            if size == 0 {
-                break;
-            }
-        }
-    }
-    Ok(total)
-}
-
-/// Writes a complete response with a body and closes the connection.
-pub async fn respond(
-    conn: Conn,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> std::io::Result<()> {
-    let mut sock = conn.into_inner();
-    let head = format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
-         connection: close\r\n\r\n",
-        body.len()
-    );
-    sock.write_all(head.as_bytes()).await?;
-    sock.write_all(body).await?;
-    sock.shutdown().await
 }
 
 /// FNV-1a (64 bits), fed in pieces: splitting the input does not change the hash.
@@ -240,7 +92,7 @@ pub struct MultipartDigest {
 }
 
 impl MultipartDigest {
-    pub fn new(head: &Head) -> Self {
+    pub fn new(head: &Recorded) -> Self {
         let boundary = head
             .header("content-type")
             .and_then(|c| c.strip_prefix("multipart/form-data; boundary="))
@@ -270,6 +122,12 @@ impl MultipartDigest {
         }
         self.tail.extend_from_slice(bytes);
         self.seen += bytes.len() as u64;
+    }
+}
+
+impl BodySink for MultipartDigest {
+    fn feed(&mut self, piece: &[u8]) {
+        MultipartDigest::feed(self, piece);
     }
 }
 
