@@ -313,24 +313,10 @@ fn sides(ir: &Ir) -> BTreeMap<String, Side> {
                     std::mem::replace(&mut side.response, true)
                 };
                 if !seen && let Some(t) = index.get(name.as_str()) {
-                    queue.extend(references(t));
+                    queue.extend(t.references());
                 }
             }
         }
-    }
-    out
-}
-
-/// The named types a definition mentions.
-fn references(t: &TypeDef) -> Vec<String> {
-    let mut out = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.named(&mut out)),
-        TypeKind::Tagged(u) => out.extend(u.variants.iter().map(|v| v.ty.clone())),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.named(&mut out)),
-        TypeKind::Enum(_) => {}
-        TypeKind::Alias(ty) => ty.named(&mut out),
-        TypeKind::Params(p) => p.params.iter().for_each(|p| p.ty.named(&mut out)),
     }
     out
 }

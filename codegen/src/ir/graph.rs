@@ -2,22 +2,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{Client, Operation, TypeDef, TypeKind};
+use super::{Client, Operation, TypeDef};
 use crate::Error;
-
-/// The named types a definition mentions.
-pub fn references(t: &TypeDef) -> Vec<String> {
-    let mut out = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.named(&mut out)),
-        TypeKind::Tagged(u) => out.extend(u.variants.iter().map(|v| v.ty.clone())),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.named(&mut out)),
-        TypeKind::Enum(_) => {}
-        TypeKind::Alias(ty) => ty.named(&mut out),
-        TypeKind::Params(p) => p.params.iter().for_each(|p| p.ty.named(&mut out)),
-    }
-    out
-}
 
 /// The module (file of `types/`) for an operation's types: its top-level resource, with
 /// `admin_` in front for the admin client.
@@ -87,7 +73,7 @@ fn spread(
             continue;
         }
         types[i].module = module.to_string();
-        queue.extend(references(&types[i]));
+        queue.extend(types[i].references());
     }
     Ok(())
 }

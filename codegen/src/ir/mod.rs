@@ -39,6 +39,22 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
+impl TypeDef {
+    /// The named types this definition mentions.
+    pub fn references(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match &self.kind {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.named(&mut out)),
+            TypeKind::Tagged(u) => out.extend(u.variants.iter().map(|v| v.ty.clone())),
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.named(&mut out)),
+            TypeKind::Enum(_) => {}
+            TypeKind::Alias(ty) => ty.named(&mut out),
+            TypeKind::Params(p) => p.params.iter().for_each(|p| p.ty.named(&mut out)),
+        }
+        out
+    }
+}
+
 /// The shapes a generated type can take.
 #[derive(Clone, Debug)]
 pub enum TypeKind {

@@ -71,7 +71,7 @@ impl<'a> TypeBuilder<'a> {
     pub fn finish(self) -> Result<Vec<TypeDef>, Error> {
         let defined: BTreeSet<&str> = self.types.iter().map(|t| t.name.as_str()).collect();
         for t in &self.types {
-            for name in super::graph::references(t) {
+            for name in t.references() {
                 if !defined.contains(name.as_str()) {
                     return Err(Error::new(
                         &t.origin,
