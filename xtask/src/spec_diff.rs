@@ -192,7 +192,7 @@ pub fn diff(old: &Ir, new: &Ir) -> Report {
                 title: format!(
                     "operation {} ({} {}{admin})",
                     op.id,
-                    method_word(op.http_method),
+                    HttpMethod::as_str(op.http_method),
                     op.path
                 ),
                 changes: changes.0,
@@ -327,8 +327,8 @@ fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
             Sign::Changed,
             format!(
                 "method {} → {}",
-                method_word(o.http_method),
-                method_word(n.http_method)
+                HttpMethod::as_str(o.http_method),
+                HttpMethod::as_str(n.http_method)
             ),
             true,
         );
@@ -793,16 +793,6 @@ fn location_word(l: ParamLocation) -> &'static str {
         ParamLocation::Header => "header",
         ParamLocation::FormField => "form field",
         ParamLocation::FormFile => "form file",
-    }
-}
-
-fn method_word(m: HttpMethod) -> &'static str {
-    match m {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Put => "PUT",
-        HttpMethod::Patch => "PATCH",
-        HttpMethod::Delete => "DELETE",
     }
 }
 

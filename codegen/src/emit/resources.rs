@@ -197,16 +197,6 @@ fn http_method(m: HttpMethod) -> TokenStream {
     }
 }
 
-fn method_word(m: HttpMethod) -> &'static str {
-    match m {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Put => "PUT",
-        HttpMethod::Patch => "PATCH",
-        HttpMethod::Delete => "DELETE",
-    }
-}
-
 /// How the built request is left for the code that follows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Built {
@@ -343,7 +333,7 @@ fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
 
 fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenStream, Error> {
     let method = ident(&op.method_name);
-    let route = format!("`{} {}`", method_word(op.http_method), op.path);
+    let route = format!("`{} {}`", HttpMethod::as_str(op.http_method), op.path);
     let mut doc_text = op
         .summary
         .clone()
