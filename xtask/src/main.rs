@@ -1,5 +1,6 @@
 //! Workflow commands for this repository, run as `cargo xtask <command>`.
 
+mod deny_cmd;
 mod diff_cmd;
 mod gen_cmd;
 mod spec_diff;
@@ -14,10 +15,15 @@ usage: cargo xtask <command>
 commands:
   gen            regenerate generated/src from spec/anthropic.yaml and print what changed
   gen --check    regenerate in memory; fail with a diff if generated/src is out of date
-  test           run every test: spec linters, mock server load, cargo tests, clippy
+  test           run every test: spec linters, mock server load, cargo tests, clippy, fmt,
+                 docs, cargo deny
   diff [REV]     compare spec/anthropic.yaml with its version at git REV (default HEAD) in terms
                  of the generated crate; fails on breaking changes unless --allow-breaking
                  (--old PATH / --new PATH compare files instead)
+  deny           only the dependency check of `test`: cargo deny with deny.toml
+  advisories-snapshot <checkout>
+                 refresh tools/deny/advisory-db.snapshot (the offline RustSec database copy
+                 `test` falls back to) from a git checkout of rustsec/advisory-db
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +32,8 @@ fn main() -> ExitCode {
         Some("gen") => gen_cmd::run(&workspace_root(), &args[1..]),
         Some("test") => test_cmd::run(&workspace_root(), &args[1..]),
         Some("diff") => diff_cmd::run(&workspace_root(), &args[1..]),
+        Some("deny") => deny_cmd::check(&workspace_root()),
+        Some("advisories-snapshot") => deny_cmd::snapshot(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -8,7 +8,8 @@
 //! 4. `cargo test --workspace --all-targets`,
 //! 5. `cargo clippy --workspace --all-targets -- -D warnings`,
 //! 6. `cargo fmt --all --check`,
-//! 7. `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`.
+//! 7. `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`,
+//! 8. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]).
 //!
 //! `--no-npm` skips steps 1-3 (the Node.js tools) for quick local runs.
 
@@ -63,6 +64,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     steps.push((
         "cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)",
         cargo_doc,
+    ));
+    steps.push((
+        "cargo deny check (advisories, licenses, bans, sources; deny.toml)",
+        crate::deny_cmd::check,
     ));
 
     let started = Instant::now();
@@ -355,7 +360,7 @@ fn program(name: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Cargo steps
 
-fn cargo() -> OsString {
+pub(crate) fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
@@ -486,7 +491,7 @@ fn spawn(cmd: &mut Command, what: &str) -> Result<Child, String> {
 }
 
 /// Runs the command with the terminal's stdout and stderr, and fails on a non-zero exit.
-fn run_inherited(cmd: &mut Command, what: &str) -> Result<(), String> {
+pub(crate) fn run_inherited(cmd: &mut Command, what: &str) -> Result<(), String> {
     cmd.stdin(Stdio::null());
     let mut child = KillOnDrop(spawn(cmd, what)?);
     let status = child
