@@ -903,7 +903,7 @@ impl Client {
     /// A client configured from the environment: `ANTHROPIC_API_KEY`, or `ANTHROPIC_AUTH_TOKEN`
     /// (sent as a bearer token), and optionally `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Result<Self> {
-        builder_from_vars(|name| std::env::var(name).ok(), "ANTHROPIC_API_KEY", true).build()
+        ClientBuilder::from_env().build()
     }
 
     /// The shared core; used by generated endpoint methods to send requests.
@@ -966,12 +966,7 @@ impl AdminClient {
     /// A client configured from the environment: `ANTHROPIC_ADMIN_KEY` and optionally
     /// `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Result<Self> {
-        builder_from_vars(
-            |name| std::env::var(name).ok(),
-            "ANTHROPIC_ADMIN_KEY",
-            false,
-        )
-        .build_admin()
+        ClientBuilder::admin_from_env().build_admin()
     }
 
     /// The shared core; used by generated endpoint methods to send requests.
@@ -985,6 +980,35 @@ impl AdminClient {
         AdminClient {
             core: self.core.with_options(options),
         }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder filled from the environment as [`Client::from_env`] reads it
+    /// (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, `ANTHROPIC_BASE_URL`), to adjust before
+    /// [`build`](ClientBuilder::build):
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// let client = anthropic_openapi::ClientBuilder::from_env()
+    ///     .timeout(Duration::from_secs(60))
+    ///     .max_retries(5)
+    ///     .build()?;
+    /// # Ok::<(), anthropic_openapi::Error>(())
+    /// ```
+    pub fn from_env() -> ClientBuilder {
+        builder_from_vars(|name| std::env::var(name).ok(), "ANTHROPIC_API_KEY", true)
+    }
+
+    /// A builder filled from the environment as [`AdminClient::from_env`] reads it
+    /// (`ANTHROPIC_ADMIN_KEY`, `ANTHROPIC_BASE_URL`), to adjust before
+    /// [`build_admin`](ClientBuilder::build_admin).
+    pub fn admin_from_env() -> ClientBuilder {
+        builder_from_vars(
+            |name| std::env::var(name).ok(),
+            "ANTHROPIC_ADMIN_KEY",
+            false,
+        )
     }
 }
 
