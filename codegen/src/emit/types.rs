@@ -181,19 +181,34 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         let ty = type_tokens(&f.ty);
         quote!(let mut #slot: Option<#ty> = None;)
     });
-    let const_arms = s.consts.iter().map(|c| {
+    // A property the type knows may appear only once, as with serde's derive (see
+    // `runtime::de::first`); `seen` has a flag per known property.
+    let known = s.consts.len() + s.fields.len();
+    let seen_decl = if known == 0 {
+        quote!()
+    } else {
+        let known = proc_macro2::Literal::usize_unsuffixed(known);
+        quote!(let mut seen = [false; #known];)
+    };
+    let once = |i: usize, w: &str| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(crate::runtime::de::first(&map, &mut seen[#i], #w)?;)
+    };
+    let const_arms = s.consts.iter().enumerate().map(|(i, c)| {
         let (w, v) = (&c.wire, &c.value);
-        quote!(#w => crate::runtime::de::constant(&mut map, &mut extra, #w, #v)?,)
+        let once = once(i, w);
+        quote!(#w => { #once crate::runtime::de::constant(&mut map, &mut extra, #w, #v)?; })
     });
-    let field_arms = s.fields.iter().map(|f| {
+    let field_arms = s.fields.iter().enumerate().map(|(i, f)| {
         let slot = format_ident!("field_{}", f.ident);
         let w = &f.wire;
+        let once = once(s.consts.len() + i, w);
         if f.required && !f.nullable {
-            quote!(#w => #slot = Some(map.next_value()?),)
+            quote!(#w => { #once #slot = Some(map.next_value()?); })
         } else if f.required {
-            quote!(#w => #slot = map.next_value()?,)
+            quote!(#w => { #once #slot = map.next_value()?; })
         } else {
-            quote!(#w => #slot = crate::runtime::de::optional(&mut map, &mut extra, #w)?,)
+            quote!(#w => { #once #slot = crate::runtime::de::optional(&mut map, &mut extra, #w)?; })
         }
     });
     let build_fields = s.fields.iter().map(|f| {
@@ -261,6 +276,7 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#slots)*
+                        #seen_decl
                         let mut extra = serde_json::Map::new();
                         while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                             match key.as_str() {
@@ -378,7 +394,7 @@ fn emit_tagged(t: &TypeDef, u: &TaggedDef, doc: TokenStream) -> TokenStream {
                 let de = serde::de::value::MapAccessDeserializer::new(map);
                 match tag {
                     #(#de_arms)*
-                    _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+                    _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
                 }
             }
         }

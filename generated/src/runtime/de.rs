@@ -66,17 +66,82 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 
 /// Reads the value of a property fixed to `expected`. A different value is kept in `extra`, so
 /// that it is written back unchanged.
+///
+/// The expected string is compared where it lies in the input: nothing is allocated unless the
+/// value differs.
 pub fn constant<'de, A: MapAccess<'de>>(
     map: &mut A,
     extra: &mut Map<String, Value>,
     key: &str,
     expected: &str,
 ) -> Result<(), A::Error> {
-    let value: Value = map.next_value()?;
-    if value.as_str() != Some(expected) {
-        extra.insert(key.to_string(), value);
+    if let Some(other) = map.next_value_seed(Constant(expected))? {
+        extra.insert(key.to_string(), other);
     }
     Ok(())
+}
+
+/// Reads a value expected to be a given string: `None` when it is, otherwise the value.
+struct Constant<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for Constant<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Constant<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} or any JSON value", self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((v != self.0).then(|| Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((v != self.0).then_some(Value::String(v)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
 }
 
 /// Reads an optional property. An explicit `null` leaves the field unset and is remembered in
@@ -91,6 +156,55 @@ pub fn optional<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
         extra.insert(key.to_string(), Value::Null);
     }
     Ok(value)
+}
+
+/// Marks a known property as read, failing with serde's `duplicate field` error if it already
+/// was. A repeated property could leave `extra`, or the tag a union was decoded by, disagreeing
+/// with the fields, so the value would not encode back to what was decoded. (`_map` is the
+/// object being read; it only names the error type.)
+pub fn first<'de, A: MapAccess<'de>>(
+    _map: &A,
+    seen: &mut bool,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if std::mem::replace(seen, true) {
+        return Err(de::Error::duplicate_field(key));
+    }
+    Ok(())
+}
+
+/// Reads the object of a union variant this crate does not know into a `Value`, for its
+/// `Unknown` variant. The tag property (`tag`) that picked the variant may appear only once:
+/// a later value would replace it in the object, which would then encode as another variant.
+/// Other repeated properties keep their last value, as in any `Value`.
+pub fn unknown<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &'static str,
+) -> Result<Value, D::Error> {
+    deserializer.deserialize_map(UnknownVisitor(tag))
+}
+
+struct UnknownVisitor(&'static str);
+
+impl<'de> Visitor<'de> for UnknownVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` property", self.0)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        let mut seen_tag = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.0 {
+                first(&map, &mut seen_tag, self.0)?;
+            }
+            let value: Value = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// A union tagged on one property, implemented by the generated enums.
@@ -278,5 +392,51 @@ fn describe(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::types::{ContentBlock, TextBlock};
+
+    /// A fixed property with its expected value adds nothing to `extra`; any other value is
+    /// kept there as received and written back unchanged.
+    #[test]
+    fn constant_keeps_only_unexpected_values() {
+        let plain: TextBlock =
+            serde_json::from_value(json!({"type": "text", "text": "a"})).unwrap();
+        assert!(plain.extra.is_empty());
+        let tagged: ContentBlock =
+            serde_json::from_str(r#"{"type": "text", "text": "a"}"#).unwrap();
+        let ContentBlock::Text(tagged) = tagged else {
+            panic!("not a text block");
+        };
+        assert!(tagged.extra.is_empty());
+
+        for other in [
+            json!("texts"),
+            json!(""),
+            json!(5),
+            json!(-1.5),
+            json!(true),
+            json!(null),
+            json!(["text"]),
+            json!({"a": [1, {"b": null}]}),
+        ] {
+            let input = json!({"type": other, "text": "a", "citations": null});
+            // From bytes (borrowed strings) and from a `Value` (owned strings).
+            let from_str: TextBlock = serde_json::from_str(&input.to_string()).unwrap();
+            let from_value: TextBlock = serde_json::from_value(input.clone()).unwrap();
+            for block in [from_str, from_value] {
+                assert_eq!(block.extra.get("type"), Some(&other), "{input}");
+                assert_eq!(serde_json::to_value(&block).unwrap(), input);
+            }
+        }
+        // An escaped string equal to the expected value is the expected value.
+        let escaped: TextBlock =
+            serde_json::from_str(r#"{"type": "t\u0065xt", "text": "a"}"#).unwrap();
+        assert!(escaped.extra.is_empty());
     }
 }

@@ -218,11 +218,18 @@ impl<'de> serde::Deserialize<'de> for ApiKeyCreatedBy {
             ) -> Result<ApiKeyCreatedBy, A::Error> {
                 let mut field_id: Option<String> = None;
                 let mut field_type: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "type" => field_type = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                            field_type = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -366,11 +373,18 @@ impl<'de> serde::Deserialize<'de> for ApiKeyPrincipal {
             ) -> Result<ApiKeyPrincipal, A::Error> {
                 let mut field_id: Option<String> = None;
                 let mut field_type: Option<ApiKeyPrincipalType> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "type" => field_type = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                            field_type = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -513,26 +527,63 @@ impl<'de> serde::Deserialize<'de> for ApiKey {
                 let mut field_principal: Option<ApiKeyPrincipal> = None;
                 let mut field_status: Option<ApiKeyStatus> = None;
                 let mut field_workspace_id: Option<String> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "api_key",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "created_at" => field_created_at = Some(map.next_value()?),
-                        "created_by" => field_created_by = map.next_value()?,
-                        "expires_at" => field_expires_at = map.next_value()?,
-                        "name" => field_name = Some(map.next_value()?),
-                        "partial_key_hint" => field_partial_key_hint = map.next_value()?,
-                        "principal" => field_principal = map.next_value()?,
-                        "status" => field_status = Some(map.next_value()?),
-                        "workspace_id" => field_workspace_id = map.next_value()?,
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "created_at" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
+                            field_created_at = Some(map.next_value()?);
+                        }
+                        "created_by" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "created_by")?;
+                            field_created_by = map.next_value()?;
+                        }
+                        "expires_at" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
+                            field_expires_at = map.next_value()?;
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
+                        "partial_key_hint" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "partial_key_hint",
+                            )?;
+                            field_partial_key_hint = map.next_value()?;
+                        }
+                        "principal" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "principal")?;
+                            field_principal = map.next_value()?;
+                        }
+                        "status" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "status")?;
+                            field_status = Some(map.next_value()?);
+                        }
+                        "workspace_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "workspace_id",
+                            )?;
+                            field_workspace_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -631,13 +682,26 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -732,10 +796,12 @@ impl<'de> serde::Deserialize<'de> for ApiKeyUpdateParams {
             ) -> Result<ApiKeyUpdateParams, A::Error> {
                 let mut field_name: Option<String> = None;
                 let mut field_status: Option<ApiKeyStatusParam> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             field_name = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -743,6 +809,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyUpdateParams {
                             )?;
                         }
                         "status" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "status")?;
                             field_status = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,

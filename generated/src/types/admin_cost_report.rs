@@ -537,19 +537,70 @@ impl<'de> serde::Deserialize<'de> for CostReportResult {
                 let mut field_service_tier: Option<CostReportServiceTier> = None;
                 let mut field_token_type: Option<CostReportTokenType> = None;
                 let mut field_workspace_id: Option<String> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "amount" => field_amount = Some(map.next_value()?),
-                        "context_window" => field_context_window = map.next_value()?,
-                        "cost_type" => field_cost_type = map.next_value()?,
-                        "currency" => field_currency = Some(map.next_value()?),
-                        "description" => field_description = map.next_value()?,
-                        "inference_geo" => field_inference_geo = map.next_value()?,
-                        "model" => field_model = map.next_value()?,
-                        "service_tier" => field_service_tier = map.next_value()?,
-                        "token_type" => field_token_type = map.next_value()?,
-                        "workspace_id" => field_workspace_id = map.next_value()?,
+                        "amount" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "amount")?;
+                            field_amount = Some(map.next_value()?);
+                        }
+                        "context_window" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "context_window",
+                            )?;
+                            field_context_window = map.next_value()?;
+                        }
+                        "cost_type" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "cost_type")?;
+                            field_cost_type = map.next_value()?;
+                        }
+                        "currency" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "currency")?;
+                            field_currency = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "description",
+                            )?;
+                            field_description = map.next_value()?;
+                        }
+                        "inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "inference_geo",
+                            )?;
+                            field_inference_geo = map.next_value()?;
+                        }
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "model")?;
+                            field_model = map.next_value()?;
+                        }
+                        "service_tier" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "service_tier",
+                            )?;
+                            field_service_tier = map.next_value()?;
+                        }
+                        "token_type" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "token_type")?;
+                            field_token_type = map.next_value()?;
+                        }
+                        "workspace_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "workspace_id",
+                            )?;
+                            field_workspace_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -637,12 +688,26 @@ impl<'de> serde::Deserialize<'de> for CostReportBucket {
                 let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_results: Option<Vec<CostReportResult>> = None;
                 let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "ending_at" => field_ending_at = Some(map.next_value()?),
-                        "results" => field_results = Some(map.next_value()?),
-                        "starting_at" => field_starting_at = Some(map.next_value()?),
+                        "ending_at" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
+                            field_ending_at = Some(map.next_value()?);
+                        }
+                        "results" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "results")?;
+                            field_results = Some(map.next_value()?);
+                        }
+                        "starting_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "starting_at",
+                            )?;
+                            field_starting_at = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -728,12 +793,22 @@ impl<'de> serde::Deserialize<'de> for CostReport {
                 let mut field_data: Option<Vec<CostReportBucket>> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_next_page: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "next_page" => field_next_page = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "next_page" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                            field_next_page = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

@@ -269,27 +269,59 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 let mut field_rbac_group_ids: Option<Vec<String>> = None;
                 let mut field_role: Option<OrganizationRole> = None;
                 let mut field_status: Option<InviteStatus> = None;
+                let mut seen = [false; 9];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "invite",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "accepted_at" => field_accepted_at = map.next_value()?,
-                        "email" => field_email = Some(map.next_value()?),
-                        "expires_at" => field_expires_at = Some(map.next_value()?),
-                        "invited_at" => field_invited_at = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "accepted_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "accepted_at",
+                            )?;
+                            field_accepted_at = map.next_value()?;
+                        }
+                        "email" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "email")?;
+                            field_email = Some(map.next_value()?);
+                        }
+                        "expires_at" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
+                            field_expires_at = Some(map.next_value()?);
+                        }
+                        "invited_at" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "invited_at")?;
+                            field_invited_at = Some(map.next_value()?);
+                        }
                         "rbac_group_ids" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "rbac_group_ids",
+                            )?;
                             field_rbac_group_ids = Some(map.next_value()?);
                         }
-                        "role" => field_role = Some(map.next_value()?),
-                        "status" => field_status = Some(map.next_value()?),
+                        "role" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "role")?;
+                            field_role = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "status")?;
+                            field_status = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -392,13 +424,26 @@ impl<'de> serde::Deserialize<'de> for InviteList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -493,12 +538,24 @@ impl<'de> serde::Deserialize<'de> for InviteCreateParams {
                 let mut field_email: Option<String> = None;
                 let mut field_role: Option<OrganizationRoleParam> = None;
                 let mut field_rbac_group_ids: Option<Vec<String>> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "email" => field_email = Some(map.next_value()?),
-                        "role" => field_role = Some(map.next_value()?),
+                        "email" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "email")?;
+                            field_email = Some(map.next_value()?);
+                        }
+                        "role" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
+                            field_role = Some(map.next_value()?);
+                        }
                         "rbac_group_ids" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "rbac_group_ids",
+                            )?;
                             field_rbac_group_ids = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -576,18 +633,23 @@ impl<'de> serde::Deserialize<'de> for DeletedInvite {
                 mut map: A,
             ) -> Result<DeletedInvite, A::Error> {
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "invite_deleted",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

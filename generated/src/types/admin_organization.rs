@@ -60,19 +60,27 @@ impl<'de> serde::Deserialize<'de> for Organization {
             ) -> Result<Organization, A::Error> {
                 let mut field_id: Option<String> = None;
                 let mut field_name: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "organization",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

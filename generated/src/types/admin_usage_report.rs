@@ -573,13 +573,24 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportCacheCreation {
             ) -> Result<MessagesUsageReportCacheCreation, A::Error> {
                 let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
                 let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "ephemeral_1h_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "ephemeral_1h_input_tokens",
+                            )?;
                             field_ephemeral_1h_input_tokens = Some(map.next_value()?);
                         }
                         "ephemeral_5m_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "ephemeral_5m_input_tokens",
+                            )?;
                             field_ephemeral_5m_input_tokens = Some(map.next_value()?);
                         }
                         _ => {
@@ -651,10 +662,16 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportServerToolUse {
                 mut map: A,
             ) -> Result<MessagesUsageReportServerToolUse, A::Error> {
                 let mut field_web_search_requests: Option<i64> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "web_search_requests" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "web_search_requests",
+                            )?;
                             field_web_search_requests = Some(map.next_value()?);
                         }
                         _ => {
@@ -830,32 +847,102 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportResult {
                 let mut field_service_tier: Option<UsageReportServiceTier> = None;
                 let mut field_uncached_input_tokens: Option<i64> = None;
                 let mut field_workspace_id: Option<String> = None;
+                let mut seen = [false; 13];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "account_id" => field_account_id = map.next_value()?,
-                        "api_key_id" => field_api_key_id = map.next_value()?,
+                        "account_id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "account_id")?;
+                            field_account_id = map.next_value()?;
+                        }
+                        "api_key_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "api_key_id")?;
+                            field_api_key_id = map.next_value()?;
+                        }
                         "cache_creation" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cache_creation",
+                            )?;
                             field_cache_creation = Some(map.next_value()?);
                         }
                         "cache_read_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_read_input_tokens",
+                            )?;
                             field_cache_read_input_tokens = Some(map.next_value()?);
                         }
-                        "context_window" => field_context_window = map.next_value()?,
-                        "inference_geo" => field_inference_geo = map.next_value()?,
-                        "model" => field_model = map.next_value()?,
-                        "output_tokens" => field_output_tokens = Some(map.next_value()?),
+                        "context_window" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "context_window",
+                            )?;
+                            field_context_window = map.next_value()?;
+                        }
+                        "inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "inference_geo",
+                            )?;
+                            field_inference_geo = map.next_value()?;
+                        }
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "model")?;
+                            field_model = map.next_value()?;
+                        }
+                        "output_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "output_tokens",
+                            )?;
+                            field_output_tokens = Some(map.next_value()?);
+                        }
                         "server_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "server_tool_use",
+                            )?;
                             field_server_tool_use = Some(map.next_value()?);
                         }
                         "service_account_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "service_account_id",
+                            )?;
                             field_service_account_id = map.next_value()?;
                         }
-                        "service_tier" => field_service_tier = map.next_value()?,
+                        "service_tier" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[10],
+                                "service_tier",
+                            )?;
+                            field_service_tier = map.next_value()?;
+                        }
                         "uncached_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[11],
+                                "uncached_input_tokens",
+                            )?;
                             field_uncached_input_tokens = Some(map.next_value()?);
                         }
-                        "workspace_id" => field_workspace_id = map.next_value()?,
+                        "workspace_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[12],
+                                "workspace_id",
+                            )?;
+                            field_workspace_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -959,12 +1046,26 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportBucket {
                 let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_results: Option<Vec<MessagesUsageReportResult>> = None;
                 let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "ending_at" => field_ending_at = Some(map.next_value()?),
-                        "results" => field_results = Some(map.next_value()?),
-                        "starting_at" => field_starting_at = Some(map.next_value()?),
+                        "ending_at" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
+                            field_ending_at = Some(map.next_value()?);
+                        }
+                        "results" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "results")?;
+                            field_results = Some(map.next_value()?);
+                        }
+                        "starting_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "starting_at",
+                            )?;
+                            field_starting_at = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1050,12 +1151,22 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReport {
                 let mut field_data: Option<Vec<MessagesUsageReportBucket>> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_next_page: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "next_page" => field_next_page = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "next_page" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                            field_next_page = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1127,18 +1238,27 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUserActor {
                 mut map: A,
             ) -> Result<ClaudeCodeUserActor, A::Error> {
                 let mut field_email_address: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "user_actor",
-                            )?
+                            )?;
                         }
-                        "email_address" => field_email_address = Some(map.next_value()?),
+                        "email_address" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "email_address",
+                            )?;
+                            field_email_address = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1209,18 +1329,27 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeApiActor {
                 mut map: A,
             ) -> Result<ClaudeCodeApiActor, A::Error> {
                 let mut field_api_key_name: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "api_actor",
-                            )?
+                            )?;
                         }
-                        "api_key_name" => field_api_key_name = Some(map.next_value()?),
+                        "api_key_name" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "api_key_name",
+                            )?;
+                            field_api_key_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1299,7 +1428,7 @@ impl crate::runtime::de::Tagged for ClaudeCodeActor {
         match tag {
             "user_actor" => serde::Deserialize::deserialize(de).map(Self::UserActor),
             "api_actor" => serde::Deserialize::deserialize(de).map(Self::ApiActor),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1363,11 +1492,18 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
             ) -> Result<ClaudeCodeLinesOfCode, A::Error> {
                 let mut field_added: Option<i64> = None;
                 let mut field_removed: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "added" => field_added = Some(map.next_value()?),
-                        "removed" => field_removed = Some(map.next_value()?),
+                        "added" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "added")?;
+                            field_added = Some(map.next_value()?);
+                        }
+                        "removed" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "removed")?;
+                            field_removed = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1456,15 +1592,40 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
                 let mut field_lines_of_code: Option<ClaudeCodeLinesOfCode> = None;
                 let mut field_num_sessions: Option<i64> = None;
                 let mut field_pull_requests_by_claude_code: Option<i64> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "commits_by_claude_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "commits_by_claude_code",
+                            )?;
                             field_commits_by_claude_code = Some(map.next_value()?);
                         }
-                        "lines_of_code" => field_lines_of_code = Some(map.next_value()?),
-                        "num_sessions" => field_num_sessions = Some(map.next_value()?),
+                        "lines_of_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "lines_of_code",
+                            )?;
+                            field_lines_of_code = Some(map.next_value()?);
+                        }
+                        "num_sessions" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "num_sessions",
+                            )?;
+                            field_num_sessions = Some(map.next_value()?);
+                        }
                         "pull_requests_by_claude_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "pull_requests_by_claude_code",
+                            )?;
                             field_pull_requests_by_claude_code = Some(map.next_value()?);
                         }
                         _ => {
@@ -1695,11 +1856,18 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
             ) -> Result<ClaudeCodeEstimatedCost, A::Error> {
                 let mut field_amount: Option<i64> = None;
                 let mut field_currency: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "amount" => field_amount = Some(map.next_value()?),
-                        "currency" => field_currency = Some(map.next_value()?),
+                        "amount" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "amount")?;
+                            field_amount = Some(map.next_value()?);
+                        }
+                        "currency" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "currency")?;
+                            field_currency = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1785,15 +1953,30 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeTokenUsage {
                 let mut field_cache_read: Option<i64> = None;
                 let mut field_input: Option<i64> = None;
                 let mut field_output: Option<i64> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "cache_creation" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "cache_creation",
+                            )?;
                             field_cache_creation = Some(map.next_value()?);
                         }
-                        "cache_read" => field_cache_read = Some(map.next_value()?),
-                        "input" => field_input = Some(map.next_value()?),
-                        "output" => field_output = Some(map.next_value()?),
+                        "cache_read" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cache_read")?;
+                            field_cache_read = Some(map.next_value()?);
+                        }
+                        "input" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "input")?;
+                            field_input = Some(map.next_value()?);
+                        }
+                        "output" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "output")?;
+                            field_output = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1879,14 +2062,26 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
                 let mut field_estimated_cost: Option<ClaudeCodeEstimatedCost> = None;
                 let mut field_model: Option<String> = None;
                 let mut field_tokens: Option<ClaudeCodeTokenUsage> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "estimated_cost" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "estimated_cost",
+                            )?;
                             field_estimated_cost = Some(map.next_value()?);
                         }
-                        "model" => field_model = Some(map.next_value()?),
-                        "tokens" => field_tokens = Some(map.next_value()?),
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
+                        "tokens" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "tokens")?;
+                            field_tokens = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1961,11 +2156,18 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeToolActionCounts {
             ) -> Result<ClaudeCodeToolActionCounts, A::Error> {
                 let mut field_accepted: Option<i64> = None;
                 let mut field_rejected: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "accepted" => field_accepted = Some(map.next_value()?),
-                        "rejected" => field_rejected = Some(map.next_value()?),
+                        "accepted" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "accepted")?;
+                            field_accepted = Some(map.next_value()?);
+                        }
+                        "rejected" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "rejected")?;
+                            field_rejected = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2108,23 +2310,76 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageRecord {
                     std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
                 > = None;
                 let mut field_subscription_type: Option<ClaudeCodeSubscriptionType> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "actor" => field_actor = Some(map.next_value()?),
-                        "core_metrics" => field_core_metrics = Some(map.next_value()?),
-                        "customer_type" => field_customer_type = Some(map.next_value()?),
-                        "date" => field_date = Some(map.next_value()?),
-                        "is_remote" => field_is_remote = Some(map.next_value()?),
+                        "actor" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "actor")?;
+                            field_actor = Some(map.next_value()?);
+                        }
+                        "core_metrics" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "core_metrics",
+                            )?;
+                            field_core_metrics = Some(map.next_value()?);
+                        }
+                        "customer_type" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "customer_type",
+                            )?;
+                            field_customer_type = Some(map.next_value()?);
+                        }
+                        "date" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "date")?;
+                            field_date = Some(map.next_value()?);
+                        }
+                        "is_remote" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "is_remote")?;
+                            field_is_remote = Some(map.next_value()?);
+                        }
                         "model_breakdown" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "model_breakdown",
+                            )?;
                             field_model_breakdown = Some(map.next_value()?);
                         }
                         "organization_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "organization_id",
+                            )?;
                             field_organization_id = Some(map.next_value()?);
                         }
-                        "terminal_type" => field_terminal_type = Some(map.next_value()?),
-                        "tool_actions" => field_tool_actions = Some(map.next_value()?),
+                        "terminal_type" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "terminal_type",
+                            )?;
+                            field_terminal_type = Some(map.next_value()?);
+                        }
+                        "tool_actions" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "tool_actions",
+                            )?;
+                            field_tool_actions = Some(map.next_value()?);
+                        }
                         "subscription_type" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "subscription_type",
+                            )?;
                             field_subscription_type = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2237,12 +2492,22 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageReport {
                 let mut field_data: Option<Vec<ClaudeCodeUsageRecord>> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_next_page: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "next_page" => field_next_page = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "next_page" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                            field_next_page = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

@@ -279,22 +279,39 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut field_email: Option<String> = None;
                 let mut field_name: Option<String> = None;
                 let mut field_role: Option<OrganizationRole> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "user",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "added_at" => field_added_at = Some(map.next_value()?),
-                        "email" => field_email = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
-                        "role" => field_role = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "added_at" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "added_at")?;
+                            field_added_at = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "email")?;
+                            field_email = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
+                        "role" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "role")?;
+                            field_role = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -390,13 +407,26 @@ impl<'de> serde::Deserialize<'de> for UserList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -464,10 +494,14 @@ impl<'de> serde::Deserialize<'de> for UserUpdateParams {
                 mut map: A,
             ) -> Result<UserUpdateParams, A::Error> {
                 let mut field_role: Option<OrganizationRoleParam> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "role" => field_role = Some(map.next_value()?),
+                        "role" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "role")?;
+                            field_role = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -536,18 +570,23 @@ impl<'de> serde::Deserialize<'de> for DeletedUser {
                 mut map: A,
             ) -> Result<DeletedUser, A::Error> {
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "user_deleted",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

@@ -364,16 +364,34 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidency {
                 > = None;
                 let mut field_default_inference_geo: Option<String> = None;
                 let mut field_workspace_geo: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "allowed_inference_geos" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "allowed_inference_geos",
+                            )?;
                             field_allowed_inference_geos = Some(map.next_value()?);
                         }
                         "default_inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "default_inference_geo",
+                            )?;
                             field_default_inference_geo = Some(map.next_value()?);
                         }
-                        "workspace_geo" => field_workspace_geo = Some(map.next_value()?),
+                        "workspace_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "workspace_geo",
+                            )?;
+                            field_workspace_geo = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -513,30 +531,75 @@ impl<'de> serde::Deserialize<'de> for Workspace {
                 let mut field_external_key_id: Option<String> = None;
                 let mut field_name: Option<String> = None;
                 let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "workspace",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "archived_at" => field_archived_at = map.next_value()?,
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "archived_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "archived_at",
+                            )?;
+                            field_archived_at = map.next_value()?;
+                        }
                         "compartment_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "compartment_id",
+                            )?;
                             field_compartment_id = Some(map.next_value()?);
                         }
-                        "created_at" => field_created_at = Some(map.next_value()?),
+                        "created_at" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "created_at")?;
+                            field_created_at = Some(map.next_value()?);
+                        }
                         "data_residency" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "data_residency",
+                            )?;
                             field_data_residency = Some(map.next_value()?);
                         }
-                        "display_color" => field_display_color = Some(map.next_value()?),
-                        "external_key_id" => field_external_key_id = map.next_value()?,
-                        "name" => field_name = Some(map.next_value()?),
-                        "tags" => field_tags = Some(map.next_value()?),
+                        "display_color" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "display_color",
+                            )?;
+                            field_display_color = Some(map.next_value()?);
+                        }
+                        "external_key_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "external_key_id",
+                            )?;
+                            field_external_key_id = map.next_value()?;
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "tags")?;
+                            field_tags = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -644,13 +707,26 @@ impl<'de> serde::Deserialize<'de> for WorkspaceList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1037,10 +1113,16 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyParam {
                     WorkspaceInferenceGeoParam,
                 > = None;
                 let mut field_workspace_geo: Option<WorkspaceGeoParam> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "allowed_inference_geos" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "allowed_inference_geos",
+                            )?;
                             field_allowed_inference_geos = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1048,6 +1130,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyParam {
                             )?;
                         }
                         "default_inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "default_inference_geo",
+                            )?;
                             field_default_inference_geo = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1055,6 +1142,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyParam {
                             )?;
                         }
                         "workspace_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "workspace_geo",
+                            )?;
                             field_workspace_geo = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1162,10 +1254,16 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParam {
                 let mut field_default_inference_geo: Option<
                     WorkspaceInferenceGeoParam,
                 > = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "allowed_inference_geos" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "allowed_inference_geos",
+                            )?;
                             field_allowed_inference_geos = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1173,6 +1271,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParam {
                             )?;
                         }
                         "default_inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "default_inference_geo",
+                            )?;
                             field_default_inference_geo = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1293,11 +1396,20 @@ impl<'de> serde::Deserialize<'de> for WorkspaceCreateParams {
                 let mut field_data_residency: Option<WorkspaceDataResidencyParam> = None;
                 let mut field_external_key_id: Option<String> = None;
                 let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "name" => field_name = Some(map.next_value()?),
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         "data_residency" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "data_residency",
+                            )?;
                             field_data_residency = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1305,6 +1417,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceCreateParams {
                             )?;
                         }
                         "external_key_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "external_key_id",
+                            )?;
                             field_external_key_id = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1312,6 +1429,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceCreateParams {
                             )?;
                         }
                         "tags" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "tags")?;
                             field_tags = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1445,10 +1563,16 @@ impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
                 let mut field_external_key_id: Option<String> = None;
                 let mut field_name: Option<String> = None;
                 let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "data_residency" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "data_residency",
+                            )?;
                             field_data_residency = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1456,6 +1580,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
                             )?;
                         }
                         "external_key_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "external_key_id",
+                            )?;
                             field_external_key_id = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1463,6 +1592,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
                             )?;
                         }
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
                             field_name = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1470,6 +1600,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
                             )?;
                         }
                         "tags" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "tags")?;
                             field_tags = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1560,20 +1691,37 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMember {
                 let mut field_user_id: Option<String> = None;
                 let mut field_workspace_id: Option<String> = None;
                 let mut field_workspace_role: Option<WorkspaceRole> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "workspace_member",
-                            )?
+                            )?;
                         }
-                        "user_id" => field_user_id = Some(map.next_value()?),
-                        "workspace_id" => field_workspace_id = Some(map.next_value()?),
+                        "user_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
+                            field_user_id = Some(map.next_value()?);
+                        }
+                        "workspace_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "workspace_id",
+                            )?;
+                            field_workspace_id = Some(map.next_value()?);
+                        }
                         "workspace_role" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "workspace_role",
+                            )?;
                             field_workspace_role = Some(map.next_value()?);
                         }
                         _ => {
@@ -1673,13 +1821,26 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1755,11 +1916,20 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberCreateParams {
             ) -> Result<WorkspaceMemberCreateParams, A::Error> {
                 let mut field_user_id: Option<String> = None;
                 let mut field_workspace_role: Option<WorkspaceRoleParam> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field_user_id = Some(map.next_value()?),
+                        "user_id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
+                            field_user_id = Some(map.next_value()?);
+                        }
                         "workspace_role" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "workspace_role",
+                            )?;
                             field_workspace_role = Some(map.next_value()?);
                         }
                         _ => {
@@ -1829,10 +1999,16 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
                 mut map: A,
             ) -> Result<WorkspaceMemberUpdateParams, A::Error> {
                 let mut field_workspace_role: Option<WorkspaceRole> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "workspace_role" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "workspace_role",
+                            )?;
                             field_workspace_role = Some(map.next_value()?);
                         }
                         _ => {
@@ -1910,19 +2086,31 @@ impl<'de> serde::Deserialize<'de> for DeletedWorkspaceMember {
             ) -> Result<DeletedWorkspaceMember, A::Error> {
                 let mut field_user_id: Option<String> = None;
                 let mut field_workspace_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "workspace_member_deleted",
-                            )?
+                            )?;
                         }
-                        "user_id" => field_user_id = Some(map.next_value()?),
-                        "workspace_id" => field_workspace_id = Some(map.next_value()?),
+                        "user_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
+                            field_user_id = Some(map.next_value()?);
+                        }
+                        "workspace_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "workspace_id",
+                            )?;
+                            field_workspace_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

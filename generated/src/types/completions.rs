@@ -148,15 +148,32 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                 let mut field_top_k: Option<i64> = None;
                 let mut field_metadata: Option<MetadataParam> = None;
                 let mut field_stream: Option<bool> = None;
+                let mut seen = [false; 9];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "model" => field_model = Some(map.next_value()?),
-                        "prompt" => field_prompt = Some(map.next_value()?),
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
+                        "prompt" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "prompt")?;
+                            field_prompt = Some(map.next_value()?);
+                        }
                         "max_tokens_to_sample" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "max_tokens_to_sample",
+                            )?;
                             field_max_tokens_to_sample = Some(map.next_value()?);
                         }
                         "stop_sequences" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "stop_sequences",
+                            )?;
                             field_stop_sequences = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -164,6 +181,11 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                             )?;
                         }
                         "temperature" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "temperature",
+                            )?;
                             field_temperature = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -171,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                             )?;
                         }
                         "top_p" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "top_p")?;
                             field_top_p = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -178,6 +201,7 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                             )?;
                         }
                         "top_k" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "top_k")?;
                             field_top_k = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -185,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                             )?;
                         }
                         "metadata" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "metadata")?;
                             field_metadata = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -192,6 +217,7 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
                             )?;
                         }
                         "stream" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "stream")?;
                             field_stream = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,

@@ -197,7 +197,7 @@ impl crate::runtime::de::Tagged for ContentBlock {
             "container_upload" => {
                 serde::Deserialize::deserialize(de).map(Self::ContainerUpload)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -314,7 +314,7 @@ impl crate::runtime::de::Tagged for TextCitation {
             "search_result_location" => {
                 serde::Deserialize::deserialize(de).map(Self::SearchResultLocation)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -388,19 +388,27 @@ impl<'de> serde::Deserialize<'de> for TextBlock {
             ) -> Result<TextBlock, A::Error> {
                 let mut field_citations: Option<Vec<TextCitation>> = None;
                 let mut field_text: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text",
-                            )?
+                            )?;
                         }
-                        "citations" => field_citations = map.next_value()?,
-                        "text" => field_text = Some(map.next_value()?),
+                        "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                            field_citations = map.next_value()?;
+                        }
+                        "text" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "text")?;
+                            field_text = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -510,27 +518,57 @@ impl<'de> serde::Deserialize<'de> for CitationCharLocation {
                 let mut field_end_char_index: Option<i64> = None;
                 let mut field_file_id: Option<String> = None;
                 let mut field_start_char_index: Option<i64> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "char_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_char_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_char_index",
+                            )?;
                             field_end_char_index = Some(map.next_value()?);
                         }
-                        "file_id" => field_file_id = map.next_value()?,
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                            field_file_id = map.next_value()?;
+                        }
                         "start_char_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "start_char_index",
+                            )?;
                             field_start_char_index = Some(map.next_value()?);
                         }
                         _ => {
@@ -655,27 +693,57 @@ impl<'de> serde::Deserialize<'de> for CitationPageLocation {
                 let mut field_end_page_number: Option<i64> = None;
                 let mut field_file_id: Option<String> = None;
                 let mut field_start_page_number: Option<i64> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "page_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_page_number" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_page_number",
+                            )?;
                             field_end_page_number = Some(map.next_value()?);
                         }
-                        "file_id" => field_file_id = map.next_value()?,
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                            field_file_id = map.next_value()?;
+                        }
                         "start_page_number" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "start_page_number",
+                            )?;
                             field_start_page_number = Some(map.next_value()?);
                         }
                         _ => {
@@ -800,27 +868,57 @@ impl<'de> serde::Deserialize<'de> for CitationContentBlockLocation {
                 let mut field_end_block_index: Option<i64> = None;
                 let mut field_file_id: Option<String> = None;
                 let mut field_start_block_index: Option<i64> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content_block_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_block_index",
+                            )?;
                             field_end_block_index = Some(map.next_value()?);
                         }
-                        "file_id" => field_file_id = map.next_value()?,
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                            field_file_id = map.next_value()?;
+                        }
                         "start_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "start_block_index",
+                            )?;
                             field_start_block_index = Some(map.next_value()?);
                         }
                         _ => {
@@ -929,23 +1027,39 @@ impl<'de> serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                 let mut field_encrypted_index: Option<String> = None;
                 let mut field_title: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_result_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "encrypted_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "encrypted_index",
+                            )?;
                             field_encrypted_index = Some(map.next_value()?);
                         }
-                        "title" => field_title = map.next_value()?,
-                        "url" => field_url = Some(map.next_value()?),
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                            field_title = map.next_value()?;
+                        }
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1057,29 +1171,55 @@ impl<'de> serde::Deserialize<'de> for CitationsSearchResultLocation {
                 let mut field_source: Option<String> = None;
                 let mut field_start_block_index: Option<i64> = None;
                 let mut field_title: Option<String> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "search_result_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "end_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "end_block_index",
+                            )?;
                             field_end_block_index = Some(map.next_value()?);
                         }
                         "search_result_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "search_result_index",
+                            )?;
                             field_search_result_index = Some(map.next_value()?);
                         }
-                        "source" => field_source = Some(map.next_value()?),
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
                         "start_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "start_block_index",
+                            )?;
                             field_start_block_index = Some(map.next_value()?);
                         }
-                        "title" => field_title = map.next_value()?,
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "title")?;
+                            field_title = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1168,19 +1308,27 @@ impl<'de> serde::Deserialize<'de> for ThinkingBlock {
             ) -> Result<ThinkingBlock, A::Error> {
                 let mut field_signature: Option<String> = None;
                 let mut field_thinking: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "thinking",
-                            )?
+                            )?;
                         }
-                        "signature" => field_signature = Some(map.next_value()?),
-                        "thinking" => field_thinking = Some(map.next_value()?),
+                        "signature" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                            field_signature = Some(map.next_value()?);
+                        }
+                        "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
+                            field_thinking = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1251,18 +1399,23 @@ impl<'de> serde::Deserialize<'de> for RedactedThinkingBlock {
                 mut map: A,
             ) -> Result<RedactedThinkingBlock, A::Error> {
                 let mut field_data: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "redacted_thinking",
-                            )?
+                            )?;
                         }
-                        "data" => field_data = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1356,7 +1509,7 @@ impl crate::runtime::de::Tagged for ToolCaller {
             "code_execution_20260120" => {
                 serde::Deserialize::deserialize(de).map(Self::CodeExecution20260120)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1442,21 +1595,35 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlock {
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 let mut field_name: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_use",
-                            )?
+                            )?;
                         }
-                        "caller" => field_caller = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
-                        "input" => field_input = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
+                        "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                            field_caller = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "input" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "input")?;
+                            field_input = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1530,16 +1697,18 @@ impl<'de> serde::Deserialize<'de> for DirectCaller {
                 self,
                 mut map: A,
             ) -> Result<DirectCaller, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "direct",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -1605,18 +1774,23 @@ impl<'de> serde::Deserialize<'de> for ServerToolCaller {
                 mut map: A,
             ) -> Result<ServerToolCaller, A::Error> {
                 let mut field_tool_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20250825",
-                            )?
+                            )?;
                         }
-                        "tool_id" => field_tool_id = Some(map.next_value()?),
+                        "tool_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
+                            field_tool_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1685,18 +1859,23 @@ impl<'de> serde::Deserialize<'de> for ServerToolCaller20260120 {
                 mut map: A,
             ) -> Result<ServerToolCaller20260120, A::Error> {
                 let mut field_tool_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20260120",
-                            )?
+                            )?;
                         }
-                        "tool_id" => field_tool_id = Some(map.next_value()?),
+                        "tool_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
+                            field_tool_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1787,21 +1966,35 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 let mut field_name: Option<ServerToolUseBlockName> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "server_tool_use",
-                            )?
+                            )?;
                         }
-                        "caller" => field_caller = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
-                        "input" => field_input = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
+                        "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                            field_caller = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "input" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "input")?;
+                            field_input = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2055,20 +2248,35 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
                 let mut field_caller: Option<ToolCaller> = None;
                 let mut field_content: Option<WebSearchToolResultBlockContent> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_tool_result",
-                            )?
+                            )?;
                         }
-                        "caller" => field_caller = Some(map.next_value()?),
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                            field_caller = Some(map.next_value()?);
+                        }
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2146,18 +2354,23 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultError {
                 mut map: A,
             ) -> Result<WebSearchToolResultError, A::Error> {
                 let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2344,23 +2557,39 @@ impl<'de> serde::Deserialize<'de> for WebSearchResultBlock {
                 let mut field_page_age: Option<String> = None;
                 let mut field_title: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_result",
-                            )?
+                            )?;
                         }
                         "encrypted_content" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "encrypted_content",
+                            )?;
                             field_encrypted_content = Some(map.next_value()?);
                         }
-                        "page_age" => field_page_age = map.next_value()?,
-                        "title" => field_title = Some(map.next_value()?),
-                        "url" => field_url = Some(map.next_value()?),
+                        "page_age" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
+                            field_page_age = map.next_value()?;
+                        }
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                            field_title = Some(map.next_value()?);
+                        }
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2450,7 +2679,7 @@ impl crate::runtime::de::Tagged for WebFetchToolResultBlockContent {
             "web_fetch_result" => {
                 serde::Deserialize::deserialize(de).map(Self::WebFetchResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -2528,20 +2757,35 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
                 let mut field_caller: Option<ToolCaller> = None;
                 let mut field_content: Option<WebFetchToolResultBlockContent> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_tool_result",
-                            )?
+                            )?;
                         }
-                        "caller" => field_caller = Some(map.next_value()?),
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                            field_caller = Some(map.next_value()?);
+                        }
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2619,18 +2863,23 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlock {
                 mut map: A,
             ) -> Result<WebFetchToolResultErrorBlock, A::Error> {
                 let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2823,20 +3072,35 @@ impl<'de> serde::Deserialize<'de> for WebFetchBlock {
                 let mut field_content: Option<DocumentBlock> = None;
                 let mut field_retrieved_at: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "retrieved_at" => field_retrieved_at = map.next_value()?,
-                        "url" => field_url = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "retrieved_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "retrieved_at",
+                            )?;
+                            field_retrieved_at = map.next_value()?;
+                        }
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2918,7 +3182,7 @@ impl crate::runtime::de::Tagged for DocumentSource {
         match tag {
             "base64" => serde::Deserialize::deserialize(de).map(Self::Base64),
             "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -3002,20 +3266,31 @@ impl<'de> serde::Deserialize<'de> for DocumentBlock {
                 let mut field_citations: Option<CitationsConfig> = None;
                 let mut field_source: Option<DocumentSource> = None;
                 let mut field_title: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "document",
-                            )?
+                            )?;
                         }
-                        "citations" => field_citations = map.next_value()?,
-                        "source" => field_source = Some(map.next_value()?),
-                        "title" => field_title = map.next_value()?,
+                        "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                            field_citations = map.next_value()?;
+                        }
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                            field_title = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3081,10 +3356,14 @@ impl<'de> serde::Deserialize<'de> for CitationsConfig {
                 mut map: A,
             ) -> Result<CitationsConfig, A::Error> {
                 let mut field_enabled: Option<bool> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "enabled" => field_enabled = Some(map.next_value()?),
+                        "enabled" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
+                            field_enabled = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3161,26 +3440,32 @@ impl<'de> serde::Deserialize<'de> for Base64PdfSource {
                 mut map: A,
             ) -> Result<Base64PdfSource, A::Error> {
                 let mut field_data: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "media_type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "media_type",
                                 "application/pdf",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "base64",
-                            )?
+                            )?;
                         }
-                        "data" => field_data = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3252,26 +3537,32 @@ impl<'de> serde::Deserialize<'de> for PlainTextSource {
                 mut map: A,
             ) -> Result<PlainTextSource, A::Error> {
                 let mut field_data: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "media_type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "media_type",
                                 "text/plain",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text",
-                            )?
+                            )?;
                         }
-                        "data" => field_data = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3369,7 +3660,7 @@ impl crate::runtime::de::Tagged for CodeExecutionToolResultBlockContent {
                 serde::Deserialize::deserialize(de)
                     .map(Self::EncryptedCodeExecutionResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -3441,19 +3732,31 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlock {
             ) -> Result<CodeExecutionToolResultBlock, A::Error> {
                 let mut field_content: Option<CodeExecutionToolResultBlockContent> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_tool_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3524,18 +3827,23 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultError {
                 mut map: A,
             ) -> Result<CodeExecutionToolResultError, A::Error> {
                 let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3708,21 +4016,39 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlock {
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
                 let mut field_stdout: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
-                        "stdout" => field_stdout = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
+                        "stdout" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                            field_stdout = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3797,18 +4123,23 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlock {
                 mut map: A,
             ) -> Result<CodeExecutionOutputBlock, A::Error> {
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_output",
-                            )?
+                            )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3897,23 +4228,43 @@ impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlock {
                 let mut field_encrypted_stdout: Option<String> = None;
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "encrypted_code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
                         "encrypted_stdout" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "encrypted_stdout",
+                            )?;
                             field_encrypted_stdout = Some(map.next_value()?);
                         }
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4007,7 +4358,7 @@ impl crate::runtime::de::Tagged for BashCodeExecutionToolResultBlockContent {
             "bash_code_execution_result" => {
                 serde::Deserialize::deserialize(de).map(Self::BashCodeExecutionResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -4079,19 +4430,31 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlock {
             ) -> Result<BashCodeExecutionToolResultBlock, A::Error> {
                 let mut field_content: Option<BashCodeExecutionToolResultBlockContent> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_tool_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4162,18 +4525,23 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultError {
                 mut map: A,
             ) -> Result<BashCodeExecutionToolResultError, A::Error> {
                 let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4351,21 +4719,39 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlock {
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
                 let mut field_stdout: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
-                        "stdout" => field_stdout = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
+                        "stdout" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                            field_stdout = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4440,18 +4826,23 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlock {
                 mut map: A,
             ) -> Result<BashCodeExecutionOutputBlock, A::Error> {
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_output",
-                            )?
+                            )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4584,7 +4975,7 @@ impl crate::runtime::de::Tagged for TextEditorCodeExecutionToolResultBlockConten
                 serde::Deserialize::deserialize(de)
                     .map(Self::TextEditorCodeExecutionStrReplaceResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -4658,19 +5049,31 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlock {
                     TextEditorCodeExecutionToolResultBlockContent,
                 > = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_tool_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4755,19 +5158,31 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultError {
                     TextEditorCodeExecutionToolResultErrorCode,
                 > = None;
                 let mut field_error_message: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
-                        "error_message" => field_error_message = map.next_value()?,
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
+                        "error_message" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "error_message",
+                            )?;
+                            field_error_message = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4966,22 +5381,43 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlock {
                 let mut field_num_lines: Option<i64> = None;
                 let mut field_start_line: Option<i64> = None;
                 let mut field_total_lines: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_view_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "file_type" => field_file_type = Some(map.next_value()?),
-                        "num_lines" => field_num_lines = map.next_value()?,
-                        "start_line" => field_start_line = map.next_value()?,
-                        "total_lines" => field_total_lines = map.next_value()?,
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "file_type" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
+                            field_file_type = Some(map.next_value()?);
+                        }
+                        "num_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
+                            field_num_lines = map.next_value()?;
+                        }
+                        "start_line" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
+                            field_start_line = map.next_value()?;
+                        }
+                        "total_lines" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "total_lines",
+                            )?;
+                            field_total_lines = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5134,18 +5570,25 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlock {
                 mut map: A,
             ) -> Result<TextEditorCodeExecutionCreateResultBlock, A::Error> {
                 let mut field_is_file_update: Option<bool> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_create_result",
-                            )?
+                            )?;
                         }
                         "is_file_update" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "is_file_update",
+                            )?;
                             field_is_file_update = Some(map.next_value()?);
                         }
                         _ => {
@@ -5266,22 +5709,39 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                 let mut field_new_start: Option<i64> = None;
                 let mut field_old_lines: Option<i64> = None;
                 let mut field_old_start: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_str_replace_result",
-                            )?
+                            )?;
                         }
-                        "lines" => field_lines = map.next_value()?,
-                        "new_lines" => field_new_lines = map.next_value()?,
-                        "new_start" => field_new_start = map.next_value()?,
-                        "old_lines" => field_old_lines = map.next_value()?,
-                        "old_start" => field_old_start = map.next_value()?,
+                        "lines" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "lines")?;
+                            field_lines = map.next_value()?;
+                        }
+                        "new_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
+                            field_new_lines = map.next_value()?;
+                        }
+                        "new_start" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
+                            field_new_start = map.next_value()?;
+                        }
+                        "old_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
+                            field_old_lines = map.next_value()?;
+                        }
+                        "old_start" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
+                            field_old_start = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5367,7 +5827,7 @@ impl crate::runtime::de::Tagged for ToolSearchToolResultBlockContent {
             "tool_search_tool_search_result" => {
                 serde::Deserialize::deserialize(de).map(Self::ToolSearchToolSearchResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -5439,19 +5899,31 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlock {
             ) -> Result<ToolSearchToolResultBlock, A::Error> {
                 let mut field_content: Option<ToolSearchToolResultBlockContent> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5532,19 +6004,31 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultError {
             ) -> Result<ToolSearchToolResultError, A::Error> {
                 let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
                 let mut field_error_message: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
-                        "error_message" => field_error_message = map.next_value()?,
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
+                        "error_message" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "error_message",
+                            )?;
+                            field_error_message = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5698,18 +6182,25 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlock {
                 mut map: A,
             ) -> Result<ToolSearchToolSearchResultBlock, A::Error> {
                 let mut field_tool_references: Option<Vec<ToolReferenceBlock>> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_search_result",
-                            )?
+                            )?;
                         }
                         "tool_references" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "tool_references",
+                            )?;
                             field_tool_references = Some(map.next_value()?);
                         }
                         _ => {
@@ -5782,18 +6273,23 @@ impl<'de> serde::Deserialize<'de> for ToolReferenceBlock {
                 mut map: A,
             ) -> Result<ToolReferenceBlock, A::Error> {
                 let mut field_tool_name: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_reference",
-                            )?
+                            )?;
                         }
-                        "tool_name" => field_tool_name = Some(map.next_value()?),
+                        "tool_name" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "tool_name")?;
+                            field_tool_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5862,18 +6358,23 @@ impl<'de> serde::Deserialize<'de> for ContainerUploadBlock {
                 mut map: A,
             ) -> Result<ContainerUploadBlock, A::Error> {
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "container_upload",
-                            )?
+                            )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

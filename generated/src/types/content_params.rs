@@ -69,18 +69,21 @@ impl<'de> serde::Deserialize<'de> for CacheControlEphemeralParam {
                 mut map: A,
             ) -> Result<CacheControlEphemeralParam, A::Error> {
                 let mut field_ttl: Option<CacheControlEphemeralParamTtl> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "ephemeral",
-                            )?
+                            )?;
                         }
                         "ttl" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "ttl")?;
                             field_ttl = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -429,7 +432,7 @@ impl crate::runtime::de::Tagged for ContentBlockParam {
             "mid_conv_system" => {
                 serde::Deserialize::deserialize(de).map(Self::MidConvSystem)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -546,7 +549,7 @@ impl crate::runtime::de::Tagged for TextCitationParam {
             "search_result_location" => {
                 serde::Deserialize::deserialize(de).map(Self::SearchResultLocation)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -645,18 +648,25 @@ impl<'de> serde::Deserialize<'de> for TextBlockParam {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_citations: Option<Vec<TextCitationParam>> = None;
                 let mut field_text: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -664,13 +674,17 @@ impl<'de> serde::Deserialize<'de> for TextBlockParam {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "citations",
                             )?;
                         }
-                        "text" => field_text = Some(map.next_value()?),
+                        "text" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "text")?;
+                            field_text = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -771,26 +785,53 @@ impl<'de> serde::Deserialize<'de> for CitationCharLocationParam {
                 let mut field_document_title: Option<String> = None;
                 let mut field_end_char_index: Option<i64> = None;
                 let mut field_start_char_index: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "char_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_char_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_char_index",
+                            )?;
                             field_end_char_index = Some(map.next_value()?);
                         }
                         "start_char_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "start_char_index",
+                            )?;
                             field_start_char_index = Some(map.next_value()?);
                         }
                         _ => {
@@ -904,26 +945,53 @@ impl<'de> serde::Deserialize<'de> for CitationPageLocationParam {
                 let mut field_document_title: Option<String> = None;
                 let mut field_end_page_number: Option<i64> = None;
                 let mut field_start_page_number: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "page_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_page_number" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_page_number",
+                            )?;
                             field_end_page_number = Some(map.next_value()?);
                         }
                         "start_page_number" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "start_page_number",
+                            )?;
                             field_start_page_number = Some(map.next_value()?);
                         }
                         _ => {
@@ -1037,26 +1105,53 @@ impl<'de> serde::Deserialize<'de> for CitationContentBlockLocationParam {
                 let mut field_document_title: Option<String> = None;
                 let mut field_end_block_index: Option<i64> = None;
                 let mut field_start_block_index: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content_block_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "document_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "document_index",
+                            )?;
                             field_document_index = Some(map.next_value()?);
                         }
-                        "document_title" => field_document_title = map.next_value()?,
+                        "document_title" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "document_title",
+                            )?;
+                            field_document_title = map.next_value()?;
+                        }
                         "end_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "end_block_index",
+                            )?;
                             field_end_block_index = Some(map.next_value()?);
                         }
                         "start_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "start_block_index",
+                            )?;
                             field_start_block_index = Some(map.next_value()?);
                         }
                         _ => {
@@ -1164,23 +1259,39 @@ impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                 let mut field_encrypted_index: Option<String> = None;
                 let mut field_title: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_result_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "encrypted_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "encrypted_index",
+                            )?;
                             field_encrypted_index = Some(map.next_value()?);
                         }
-                        "title" => field_title = map.next_value()?,
-                        "url" => field_url = Some(map.next_value()?),
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                            field_title = map.next_value()?;
+                        }
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1292,29 +1403,55 @@ impl<'de> serde::Deserialize<'de> for CitationSearchResultLocationParam {
                 let mut field_source: Option<String> = None;
                 let mut field_start_block_index: Option<i64> = None;
                 let mut field_title: Option<String> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "search_result_location",
-                            )?
+                            )?;
                         }
-                        "cited_text" => field_cited_text = Some(map.next_value()?),
+                        "cited_text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                            field_cited_text = Some(map.next_value()?);
+                        }
                         "end_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "end_block_index",
+                            )?;
                             field_end_block_index = Some(map.next_value()?);
                         }
                         "search_result_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "search_result_index",
+                            )?;
                             field_search_result_index = Some(map.next_value()?);
                         }
-                        "source" => field_source = Some(map.next_value()?),
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
                         "start_block_index" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "start_block_index",
+                            )?;
                             field_start_block_index = Some(map.next_value()?);
                         }
-                        "title" => field_title = map.next_value()?,
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "title")?;
+                            field_title = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1408,7 +1545,7 @@ impl crate::runtime::de::Tagged for ImageSourceParam {
         match tag {
             "base64" => serde::Deserialize::deserialize(de).map(Self::Base64),
             "url" => serde::Deserialize::deserialize(de).map(Self::Url),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1494,25 +1631,35 @@ impl<'de> serde::Deserialize<'de> for ImageBlockParam {
             ) -> Result<ImageBlockParam, A::Error> {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_source: Option<ImageSourceParam> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "image",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "source" => field_source = Some(map.next_value()?),
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1590,19 +1737,27 @@ impl<'de> serde::Deserialize<'de> for Base64ImageSourceParam {
             ) -> Result<Base64ImageSourceParam, A::Error> {
                 let mut field_data: Option<String> = None;
                 let mut field_media_type: Option<Base64ImageSourceParamMediaType> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "base64",
-                            )?
+                            )?;
                         }
-                        "data" => field_data = Some(map.next_value()?),
-                        "media_type" => field_media_type = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "media_type" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "media_type")?;
+                            field_media_type = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1757,18 +1912,23 @@ impl<'de> serde::Deserialize<'de> for UrlImageSourceParam {
                 mut map: A,
             ) -> Result<UrlImageSourceParam, A::Error> {
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "url",
-                            )?
+                            )?;
                         }
-                        "url" => field_url = Some(map.next_value()?),
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1869,7 +2029,7 @@ impl crate::runtime::de::Tagged for DocumentSourceParam {
             "text" => serde::Deserialize::deserialize(de).map(Self::Text),
             "content" => serde::Deserialize::deserialize(de).map(Self::Content),
             "url" => serde::Deserialize::deserialize(de).map(Self::Url),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1994,18 +2154,25 @@ impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
                 let mut field_context: Option<String> = None;
                 let mut field_source: Option<DocumentSourceParam> = None;
                 let mut field_title: Option<String> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "document",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2013,6 +2180,7 @@ impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2020,14 +2188,19 @@ impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
                             )?;
                         }
                         "context" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "context")?;
                             field_context = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "context",
                             )?;
                         }
-                        "source" => field_source = Some(map.next_value()?),
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
                         "title" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "title")?;
                             field_title = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2115,10 +2288,12 @@ impl<'de> serde::Deserialize<'de> for CitationsConfigParam {
                 mut map: A,
             ) -> Result<CitationsConfigParam, A::Error> {
                 let mut field_enabled: Option<bool> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "enabled" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
                             field_enabled = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2202,7 +2377,7 @@ impl crate::runtime::de::Tagged for ContentBlockSourceContentParam {
         match tag {
             "text" => serde::Deserialize::deserialize(de).map(Self::Text),
             "image" => serde::Deserialize::deserialize(de).map(Self::Image),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -2266,18 +2441,23 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceParam {
                 mut map: A,
             ) -> Result<ContentBlockSourceParam, A::Error> {
                 let mut field_content: Option<ContentBlockSourceContent> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2346,18 +2526,23 @@ impl<'de> serde::Deserialize<'de> for UrlpdfSourceParam {
                 mut map: A,
             ) -> Result<UrlpdfSourceParam, A::Error> {
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "url",
-                            )?
+                            )?;
                         }
-                        "url" => field_url = Some(map.next_value()?),
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2475,18 +2660,25 @@ impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
                 let mut field_content: Option<Vec<TextBlockParam>> = None;
                 let mut field_source: Option<String> = None;
                 let mut field_title: Option<String> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "search_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2494,15 +2686,25 @@ impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "citations",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "source" => field_source = Some(map.next_value()?),
-                        "title" => field_title = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                            field_source = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "title")?;
+                            field_title = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2582,19 +2784,27 @@ impl<'de> serde::Deserialize<'de> for ThinkingBlockParam {
             ) -> Result<ThinkingBlockParam, A::Error> {
                 let mut field_signature: Option<String> = None;
                 let mut field_thinking: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "thinking",
-                            )?
+                            )?;
                         }
-                        "signature" => field_signature = Some(map.next_value()?),
-                        "thinking" => field_thinking = Some(map.next_value()?),
+                        "signature" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                            field_signature = Some(map.next_value()?);
+                        }
+                        "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
+                            field_thinking = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2665,18 +2875,23 @@ impl<'de> serde::Deserialize<'de> for RedactedThinkingBlockParam {
                 mut map: A,
             ) -> Result<RedactedThinkingBlockParam, A::Error> {
                 let mut field_data: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "redacted_thinking",
-                            )?
+                            )?;
                         }
-                        "data" => field_data = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2796,18 +3011,25 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 let mut field_name: Option<String> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_use",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2815,15 +3037,25 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
                             )?;
                         }
                         "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
                             field_caller = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "caller",
                             )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "input" => field_input = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "input" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "input")?;
+                            field_input = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2944,7 +3176,7 @@ impl crate::runtime::de::Tagged for ToolResultContentBlockParam {
             "tool_reference" => {
                 serde::Deserialize::deserialize(de).map(Self::ToolReference)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -3056,18 +3288,25 @@ impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
                 let mut field_content: Option<ToolResultContent> = None;
                 let mut field_is_error: Option<bool> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3075,6 +3314,7 @@ impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
                             )?;
                         }
                         "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
                             field_content = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3082,13 +3322,21 @@ impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
                             )?;
                         }
                         "is_error" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "is_error")?;
                             field_is_error = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "is_error",
                             )?;
                         }
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3182,25 +3430,35 @@ impl<'de> serde::Deserialize<'de> for ToolReferenceBlockParam {
             ) -> Result<ToolReferenceBlockParam, A::Error> {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_tool_name: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_reference",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "tool_name" => field_tool_name = Some(map.next_value()?),
+                        "tool_name" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "tool_name")?;
+                            field_tool_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3321,18 +3579,25 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 let mut field_name: Option<ServerToolUseBlockParamName> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "server_tool_use",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3340,15 +3605,25 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
                             )?;
                         }
                         "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
                             field_caller = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "caller",
                             )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "input" => field_input = Some(map.next_value()?),
-                        "name" => field_name = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "input" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "input")?;
+                            field_input = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3626,18 +3901,25 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                 let mut field_caller: Option<ToolCaller> = None;
                 let mut field_content: Option<WebSearchToolResultBlockContentParam> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3645,14 +3927,25 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                             )?;
                         }
                         "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
                             field_caller = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "caller",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3758,29 +4051,43 @@ impl<'de> serde::Deserialize<'de> for WebSearchResultBlockParam {
                 let mut field_page_age: Option<String> = None;
                 let mut field_title: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_result",
-                            )?
+                            )?;
                         }
                         "encrypted_content" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "encrypted_content",
+                            )?;
                             field_encrypted_content = Some(map.next_value()?);
                         }
                         "page_age" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
                             field_page_age = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "page_age",
                             )?;
                         }
-                        "title" => field_title = Some(map.next_value()?),
-                        "url" => field_url = Some(map.next_value()?),
+                        "title" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                            field_title = Some(map.next_value()?);
+                        }
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3856,18 +4163,23 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolRequestErrorParam {
                 mut map: A,
             ) -> Result<WebSearchToolRequestErrorParam, A::Error> {
                 let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3950,7 +4262,7 @@ impl crate::runtime::de::Tagged for WebFetchToolResultBlockContentParam {
             "web_fetch_result" => {
                 serde::Deserialize::deserialize(de).map(Self::WebFetchResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -4057,18 +4369,25 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
                 let mut field_caller: Option<ToolCaller> = None;
                 let mut field_content: Option<WebFetchToolResultBlockContentParam> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4076,14 +4395,25 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
                             )?;
                         }
                         "caller" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
                             field_caller = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "caller",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4156,18 +4486,23 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlockParam {
                 mut map: A,
             ) -> Result<WebFetchToolResultErrorBlockParam, A::Error> {
                 let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4260,26 +4595,39 @@ impl<'de> serde::Deserialize<'de> for WebFetchBlockParam {
                 let mut field_content: Option<DocumentBlockParam> = None;
                 let mut field_retrieved_at: Option<String> = None;
                 let mut field_url: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
                         "retrieved_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "retrieved_at",
+                            )?;
                             field_retrieved_at = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "retrieved_at",
                             )?;
                         }
-                        "url" => field_url = Some(map.next_value()?),
+                        "url" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "url")?;
+                            field_url = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4382,7 +4730,7 @@ impl crate::runtime::de::Tagged for CodeExecutionToolResultBlockContentParam {
                 serde::Deserialize::deserialize(de)
                     .map(Self::EncryptedCodeExecutionResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -4478,26 +4826,43 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParam {
                     CodeExecutionToolResultBlockContentParam,
                 > = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4569,18 +4934,23 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorParam {
                 mut map: A,
             ) -> Result<CodeExecutionToolResultErrorParam, A::Error> {
                 let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4669,21 +5039,39 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlockParam {
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
                 let mut field_stdout: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
-                        "stdout" => field_stdout = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
+                        "stdout" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                            field_stdout = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4758,18 +5146,23 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlockParam {
                 mut map: A,
             ) -> Result<CodeExecutionOutputBlockParam, A::Error> {
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_output",
-                            )?
+                            )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4858,23 +5251,43 @@ impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlockParam {
                 let mut field_encrypted_stdout: Option<String> = None;
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "encrypted_code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
                         "encrypted_stdout" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "encrypted_stdout",
+                            )?;
                             field_encrypted_stdout = Some(map.next_value()?);
                         }
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4970,7 +5383,7 @@ impl crate::runtime::de::Tagged for BashCodeExecutionToolResultBlockContentParam
             "bash_code_execution_result" => {
                 serde::Deserialize::deserialize(de).map(Self::BashCodeExecutionResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -5066,26 +5479,43 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParam {
                     BashCodeExecutionToolResultBlockContentParam,
                 > = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5157,18 +5587,23 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorParam {
                 mut map: A,
             ) -> Result<BashCodeExecutionToolResultErrorParam, A::Error> {
                 let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5257,21 +5692,39 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlockParam {
                 let mut field_return_code: Option<i64> = None;
                 let mut field_stderr: Option<String> = None;
                 let mut field_stdout: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "return_code" => field_return_code = Some(map.next_value()?),
-                        "stderr" => field_stderr = Some(map.next_value()?),
-                        "stdout" => field_stdout = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "return_code" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "return_code",
+                            )?;
+                            field_return_code = Some(map.next_value()?);
+                        }
+                        "stderr" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                            field_stderr = Some(map.next_value()?);
+                        }
+                        "stdout" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                            field_stdout = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5346,18 +5799,23 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlockParam {
                 mut map: A,
             ) -> Result<BashCodeExecutionOutputBlockParam, A::Error> {
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_code_execution_output",
-                            )?
+                            )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5490,7 +5948,7 @@ impl crate::runtime::de::Tagged for TextEditorCodeExecutionToolResultBlockConten
                 serde::Deserialize::deserialize(de)
                     .map(Self::TextEditorCodeExecutionStrReplaceResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -5587,26 +6045,43 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockPara
                     TextEditorCodeExecutionToolResultBlockContentParam,
                 > = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5701,19 +6176,29 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorPara
                     TextEditorCodeExecutionToolResultErrorCode,
                 > = None;
                 let mut field_error_message: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         "error_message" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "error_message",
+                            )?;
                             field_error_message = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5844,20 +6329,29 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockPara
                 let mut field_num_lines: Option<i64> = None;
                 let mut field_start_line: Option<i64> = None;
                 let mut field_total_lines: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_view_result",
-                            )?
+                            )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "file_type" => field_file_type = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "file_type" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
+                            field_file_type = Some(map.next_value()?);
+                        }
                         "num_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
                             field_num_lines = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5865,6 +6359,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockPara
                             )?;
                         }
                         "start_line" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
                             field_start_line = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5872,6 +6367,11 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockPara
                             )?;
                         }
                         "total_lines" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "total_lines",
+                            )?;
                             field_total_lines = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6031,18 +6531,25 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlockPa
                 mut map: A,
             ) -> Result<TextEditorCodeExecutionCreateResultBlockParam, A::Error> {
                 let mut field_is_file_update: Option<bool> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_create_result",
-                            )?
+                            )?;
                         }
                         "is_file_update" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "is_file_update",
+                            )?;
                             field_is_file_update = Some(map.next_value()?);
                         }
                         _ => {
@@ -6186,18 +6693,21 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                 let mut field_new_start: Option<i64> = None;
                 let mut field_old_lines: Option<i64> = None;
                 let mut field_old_start: Option<i64> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_code_execution_str_replace_result",
-                            )?
+                            )?;
                         }
                         "lines" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "lines")?;
                             field_lines = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6205,6 +6715,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                             )?;
                         }
                         "new_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
                             field_new_lines = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6212,6 +6723,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                             )?;
                         }
                         "new_start" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
                             field_new_start = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6219,6 +6731,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                             )?;
                         }
                         "old_lines" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
                             field_old_lines = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6226,6 +6739,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
                             )?;
                         }
                         "old_start" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
                             field_old_start = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6318,7 +6832,7 @@ impl crate::runtime::de::Tagged for ToolSearchToolResultBlockContentParam {
             "tool_search_tool_search_result" => {
                 serde::Deserialize::deserialize(de).map(Self::ToolSearchToolSearchResult)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -6412,26 +6926,43 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParam {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_content: Option<ToolSearchToolResultBlockContentParam> = None;
                 let mut field_tool_use_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_result",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
-                        "tool_use_id" => field_tool_use_id = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "tool_use_id" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "tool_use_id",
+                            )?;
+                            field_tool_use_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -6522,19 +7053,29 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorParam {
             ) -> Result<ToolSearchToolResultErrorParam, A::Error> {
                 let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
                 let mut field_error_message: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_result_error",
-                            )?
+                            )?;
                         }
-                        "error_code" => field_error_code = Some(map.next_value()?),
+                        "error_code" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                            field_error_code = Some(map.next_value()?);
+                        }
                         "error_message" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "error_message",
+                            )?;
                             field_error_message = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -6610,18 +7151,25 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlockParam {
                 mut map: A,
             ) -> Result<ToolSearchToolSearchResultBlockParam, A::Error> {
                 let mut field_tool_references: Option<Vec<ToolReferenceBlockParam>> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool_search_tool_search_result",
-                            )?
+                            )?;
                         }
                         "tool_references" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "tool_references",
+                            )?;
                             field_tool_references = Some(map.next_value()?);
                         }
                         _ => {
@@ -6716,25 +7264,35 @@ impl<'de> serde::Deserialize<'de> for ContainerUploadBlockParam {
             ) -> Result<ContainerUploadBlockParam, A::Error> {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_file_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "container_upload",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "file_id" => field_file_id = Some(map.next_value()?),
+                        "file_id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "file_id")?;
+                            field_file_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -6826,25 +7384,35 @@ impl<'de> serde::Deserialize<'de> for MidConversationSystemBlockParam {
             ) -> Result<MidConversationSystemBlockParam, A::Error> {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_content: Option<Vec<TextBlockParam>> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "mid_conv_system",
-                            )?
+                            )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "content" => field_content = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

@@ -113,36 +113,59 @@ impl<'de> serde::Deserialize<'de> for FileMetadata {
                 let mut field_mime_type: Option<String> = None;
                 let mut field_scope: Option<FileScope> = None;
                 let mut field_size_bytes: Option<i64> = None;
+                let mut seen = [false; 8];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "file",
-                            )?
+                            )?;
                         }
-                        "created_at" => field_created_at = Some(map.next_value()?),
+                        "created_at" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "created_at")?;
+                            field_created_at = Some(map.next_value()?);
+                        }
                         "downloadable" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "downloadable",
+                            )?;
                             field_downloadable = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "downloadable",
                             )?;
                         }
-                        "filename" => field_filename = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
-                        "mime_type" => field_mime_type = Some(map.next_value()?),
+                        "filename" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "filename")?;
+                            field_filename = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "mime_type" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "mime_type")?;
+                            field_mime_type = Some(map.next_value()?);
+                        }
                         "scope" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "scope")?;
                             field_scope = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "scope",
                             )?;
                         }
-                        "size_bytes" => field_size_bytes = Some(map.next_value()?),
+                        "size_bytes" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "size_bytes")?;
+                            field_size_bytes = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -220,18 +243,23 @@ impl<'de> serde::Deserialize<'de> for FileScope {
                 mut map: A,
             ) -> Result<FileScope, A::Error> {
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "session",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -339,11 +367,16 @@ impl<'de> serde::Deserialize<'de> for FileList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
                         "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
                             field_first_id = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -351,6 +384,7 @@ impl<'de> serde::Deserialize<'de> for FileList {
                             )?;
                         }
                         "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
                             field_has_more = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -358,6 +392,7 @@ impl<'de> serde::Deserialize<'de> for FileList {
                             )?;
                         }
                         "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
                             field_last_id = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -435,18 +470,23 @@ impl<'de> serde::Deserialize<'de> for DeletedFile {
                 mut map: A,
             ) -> Result<DeletedFile, A::Error> {
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "file_deleted",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

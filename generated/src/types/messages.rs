@@ -271,12 +271,24 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                 let mut field_tools: Option<Vec<ToolUnion>> = None;
                 let mut field_top_k: Option<i64> = None;
                 let mut field_top_p: Option<f64> = None;
+                let mut seen = [false; 18];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "model" => field_model = Some(map.next_value()?),
-                        "messages" => field_messages = Some(map.next_value()?),
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
+                        "messages" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "messages")?;
+                            field_messages = Some(map.next_value()?);
+                        }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -284,6 +296,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "container" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "container")?;
                             field_container = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -291,14 +304,23 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "inference_geo",
+                            )?;
                             field_inference_geo = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "inference_geo",
                             )?;
                         }
-                        "max_tokens" => field_max_tokens = Some(map.next_value()?),
+                        "max_tokens" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "max_tokens")?;
+                            field_max_tokens = Some(map.next_value()?);
+                        }
                         "metadata" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "metadata")?;
                             field_metadata = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -306,6 +328,11 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "output_config" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "output_config",
+                            )?;
                             field_output_config = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -313,6 +340,11 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "service_tier" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "service_tier",
+                            )?;
                             field_service_tier = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -320,6 +352,11 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "stop_sequences" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "stop_sequences",
+                            )?;
                             field_stop_sequences = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -327,6 +364,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "stream" => {
+                            crate::runtime::de::first(&map, &mut seen[10], "stream")?;
                             field_stream = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -334,6 +372,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "system" => {
+                            crate::runtime::de::first(&map, &mut seen[11], "system")?;
                             field_system = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -341,6 +380,11 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "temperature" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[12],
+                                "temperature",
+                            )?;
                             field_temperature = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -348,6 +392,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[13], "thinking")?;
                             field_thinking = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -355,6 +400,11 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "tool_choice" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[14],
+                                "tool_choice",
+                            )?;
                             field_tool_choice = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -362,6 +412,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "tools" => {
+                            crate::runtime::de::first(&map, &mut seen[15], "tools")?;
                             field_tools = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -369,6 +420,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "top_k" => {
+                            crate::runtime::de::first(&map, &mut seen[16], "top_k")?;
                             field_top_k = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -376,6 +428,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
                             )?;
                         }
                         "top_p" => {
+                            crate::runtime::de::first(&map, &mut seen[17], "top_p")?;
                             field_top_p = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -630,19 +683,36 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
                 let mut field_thinking: Option<ThinkingConfigParam> = None;
                 let mut field_tool_choice: Option<ToolChoiceParam> = None;
                 let mut field_tools: Option<Vec<ToolUnion>> = None;
+                let mut seen = [false; 8];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "cache_control",
                             )?;
                         }
-                        "messages" => field_messages = Some(map.next_value()?),
-                        "model" => field_model = Some(map.next_value()?),
+                        "messages" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "messages")?;
+                            field_messages = Some(map.next_value()?);
+                        }
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
                         "output_config" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "output_config",
+                            )?;
                             field_output_config = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -650,6 +720,7 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
                             )?;
                         }
                         "system" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "system")?;
                             field_system = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -657,6 +728,7 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
                             )?;
                         }
                         "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "thinking")?;
                             field_thinking = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -664,6 +736,11 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
                             )?;
                         }
                         "tool_choice" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "tool_choice",
+                            )?;
                             field_tool_choice = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -671,6 +748,7 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
                             )?;
                         }
                         "tools" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "tools")?;
                             field_tools = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -748,10 +826,18 @@ impl<'de> serde::Deserialize<'de> for MessageTokensCount {
                 mut map: A,
             ) -> Result<MessageTokensCount, A::Error> {
                 let mut field_input_tokens: Option<i64> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "input_tokens" => field_input_tokens = Some(map.next_value()?),
+                        "input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "input_tokens",
+                            )?;
+                            field_input_tokens = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -823,11 +909,18 @@ impl<'de> serde::Deserialize<'de> for MessageParam {
             ) -> Result<MessageParam, A::Error> {
                 let mut field_content: Option<MessageContent> = None;
                 let mut field_role: Option<MessageParamRole> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "content" => field_content = Some(map.next_value()?),
-                        "role" => field_role = Some(map.next_value()?),
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "role" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
+                            field_role = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1115,10 +1208,12 @@ impl<'de> serde::Deserialize<'de> for MetadataParam {
                 mut map: A,
             ) -> Result<MetadataParam, A::Error> {
                 let mut field_user_id: Option<String> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
                             field_user_id = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1214,10 +1309,12 @@ impl<'de> serde::Deserialize<'de> for OutputConfigParam {
             ) -> Result<OutputConfigParam, A::Error> {
                 let mut field_effort: Option<EffortLevel> = None;
                 let mut field_format: Option<JsonOutputFormatParam> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "effort" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "effort")?;
                             field_effort = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1225,6 +1322,7 @@ impl<'de> serde::Deserialize<'de> for OutputConfigParam {
                             )?;
                         }
                         "format" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "format")?;
                             field_format = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1390,18 +1488,23 @@ impl<'de> serde::Deserialize<'de> for JsonOutputFormatParam {
                 let mut field_schema: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "json_schema",
-                            )?
+                            )?;
                         }
-                        "schema" => field_schema = Some(map.next_value()?),
+                        "schema" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "schema")?;
+                            field_schema = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1491,7 +1594,7 @@ impl crate::runtime::de::Tagged for ThinkingConfigParam {
             "enabled" => serde::Deserialize::deserialize(de).map(Self::Enabled),
             "disabled" => serde::Deserialize::deserialize(de).map(Self::Disabled),
             "adaptive" => serde::Deserialize::deserialize(de).map(Self::Adaptive),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1574,19 +1677,29 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigEnabledParam {
             ) -> Result<ThinkingConfigEnabledParam, A::Error> {
                 let mut field_budget_tokens: Option<i64> = None;
                 let mut field_display: Option<ThinkingDisplayMode> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "enabled",
-                            )?
+                            )?;
                         }
-                        "budget_tokens" => field_budget_tokens = Some(map.next_value()?),
+                        "budget_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "budget_tokens",
+                            )?;
+                            field_budget_tokens = Some(map.next_value()?);
+                        }
                         "display" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "display")?;
                             field_display = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1659,16 +1772,18 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigDisabledParam {
                 self,
                 mut map: A,
             ) -> Result<ThinkingConfigDisabledParam, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "disabled",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -1750,18 +1865,21 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigAdaptiveParam {
                 mut map: A,
             ) -> Result<ThinkingConfigAdaptiveParam, A::Error> {
                 let mut field_display: Option<ThinkingDisplayMode> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "adaptive",
-                            )?
+                            )?;
                         }
                         "display" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "display")?;
                             field_display = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1904,10 +2022,14 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCreateParams {
                 mut map: A,
             ) -> Result<MessageBatchCreateParams, A::Error> {
                 let mut field_requests: Option<Vec<MessageBatchRequest>> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "requests" => field_requests = Some(map.next_value()?),
+                        "requests" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "requests")?;
+                            field_requests = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1979,11 +2101,18 @@ impl<'de> serde::Deserialize<'de> for MessageBatchRequest {
             ) -> Result<MessageBatchRequest, A::Error> {
                 let mut field_custom_id: Option<String> = None;
                 let mut field_params: Option<MessageCreateParams> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "custom_id" => field_custom_id = Some(map.next_value()?),
-                        "params" => field_params = Some(map.next_value()?),
+                        "custom_id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
+                            field_custom_id = Some(map.next_value()?);
+                        }
+                        "params" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "params")?;
+                            field_params = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2128,32 +2257,75 @@ impl<'de> serde::Deserialize<'de> for MessageBatch {
                 let mut field_processing_status: Option<MessageBatchProcessingStatus> = None;
                 let mut field_request_counts: Option<MessageBatchRequestCounts> = None;
                 let mut field_results_url: Option<String> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message_batch",
-                            )?
+                            )?;
                         }
-                        "archived_at" => field_archived_at = map.next_value()?,
+                        "archived_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "archived_at",
+                            )?;
+                            field_archived_at = map.next_value()?;
+                        }
                         "cancel_initiated_at" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cancel_initiated_at",
+                            )?;
                             field_cancel_initiated_at = map.next_value()?;
                         }
-                        "created_at" => field_created_at = Some(map.next_value()?),
-                        "ended_at" => field_ended_at = map.next_value()?,
-                        "expires_at" => field_expires_at = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
+                        "created_at" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "created_at")?;
+                            field_created_at = Some(map.next_value()?);
+                        }
+                        "ended_at" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "ended_at")?;
+                            field_ended_at = map.next_value()?;
+                        }
+                        "expires_at" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "expires_at")?;
+                            field_expires_at = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         "processing_status" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "processing_status",
+                            )?;
                             field_processing_status = Some(map.next_value()?);
                         }
                         "request_counts" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "request_counts",
+                            )?;
                             field_request_counts = Some(map.next_value()?);
                         }
-                        "results_url" => field_results_url = map.next_value()?,
+                        "results_url" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "results_url",
+                            )?;
+                            field_results_url = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2337,14 +2509,30 @@ impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
                 let mut field_expired: Option<i64> = None;
                 let mut field_processing: Option<i64> = None;
                 let mut field_succeeded: Option<i64> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "canceled" => field_canceled = Some(map.next_value()?),
-                        "errored" => field_errored = Some(map.next_value()?),
-                        "expired" => field_expired = Some(map.next_value()?),
-                        "processing" => field_processing = Some(map.next_value()?),
-                        "succeeded" => field_succeeded = Some(map.next_value()?),
+                        "canceled" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "canceled")?;
+                            field_canceled = Some(map.next_value()?);
+                        }
+                        "errored" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "errored")?;
+                            field_errored = Some(map.next_value()?);
+                        }
+                        "expired" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "expired")?;
+                            field_expired = Some(map.next_value()?);
+                        }
+                        "processing" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "processing")?;
+                            field_processing = Some(map.next_value()?);
+                        }
+                        "succeeded" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "succeeded")?;
+                            field_succeeded = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2461,13 +2649,26 @@ impl<'de> serde::Deserialize<'de> for MessageBatchList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2540,18 +2741,23 @@ impl<'de> serde::Deserialize<'de> for DeletedMessageBatch {
                 mut map: A,
             ) -> Result<DeletedMessageBatch, A::Error> {
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message_batch_deleted",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2622,11 +2828,18 @@ impl<'de> serde::Deserialize<'de> for MessageBatchIndividualResponse {
             ) -> Result<MessageBatchIndividualResponse, A::Error> {
                 let mut field_custom_id: Option<String> = None;
                 let mut field_result: Option<MessageBatchResult> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "custom_id" => field_custom_id = Some(map.next_value()?),
-                        "result" => field_result = Some(map.next_value()?),
+                        "custom_id" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
+                            field_custom_id = Some(map.next_value()?);
+                        }
+                        "result" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "result")?;
+                            field_result = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2729,7 +2942,7 @@ impl crate::runtime::de::Tagged for MessageBatchResult {
             "errored" => serde::Deserialize::deserialize(de).map(Self::Errored),
             "canceled" => serde::Deserialize::deserialize(de).map(Self::Canceled),
             "expired" => serde::Deserialize::deserialize(de).map(Self::Expired),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -2793,18 +3006,23 @@ impl<'de> serde::Deserialize<'de> for MessageBatchSucceededResult {
                 mut map: A,
             ) -> Result<MessageBatchSucceededResult, A::Error> {
                 let mut field_message: Option<Message> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "succeeded",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2873,18 +3091,23 @@ impl<'de> serde::Deserialize<'de> for MessageBatchErroredResult {
                 mut map: A,
             ) -> Result<MessageBatchErroredResult, A::Error> {
                 let mut field_error: Option<ErrorResponse> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "errored",
-                            )?
+                            )?;
                         }
-                        "error" => field_error = Some(map.next_value()?),
+                        "error" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                            field_error = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2948,16 +3171,18 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCanceledResult {
                 self,
                 mut map: A,
             ) -> Result<MessageBatchCanceledResult, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "canceled",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3020,16 +3245,18 @@ impl<'de> serde::Deserialize<'de> for MessageBatchExpiredResult {
                 self,
                 mut map: A,
             ) -> Result<MessageBatchExpiredResult, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "expired",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3105,19 +3332,27 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
             ) -> Result<ErrorResponse, A::Error> {
                 let mut field_error: Option<ErrorObject> = None;
                 let mut field_request_id: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "error",
-                            )?
+                            )?;
                         }
-                        "error" => field_error = Some(map.next_value()?),
-                        "request_id" => field_request_id = map.next_value()?,
+                        "error" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                            field_error = Some(map.next_value()?);
+                        }
+                        "request_id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "request_id")?;
+                            field_request_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

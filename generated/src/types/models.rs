@@ -75,13 +75,26 @@ impl<'de> serde::Deserialize<'de> for ModelInfoList {
                 let mut field_first_id: Option<String> = None;
                 let mut field_has_more: Option<bool> = None;
                 let mut field_last_id: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => field_data = Some(map.next_value()?),
-                        "first_id" => field_first_id = map.next_value()?,
-                        "has_more" => field_has_more = Some(map.next_value()?),
-                        "last_id" => field_last_id = map.next_value()?,
+                        "data" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                            field_data = Some(map.next_value()?);
+                        }
+                        "first_id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                            field_first_id = map.next_value()?;
+                        }
+                        "has_more" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                            field_has_more = Some(map.next_value()?);
+                        }
+                        "last_id" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                            field_last_id = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -198,23 +211,55 @@ impl<'de> serde::Deserialize<'de> for ModelInfo {
                 let mut field_id: Option<String> = None;
                 let mut field_max_input_tokens: Option<i64> = None;
                 let mut field_max_tokens: Option<i64> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "model",
-                            )?
+                            )?;
                         }
-                        "capabilities" => field_capabilities = map.next_value()?,
-                        "created_at" => field_created_at = Some(map.next_value()?),
-                        "display_name" => field_display_name = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
-                        "max_input_tokens" => field_max_input_tokens = map.next_value()?,
-                        "max_tokens" => field_max_tokens = map.next_value()?,
+                        "capabilities" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "capabilities",
+                            )?;
+                            field_capabilities = map.next_value()?;
+                        }
+                        "created_at" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
+                            field_created_at = Some(map.next_value()?);
+                        }
+                        "display_name" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "display_name",
+                            )?;
+                            field_display_name = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "max_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "max_input_tokens",
+                            )?;
+                            field_max_input_tokens = map.next_value()?;
+                        }
+                        "max_tokens" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "max_tokens")?;
+                            field_max_tokens = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -335,24 +380,62 @@ impl<'de> serde::Deserialize<'de> for ModelCapabilities {
                 let mut field_pdf_input: Option<CapabilitySupport> = None;
                 let mut field_structured_outputs: Option<CapabilitySupport> = None;
                 let mut field_thinking: Option<ThinkingCapability> = None;
+                let mut seen = [false; 9];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "batch" => field_batch = Some(map.next_value()?),
-                        "citations" => field_citations = Some(map.next_value()?),
+                        "batch" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "batch")?;
+                            field_batch = Some(map.next_value()?);
+                        }
+                        "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                            field_citations = Some(map.next_value()?);
+                        }
                         "code_execution" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "code_execution",
+                            )?;
                             field_code_execution = Some(map.next_value()?);
                         }
                         "context_management" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "context_management",
+                            )?;
                             field_context_management = Some(map.next_value()?);
                         }
-                        "effort" => field_effort = Some(map.next_value()?),
-                        "image_input" => field_image_input = Some(map.next_value()?),
-                        "pdf_input" => field_pdf_input = Some(map.next_value()?),
+                        "effort" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "effort")?;
+                            field_effort = Some(map.next_value()?);
+                        }
+                        "image_input" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "image_input",
+                            )?;
+                            field_image_input = Some(map.next_value()?);
+                        }
+                        "pdf_input" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "pdf_input")?;
+                            field_pdf_input = Some(map.next_value()?);
+                        }
                         "structured_outputs" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "structured_outputs",
+                            )?;
                             field_structured_outputs = Some(map.next_value()?);
                         }
-                        "thinking" => field_thinking = Some(map.next_value()?),
+                        "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "thinking")?;
+                            field_thinking = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -438,10 +521,14 @@ impl<'de> serde::Deserialize<'de> for CapabilitySupport {
                 mut map: A,
             ) -> Result<CapabilitySupport, A::Error> {
                 let mut field_supported: Option<bool> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "supported" => field_supported = Some(map.next_value()?),
+                        "supported" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "supported")?;
+                            field_supported = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -541,17 +628,38 @@ impl<'de> serde::Deserialize<'de> for ContextManagementCapability {
                 let mut field_clear_tool_uses_20250919: Option<CapabilitySupport> = None;
                 let mut field_compact_20260112: Option<CapabilitySupport> = None;
                 let mut field_supported: Option<bool> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "clear_thinking_20251015" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "clear_thinking_20251015",
+                            )?;
                             field_clear_thinking_20251015 = map.next_value()?;
                         }
                         "clear_tool_uses_20250919" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "clear_tool_uses_20250919",
+                            )?;
                             field_clear_tool_uses_20250919 = map.next_value()?;
                         }
-                        "compact_20260112" => field_compact_20260112 = map.next_value()?,
-                        "supported" => field_supported = Some(map.next_value()?),
+                        "compact_20260112" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "compact_20260112",
+                            )?;
+                            field_compact_20260112 = map.next_value()?;
+                        }
+                        "supported" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "supported")?;
+                            field_supported = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -654,15 +762,34 @@ impl<'de> serde::Deserialize<'de> for EffortCapability {
                 let mut field_medium: Option<CapabilitySupport> = None;
                 let mut field_supported: Option<bool> = None;
                 let mut field_xhigh: Option<CapabilitySupport> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "high" => field_high = Some(map.next_value()?),
-                        "low" => field_low = Some(map.next_value()?),
-                        "max" => field_max = Some(map.next_value()?),
-                        "medium" => field_medium = Some(map.next_value()?),
-                        "supported" => field_supported = Some(map.next_value()?),
-                        "xhigh" => field_xhigh = map.next_value()?,
+                        "high" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "high")?;
+                            field_high = Some(map.next_value()?);
+                        }
+                        "low" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "low")?;
+                            field_low = Some(map.next_value()?);
+                        }
+                        "max" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "max")?;
+                            field_max = Some(map.next_value()?);
+                        }
+                        "medium" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "medium")?;
+                            field_medium = Some(map.next_value()?);
+                        }
+                        "supported" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "supported")?;
+                            field_supported = Some(map.next_value()?);
+                        }
+                        "xhigh" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "xhigh")?;
+                            field_xhigh = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -740,11 +867,18 @@ impl<'de> serde::Deserialize<'de> for ThinkingCapability {
             ) -> Result<ThinkingCapability, A::Error> {
                 let mut field_supported: Option<bool> = None;
                 let mut field_types: Option<ThinkingTypes> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "supported" => field_supported = Some(map.next_value()?),
-                        "types" => field_types = Some(map.next_value()?),
+                        "supported" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "supported")?;
+                            field_supported = Some(map.next_value()?);
+                        }
+                        "types" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "types")?;
+                            field_types = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -818,11 +952,18 @@ impl<'de> serde::Deserialize<'de> for ThinkingTypes {
             ) -> Result<ThinkingTypes, A::Error> {
                 let mut field_adaptive: Option<CapabilitySupport> = None;
                 let mut field_enabled: Option<CapabilitySupport> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "adaptive" => field_adaptive = Some(map.next_value()?),
-                        "enabled" => field_enabled = Some(map.next_value()?),
+                        "adaptive" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "adaptive")?;
+                            field_adaptive = Some(map.next_value()?);
+                        }
+                        "enabled" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "enabled")?;
+                            field_enabled = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

@@ -118,33 +118,72 @@ impl<'de> serde::Deserialize<'de> for Message {
                 let mut field_stop_details: Option<RefusalStopDetails> = None;
                 let mut field_usage: Option<Usage> = None;
                 let mut field_container: Option<Container> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message",
-                            )?
+                            )?;
                         }
                         "role" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "role",
                                 "assistant",
-                            )?
+                            )?;
                         }
-                        "id" => field_id = Some(map.next_value()?),
-                        "content" => field_content = Some(map.next_value()?),
-                        "model" => field_model = Some(map.next_value()?),
-                        "stop_reason" => field_stop_reason = map.next_value()?,
-                        "stop_sequence" => field_stop_sequence = map.next_value()?,
-                        "stop_details" => field_stop_details = map.next_value()?,
-                        "usage" => field_usage = Some(map.next_value()?),
-                        "container" => field_container = map.next_value()?,
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "content" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                            field_content = Some(map.next_value()?);
+                        }
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
+                        "stop_reason" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "stop_reason",
+                            )?;
+                            field_stop_reason = map.next_value()?;
+                        }
+                        "stop_sequence" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "stop_sequence",
+                            )?;
+                            field_stop_sequence = map.next_value()?;
+                        }
+                        "stop_details" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "stop_details",
+                            )?;
+                            field_stop_details = map.next_value()?;
+                        }
+                        "usage" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "usage")?;
+                            field_usage = Some(map.next_value()?);
+                        }
+                        "container" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "container")?;
+                            field_container = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -485,19 +524,31 @@ impl<'de> serde::Deserialize<'de> for RefusalStopDetails {
             ) -> Result<RefusalStopDetails, A::Error> {
                 let mut field_category: Option<RefusalCategory> = None;
                 let mut field_explanation: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "refusal",
-                            )?
+                            )?;
                         }
-                        "category" => field_category = map.next_value()?,
-                        "explanation" => field_explanation = map.next_value()?,
+                        "category" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "category")?;
+                            field_category = map.next_value()?;
+                        }
+                        "explanation" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "explanation",
+                            )?;
+                            field_explanation = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -731,24 +782,82 @@ impl<'de> serde::Deserialize<'de> for Usage {
                 let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
                 let mut field_server_tool_use: Option<ServerToolUsage> = None;
                 let mut field_service_tier: Option<UsageServiceTier> = None;
+                let mut seen = [false; 9];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "cache_creation" => field_cache_creation = map.next_value()?,
+                        "cache_creation" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "cache_creation",
+                            )?;
+                            field_cache_creation = map.next_value()?;
+                        }
                         "cache_creation_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_creation_input_tokens",
+                            )?;
                             field_cache_creation_input_tokens = map.next_value()?;
                         }
                         "cache_read_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cache_read_input_tokens",
+                            )?;
                             field_cache_read_input_tokens = map.next_value()?;
                         }
-                        "inference_geo" => field_inference_geo = map.next_value()?,
-                        "input_tokens" => field_input_tokens = Some(map.next_value()?),
-                        "output_tokens" => field_output_tokens = Some(map.next_value()?),
+                        "inference_geo" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "inference_geo",
+                            )?;
+                            field_inference_geo = map.next_value()?;
+                        }
+                        "input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "input_tokens",
+                            )?;
+                            field_input_tokens = Some(map.next_value()?);
+                        }
+                        "output_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "output_tokens",
+                            )?;
+                            field_output_tokens = Some(map.next_value()?);
+                        }
                         "output_tokens_details" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "output_tokens_details",
+                            )?;
                             field_output_tokens_details = map.next_value()?;
                         }
-                        "server_tool_use" => field_server_tool_use = map.next_value()?,
-                        "service_tier" => field_service_tier = map.next_value()?,
+                        "server_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "server_tool_use",
+                            )?;
+                            field_server_tool_use = map.next_value()?;
+                        }
+                        "service_tier" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "service_tier",
+                            )?;
+                            field_service_tier = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -916,13 +1025,24 @@ impl<'de> serde::Deserialize<'de> for CacheCreation {
             ) -> Result<CacheCreation, A::Error> {
                 let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
                 let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "ephemeral_1h_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "ephemeral_1h_input_tokens",
+                            )?;
                             field_ephemeral_1h_input_tokens = Some(map.next_value()?);
                         }
                         "ephemeral_5m_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "ephemeral_5m_input_tokens",
+                            )?;
                             field_ephemeral_5m_input_tokens = Some(map.next_value()?);
                         }
                         _ => {
@@ -998,10 +1118,16 @@ impl<'de> serde::Deserialize<'de> for OutputTokensDetails {
                 mut map: A,
             ) -> Result<OutputTokensDetails, A::Error> {
                 let mut field_thinking_tokens: Option<i64> = None;
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "thinking_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "thinking_tokens",
+                            )?;
                             field_thinking_tokens = Some(map.next_value()?);
                         }
                         _ => {
@@ -1079,13 +1205,24 @@ impl<'de> serde::Deserialize<'de> for ServerToolUsage {
             ) -> Result<ServerToolUsage, A::Error> {
                 let mut field_web_fetch_requests: Option<i64> = None;
                 let mut field_web_search_requests: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "web_fetch_requests" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "web_fetch_requests",
+                            )?;
                             field_web_fetch_requests = Some(map.next_value()?);
                         }
                         "web_search_requests" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "web_search_requests",
+                            )?;
                             field_web_search_requests = Some(map.next_value()?);
                         }
                         _ => {
@@ -1169,11 +1306,18 @@ impl<'de> serde::Deserialize<'de> for Container {
             ) -> Result<Container, A::Error> {
                 let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_id: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "expires_at" => field_expires_at = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
+                        "expires_at" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "expires_at")?;
+                            field_expires_at = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1329,7 +1473,7 @@ impl crate::runtime::de::Tagged for MessageStreamEvent {
             }
             "ping" => serde::Deserialize::deserialize(de).map(Self::Ping),
             "error" => serde::Deserialize::deserialize(de).map(Self::Error),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -1393,18 +1537,23 @@ impl<'de> serde::Deserialize<'de> for MessageStartEvent {
                 mut map: A,
             ) -> Result<MessageStartEvent, A::Error> {
                 let mut field_message: Option<Message> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message_start",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1481,19 +1630,27 @@ impl<'de> serde::Deserialize<'de> for MessageDeltaEvent {
             ) -> Result<MessageDeltaEvent, A::Error> {
                 let mut field_delta: Option<MessageDelta> = None;
                 let mut field_usage: Option<MessageDeltaUsage> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message_delta",
-                            )?
+                            )?;
                         }
-                        "delta" => field_delta = Some(map.next_value()?),
-                        "usage" => field_usage = Some(map.next_value()?),
+                        "delta" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "delta")?;
+                            field_delta = Some(map.next_value()?);
+                        }
+                        "usage" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "usage")?;
+                            field_usage = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1594,13 +1751,38 @@ impl<'de> serde::Deserialize<'de> for MessageDelta {
                 let mut field_stop_details: Option<RefusalStopDetails> = None;
                 let mut field_stop_reason: Option<StopReason> = None;
                 let mut field_stop_sequence: Option<String> = None;
+                let mut seen = [false; 4];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "container" => field_container = map.next_value()?,
-                        "stop_details" => field_stop_details = map.next_value()?,
-                        "stop_reason" => field_stop_reason = map.next_value()?,
-                        "stop_sequence" => field_stop_sequence = map.next_value()?,
+                        "container" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "container")?;
+                            field_container = map.next_value()?;
+                        }
+                        "stop_details" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "stop_details",
+                            )?;
+                            field_stop_details = map.next_value()?;
+                        }
+                        "stop_reason" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "stop_reason",
+                            )?;
+                            field_stop_reason = map.next_value()?;
+                        }
+                        "stop_sequence" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "stop_sequence",
+                            )?;
+                            field_stop_sequence = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1722,21 +1904,58 @@ impl<'de> serde::Deserialize<'de> for MessageDeltaUsage {
                 let mut field_output_tokens: Option<i64> = None;
                 let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
                 let mut field_server_tool_use: Option<ServerToolUsage> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "cache_creation_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[0],
+                                "cache_creation_input_tokens",
+                            )?;
                             field_cache_creation_input_tokens = map.next_value()?;
                         }
                         "cache_read_input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "cache_read_input_tokens",
+                            )?;
                             field_cache_read_input_tokens = map.next_value()?;
                         }
-                        "input_tokens" => field_input_tokens = map.next_value()?,
-                        "output_tokens" => field_output_tokens = Some(map.next_value()?),
+                        "input_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "input_tokens",
+                            )?;
+                            field_input_tokens = map.next_value()?;
+                        }
+                        "output_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "output_tokens",
+                            )?;
+                            field_output_tokens = Some(map.next_value()?);
+                        }
                         "output_tokens_details" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "output_tokens_details",
+                            )?;
                             field_output_tokens_details = map.next_value()?;
                         }
-                        "server_tool_use" => field_server_tool_use = map.next_value()?,
+                        "server_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "server_tool_use",
+                            )?;
+                            field_server_tool_use = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1807,16 +2026,18 @@ impl<'de> serde::Deserialize<'de> for MessageStopEvent {
                 self,
                 mut map: A,
             ) -> Result<MessageStopEvent, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "message_stop",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -1887,19 +2108,31 @@ impl<'de> serde::Deserialize<'de> for ContentBlockStartEvent {
             ) -> Result<ContentBlockStartEvent, A::Error> {
                 let mut field_content_block: Option<ContentBlock> = None;
                 let mut field_index: Option<i64> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content_block_start",
-                            )?
+                            )?;
                         }
-                        "content_block" => field_content_block = Some(map.next_value()?),
-                        "index" => field_index = Some(map.next_value()?),
+                        "content_block" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "content_block",
+                            )?;
+                            field_content_block = Some(map.next_value()?);
+                        }
+                        "index" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "index")?;
+                            field_index = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1977,19 +2210,27 @@ impl<'de> serde::Deserialize<'de> for ContentBlockDeltaEvent {
             ) -> Result<ContentBlockDeltaEvent, A::Error> {
                 let mut field_delta: Option<ContentBlockDelta> = None;
                 let mut field_index: Option<i64> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content_block_delta",
-                            )?
+                            )?;
                         }
-                        "delta" => field_delta = Some(map.next_value()?),
-                        "index" => field_index = Some(map.next_value()?),
+                        "delta" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "delta")?;
+                            field_delta = Some(map.next_value()?);
+                        }
+                        "index" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "index")?;
+                            field_index = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2111,7 +2352,7 @@ impl crate::runtime::de::Tagged for ContentBlockDelta {
             "signature_delta" => {
                 serde::Deserialize::deserialize(de).map(Self::SignatureDelta)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -2175,18 +2416,23 @@ impl<'de> serde::Deserialize<'de> for TextDelta {
                 mut map: A,
             ) -> Result<TextDelta, A::Error> {
                 let mut field_text: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_delta",
-                            )?
+                            )?;
                         }
-                        "text" => field_text = Some(map.next_value()?),
+                        "text" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "text")?;
+                            field_text = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2255,18 +2501,27 @@ impl<'de> serde::Deserialize<'de> for InputJsonDelta {
                 mut map: A,
             ) -> Result<InputJsonDelta, A::Error> {
                 let mut field_partial_json: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "input_json_delta",
-                            )?
+                            )?;
                         }
-                        "partial_json" => field_partial_json = Some(map.next_value()?),
+                        "partial_json" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "partial_json",
+                            )?;
+                            field_partial_json = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2335,18 +2590,23 @@ impl<'de> serde::Deserialize<'de> for CitationsDelta {
                 mut map: A,
             ) -> Result<CitationsDelta, A::Error> {
                 let mut field_citation: Option<TextCitation> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "citations_delta",
-                            )?
+                            )?;
                         }
-                        "citation" => field_citation = Some(map.next_value()?),
+                        "citation" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "citation")?;
+                            field_citation = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2415,18 +2675,23 @@ impl<'de> serde::Deserialize<'de> for ThinkingDelta {
                 mut map: A,
             ) -> Result<ThinkingDelta, A::Error> {
                 let mut field_thinking: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "thinking_delta",
-                            )?
+                            )?;
                         }
-                        "thinking" => field_thinking = Some(map.next_value()?),
+                        "thinking" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "thinking")?;
+                            field_thinking = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2495,18 +2760,23 @@ impl<'de> serde::Deserialize<'de> for SignatureDelta {
                 mut map: A,
             ) -> Result<SignatureDelta, A::Error> {
                 let mut field_signature: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "signature_delta",
-                            )?
+                            )?;
                         }
-                        "signature" => field_signature = Some(map.next_value()?),
+                        "signature" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                            field_signature = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2575,18 +2845,23 @@ impl<'de> serde::Deserialize<'de> for ContentBlockStopEvent {
                 mut map: A,
             ) -> Result<ContentBlockStopEvent, A::Error> {
                 let mut field_index: Option<i64> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "content_block_stop",
-                            )?
+                            )?;
                         }
-                        "index" => field_index = Some(map.next_value()?),
+                        "index" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "index")?;
+                            field_index = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2650,16 +2925,18 @@ impl<'de> serde::Deserialize<'de> for PingEvent {
                 self,
                 mut map: A,
             ) -> Result<PingEvent, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "ping",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2725,18 +3002,23 @@ impl<'de> serde::Deserialize<'de> for ErrorEvent {
                 mut map: A,
             ) -> Result<ErrorEvent, A::Error> {
                 let mut field_error: Option<ErrorObject> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "error",
-                            )?
+                            )?;
                         }
-                        "error" => field_error = Some(map.next_value()?),
+                        "error" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                            field_error = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2826,7 +3108,7 @@ impl crate::runtime::de::Tagged for CompletionStreamEvent {
             "completion" => serde::Deserialize::deserialize(de).map(Self::Completion),
             "ping" => serde::Deserialize::deserialize(de).map(Self::Ping),
             "error" => serde::Deserialize::deserialize(de).map(Self::Error),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -2914,21 +3196,39 @@ impl<'de> serde::Deserialize<'de> for Completion {
                 let mut field_id: Option<String> = None;
                 let mut field_model: Option<Model> = None;
                 let mut field_stop_reason: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "completion",
-                            )?
+                            )?;
                         }
-                        "completion" => field_completion = Some(map.next_value()?),
-                        "id" => field_id = Some(map.next_value()?),
-                        "model" => field_model = Some(map.next_value()?),
-                        "stop_reason" => field_stop_reason = map.next_value()?,
+                        "completion" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "completion")?;
+                            field_completion = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                            field_id = Some(map.next_value()?);
+                        }
+                        "model" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "model")?;
+                            field_model = Some(map.next_value()?);
+                        }
+                        "stop_reason" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "stop_reason",
+                            )?;
+                            field_stop_reason = map.next_value()?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3104,7 +3404,7 @@ impl crate::runtime::de::Tagged for ErrorObject {
             "overloaded_error" => {
                 serde::Deserialize::deserialize(de).map(Self::OverloadedError)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -3168,18 +3468,23 @@ impl<'de> serde::Deserialize<'de> for InvalidRequestError {
                 mut map: A,
             ) -> Result<InvalidRequestError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "invalid_request_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3253,18 +3558,23 @@ impl<'de> serde::Deserialize<'de> for AuthenticationError {
                 mut map: A,
             ) -> Result<AuthenticationError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "authentication_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3338,18 +3648,23 @@ impl<'de> serde::Deserialize<'de> for BillingError {
                 mut map: A,
             ) -> Result<BillingError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "billing_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3423,18 +3738,23 @@ impl<'de> serde::Deserialize<'de> for PermissionError {
                 mut map: A,
             ) -> Result<PermissionError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "permission_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3508,18 +3828,23 @@ impl<'de> serde::Deserialize<'de> for NotFoundError {
                 mut map: A,
             ) -> Result<NotFoundError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "not_found_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3593,18 +3918,23 @@ impl<'de> serde::Deserialize<'de> for RateLimitError {
                 mut map: A,
             ) -> Result<RateLimitError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "rate_limit_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3678,18 +4008,23 @@ impl<'de> serde::Deserialize<'de> for GatewayTimeoutError {
                 mut map: A,
             ) -> Result<GatewayTimeoutError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "timeout_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3763,18 +4098,23 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 mut map: A,
             ) -> Result<ApiError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "api_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3848,18 +4188,23 @@ impl<'de> serde::Deserialize<'de> for OverloadedError {
                 mut map: A,
             ) -> Result<OverloadedError, A::Error> {
                 let mut field_message: Option<String> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "overloaded_error",
-                            )?
+                            )?;
                         }
-                        "message" => field_message = Some(map.next_value()?),
+                        "message" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                            field_message = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);

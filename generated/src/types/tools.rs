@@ -292,7 +292,7 @@ impl crate::runtime::de::Tagged for ToolUnion {
             "tool_search_tool_regex" => {
                 serde::Deserialize::deserialize(de).map(Self::ToolSearchToolRegex)
             }
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -466,27 +466,49 @@ impl<'de> serde::Deserialize<'de> for Tool {
                 let mut field_input_examples: Option<
                     Vec<std::collections::BTreeMap<String, JsonValue>>,
                 > = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "custom",
-                            )?
+                            )?;
                         }
                         "description" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "description",
+                            )?;
                             field_description = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "description",
                             )?;
                         }
-                        "name" => field_name = Some(map.next_value()?),
-                        "input_schema" => field_input_schema = Some(map.next_value()?),
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
+                        "input_schema" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "input_schema",
+                            )?;
+                            field_input_schema = Some(map.next_value()?);
+                        }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -494,6 +516,7 @@ impl<'de> serde::Deserialize<'de> for Tool {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -501,6 +524,11 @@ impl<'de> serde::Deserialize<'de> for Tool {
                             )?;
                         }
                         "eager_input_streaming" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "eager_input_streaming",
+                            )?;
                             field_eager_input_streaming = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -508,6 +536,11 @@ impl<'de> serde::Deserialize<'de> for Tool {
                             )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -515,6 +548,11 @@ impl<'de> serde::Deserialize<'de> for Tool {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -522,6 +560,11 @@ impl<'de> serde::Deserialize<'de> for Tool {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -637,18 +680,21 @@ impl<'de> serde::Deserialize<'de> for InputSchema {
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 let mut field_required: Option<Vec<String>> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "object",
-                            )?
+                            )?;
                         }
                         "properties" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "properties")?;
                             field_properties = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -656,6 +702,7 @@ impl<'de> serde::Deserialize<'de> for InputSchema {
                             )?;
                         }
                         "required" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "required")?;
                             field_required = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -891,26 +938,34 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
                     Vec<std::collections::BTreeMap<String, JsonValue>>,
                 > = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "bash",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "bash_20250124",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -918,6 +973,11 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -925,6 +985,11 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -932,6 +997,11 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -939,6 +1009,7 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1075,26 +1146,34 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "code_execution",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20250522",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1102,6 +1181,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1109,6 +1193,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1116,6 +1205,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1251,26 +1341,34 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "code_execution",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20250825",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1278,6 +1376,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1285,6 +1388,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1292,6 +1400,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1427,26 +1536,34 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "code_execution",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20260120",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1454,6 +1571,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1461,6 +1583,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1468,6 +1595,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1603,26 +1731,34 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260521 {
                 let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "code_execution",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "code_execution_20260521",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1630,6 +1766,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260521 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1637,6 +1778,11 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260521 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1644,6 +1790,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260521 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1797,26 +1944,34 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
                     Vec<std::collections::BTreeMap<String, JsonValue>>,
                 > = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "memory",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "memory_20250818",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1824,6 +1979,11 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1831,6 +1991,11 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1838,6 +2003,11 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1845,6 +2015,7 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -1999,26 +2170,34 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
                     Vec<std::collections::BTreeMap<String, JsonValue>>,
                 > = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "str_replace_editor",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_20250124",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2026,6 +2205,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2033,6 +2217,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2040,6 +2229,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2047,6 +2241,7 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2201,26 +2396,34 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
                     Vec<std::collections::BTreeMap<String, JsonValue>>,
                 > = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 7];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "str_replace_based_edit_tool",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_20250429",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2228,6 +2431,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2235,6 +2443,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2242,6 +2455,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2249,6 +2467,7 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2416,26 +2635,34 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                 > = None;
                 let mut field_max_characters: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 8];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "str_replace_based_edit_tool",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "text_editor_20250728",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2443,6 +2670,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2450,6 +2682,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2457,6 +2694,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                             )?;
                         }
                         "input_examples" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "input_examples",
+                            )?;
                             field_input_examples = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2464,6 +2706,11 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                             )?;
                         }
                         "max_characters" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "max_characters",
+                            )?;
                             field_max_characters = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2471,6 +2718,7 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2660,26 +2908,34 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                 let mut field_max_uses: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_user_location: Option<UserLocationParam> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_search",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_20250305",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2687,6 +2943,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2694,6 +2955,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2701,6 +2967,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2708,6 +2979,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2715,6 +2991,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2722,6 +2999,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2729,6 +3007,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
                             )?;
                         }
                         "user_location" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "user_location",
+                            )?;
                             field_user_location = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2933,26 +3216,34 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                 let mut field_max_content_tokens: Option<i64> = None;
                 let mut field_max_uses: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 11];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_fetch",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_20250910",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2960,6 +3251,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2967,6 +3263,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2974,6 +3275,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2981,6 +3287,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2988,6 +3295,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -2995,6 +3307,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "max_content_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "max_content_tokens",
+                            )?;
                             field_max_content_tokens = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3002,6 +3319,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3009,6 +3327,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3201,26 +3520,34 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                 let mut field_max_uses: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_user_location: Option<UserLocationParam> = None;
+                let mut seen = [false; 10];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_search",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_20260209",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3228,6 +3555,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3235,6 +3567,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3242,6 +3579,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3249,6 +3591,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3256,6 +3603,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3263,6 +3611,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[8], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3270,6 +3619,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
                             )?;
                         }
                         "user_location" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[9],
+                                "user_location",
+                            )?;
                             field_user_location = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3474,26 +3828,34 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                 let mut field_max_content_tokens: Option<i64> = None;
                 let mut field_max_uses: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
+                let mut seen = [false; 11];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_fetch",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_20260209",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3501,6 +3863,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3508,6 +3875,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3515,6 +3887,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3522,6 +3899,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3529,6 +3907,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3536,6 +3919,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "max_content_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "max_content_tokens",
+                            )?;
                             field_max_content_tokens = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3543,6 +3931,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3550,6 +3939,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3768,26 +4158,34 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                 let mut field_max_uses: Option<i64> = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_use_cache: Option<bool> = None;
+                let mut seen = [false; 12];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_fetch",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_20260309",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3795,6 +4193,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3802,6 +4205,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3809,6 +4217,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3816,6 +4229,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3823,6 +4237,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3830,6 +4249,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "max_content_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "max_content_tokens",
+                            )?;
                             field_max_content_tokens = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3837,6 +4261,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3844,6 +4269,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -3851,6 +4277,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
                             )?;
                         }
                         "use_cache" => {
+                            crate::runtime::de::first(&map, &mut seen[11], "use_cache")?;
                             field_use_cache = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4062,26 +4489,34 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                 > = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_user_location: Option<UserLocationParam> = None;
+                let mut seen = [false; 11];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_search",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_search_20260318",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4089,6 +4524,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4096,6 +4536,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4103,6 +4548,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4110,6 +4560,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[6],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4117,6 +4572,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4124,6 +4580,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "response_inclusion" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "response_inclusion",
+                            )?;
                             field_response_inclusion = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4131,6 +4592,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4138,6 +4600,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
                             )?;
                         }
                         "user_location" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[10],
+                                "user_location",
+                            )?;
                             field_user_location = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4448,26 +4915,34 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                 > = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_use_cache: Option<bool> = None;
+                let mut seen = [false; 13];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "web_fetch",
-                            )?
+                            )?;
                         }
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "web_fetch_20260318",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4475,6 +4950,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "allowed_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "allowed_domains",
+                            )?;
                             field_allowed_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4482,6 +4962,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "blocked_domains" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[4],
+                                "blocked_domains",
+                            )?;
                             field_blocked_domains = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4489,6 +4974,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[5],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4496,6 +4986,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "citations" => {
+                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
                             field_citations = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4503,6 +4994,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[7],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4510,6 +5006,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "max_content_tokens" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[8],
+                                "max_content_tokens",
+                            )?;
                             field_max_content_tokens = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4517,6 +5018,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "max_uses" => {
+                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
                             field_max_uses = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4524,6 +5026,11 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "response_inclusion" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[10],
+                                "response_inclusion",
+                            )?;
                             field_response_inclusion = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4531,6 +5038,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[11], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4538,6 +5046,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
                             )?;
                         }
                         "use_cache" => {
+                            crate::runtime::de::first(&map, &mut seen[12], "use_cache")?;
                             field_use_cache = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4756,18 +5265,25 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolBm2520251119 {
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_type: Option<ToolSearchToolBm2520251119Type> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "tool_search_tool_bm25",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4775,6 +5291,11 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolBm2520251119 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4782,6 +5303,11 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolBm2520251119 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -4789,13 +5315,17 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolBm2520251119 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "strict",
                             )?;
                         }
-                        "type" => field_type = Some(map.next_value()?),
+                        "type" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "type")?;
+                            field_type = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5003,18 +5533,25 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolRegex20251119 {
                 let mut field_defer_loading: Option<bool> = None;
                 let mut field_strict: Option<bool> = None;
                 let mut field_type: Option<ToolSearchToolRegex20251119Type> = None;
+                let mut seen = [false; 6];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "name" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "name",
                                 "tool_search_tool_regex",
-                            )?
+                            )?;
                         }
                         "allowed_callers" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "allowed_callers",
+                            )?;
                             field_allowed_callers = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5022,6 +5559,11 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolRegex20251119 {
                             )?;
                         }
                         "cache_control" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[2],
+                                "cache_control",
+                            )?;
                             field_cache_control = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5029,6 +5571,11 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolRegex20251119 {
                             )?;
                         }
                         "defer_loading" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[3],
+                                "defer_loading",
+                            )?;
                             field_defer_loading = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5036,13 +5583,17 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolRegex20251119 {
                             )?;
                         }
                         "strict" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "strict")?;
                             field_strict = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "strict",
                             )?;
                         }
-                        "type" => field_type = Some(map.next_value()?),
+                        "type" => {
+                            crate::runtime::de::first(&map, &mut seen[5], "type")?;
+                            field_type = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5242,18 +5793,21 @@ impl<'de> serde::Deserialize<'de> for UserLocationParam {
                 let mut field_country: Option<String> = None;
                 let mut field_region: Option<String> = None;
                 let mut field_timezone: Option<String> = None;
+                let mut seen = [false; 5];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "approximate",
-                            )?
+                            )?;
                         }
                         "city" => {
+                            crate::runtime::de::first(&map, &mut seen[1], "city")?;
                             field_city = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5261,6 +5815,7 @@ impl<'de> serde::Deserialize<'de> for UserLocationParam {
                             )?;
                         }
                         "country" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "country")?;
                             field_country = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5268,6 +5823,7 @@ impl<'de> serde::Deserialize<'de> for UserLocationParam {
                             )?;
                         }
                         "region" => {
+                            crate::runtime::de::first(&map, &mut seen[3], "region")?;
                             field_region = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5275,6 +5831,7 @@ impl<'de> serde::Deserialize<'de> for UserLocationParam {
                             )?;
                         }
                         "timezone" => {
+                            crate::runtime::de::first(&map, &mut seen[4], "timezone")?;
                             field_timezone = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5383,7 +5940,7 @@ impl crate::runtime::de::Tagged for ToolChoiceParam {
             "any" => serde::Deserialize::deserialize(de).map(Self::Any),
             "tool" => serde::Deserialize::deserialize(de).map(Self::Tool),
             "none" => serde::Deserialize::deserialize(de).map(Self::None),
-            _ => serde::Deserialize::deserialize(de).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
         }
     }
 }
@@ -5461,18 +6018,25 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceAutoParam {
                 mut map: A,
             ) -> Result<ToolChoiceAutoParam, A::Error> {
                 let mut field_disable_parallel_tool_use: Option<bool> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "auto",
-                            )?
+                            )?;
                         }
                         "disable_parallel_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "disable_parallel_tool_use",
+                            )?;
                             field_disable_parallel_tool_use = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5560,18 +6124,25 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceAnyParam {
                 mut map: A,
             ) -> Result<ToolChoiceAnyParam, A::Error> {
                 let mut field_disable_parallel_tool_use: Option<bool> = None;
+                let mut seen = [false; 2];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "any",
-                            )?
+                            )?;
                         }
                         "disable_parallel_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "disable_parallel_tool_use",
+                            )?;
                             field_disable_parallel_tool_use = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
@@ -5664,25 +6235,35 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceToolParam {
             ) -> Result<ToolChoiceToolParam, A::Error> {
                 let mut field_disable_parallel_tool_use: Option<bool> = None;
                 let mut field_name: Option<String> = None;
+                let mut seen = [false; 3];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "tool",
-                            )?
+                            )?;
                         }
                         "disable_parallel_tool_use" => {
+                            crate::runtime::de::first(
+                                &map,
+                                &mut seen[1],
+                                "disable_parallel_tool_use",
+                            )?;
                             field_disable_parallel_tool_use = crate::runtime::de::optional(
                                 &mut map,
                                 &mut extra,
                                 "disable_parallel_tool_use",
                             )?;
                         }
-                        "name" => field_name = Some(map.next_value()?),
+                        "name" => {
+                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                            field_name = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5747,16 +6328,18 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceNoneParam {
                 self,
                 mut map: A,
             ) -> Result<ToolChoiceNoneParam, A::Error> {
+                let mut seen = [false; 1];
                 let mut extra = serde_json::Map::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => {
+                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
                             crate::runtime::de::constant(
                                 &mut map,
                                 &mut extra,
                                 "type",
                                 "none",
-                            )?
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
