@@ -90,6 +90,8 @@ async fn crlf_and_cr_line_ends_at_every_split() {
                 "{end:?} split at {at}"
             );
         }
+        let bytewise = body.iter().map(|b| vec![*b]).collect();
+        assert_eq!(collect(bytewise).await, expected(), "{end:?} byte by byte");
     }
 }
 

@@ -1,5 +1,6 @@
 //! Workflow commands for this repository, run as `cargo xtask <command>`.
 
+mod bench;
 mod deny_cmd;
 mod diff_cmd;
 mod gen_cmd;
@@ -20,6 +21,8 @@ commands:
   diff [REV]     compare spec/anthropic.yaml with its version at git REV (default HEAD) in terms
                  of the generated crate; fails on breaking changes unless --allow-breaking
                  (--old PATH / --new PATH compare files instead)
+  bench <what>   whole-process benchmarks against the peers (runtime, compile, all); results
+                 go to BENCHMARKS.md by hand, micro benchmarks are `cargo bench -p bench`
   deny           only the dependency check of `test`: cargo deny with deny.toml
   advisories-snapshot <checkout>
                  refresh tools/deny/advisory-db.snapshot (the offline RustSec database copy
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("gen") => gen_cmd::run(&workspace_root(), &args[1..]),
         Some("test") => test_cmd::run(&workspace_root(), &args[1..]),
         Some("diff") => diff_cmd::run(&workspace_root(), &args[1..]),
+        Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("deny") => deny_cmd::check(&workspace_root()),
         Some("advisories-snapshot") => deny_cmd::snapshot(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {

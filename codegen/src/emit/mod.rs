@@ -5,6 +5,7 @@ mod resources;
 mod types;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -13,9 +14,21 @@ use crate::ir::{Ir, TypeKind, TypeRef};
 use crate::{Error, GeneratedFile};
 
 /// Emits every generated file, in a fixed order.
+///
+/// The type modules are emitted and formatted on up to as many threads as the machine has
+/// cores (parsing and printing the tokens is most of the work); each file is made by one
+/// thread from the shared [`Ir`], and the files are put back in order, so the output does not
+/// depend on the number of threads.
 pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = Vec::new();
+    emit_with_threads(
+        ir,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )
+}
 
+/// [`emit`] on at most `threads` threads (1: all on the calling thread). The output is the
+/// same whatever the number.
+pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, Error> {
     // types/: one file per module, in order of first appearance.
     let mut modules: Vec<&str> = Vec::new();
     for t in &ir.types {
@@ -27,25 +40,43 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
     for module in &modules {
         let m = ident(module);
         mod_items.extend(quote! { mod #m; pub use self::#m::*; });
-        let mut items = TokenStream::new();
-        for t in ir.types.iter().filter(|t| t.module == *module) {
-            items.extend(types::emit_type(ir, t)?);
-        }
-        let tokens = quote! {
-            #[allow(unused_imports)]
-            use super::*;
-            #items
-        };
-        let path = format!("types/{module}.rs");
-        let doc = format!(
-            "Model types first used by the `{}` operations.",
-            module.replace('_', " ")
-        );
-        files.push(GeneratedFile {
-            contents: crate::format::format_file(&path, &doc, tokens)?,
-            path,
-        });
     }
+
+    let (type_files, resource_files) = if threads <= 1 {
+        let files = modules.iter().map(|m| emit_module(ir, m)).collect();
+        (files, resources::emit_resources(ir))
+    } else {
+        // Biggest modules first, so that no thread is left with a large one at the end.
+        let mut order: Vec<usize> = (0..modules.len()).collect();
+        order.sort_by_key(|&i| {
+            std::cmp::Reverse(ir.types.iter().filter(|t| t.module == modules[i]).count())
+        });
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((i, emit_module(ir, modules[i])));
+            }
+            done
+        };
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(modules.len() + 1))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let resource_files = resources::emit_resources(ir);
+            let mut done = work();
+            for helper in helpers {
+                done.extend(helper.join().expect("an emitting thread panicked"));
+            }
+            done.sort_by_key(|(i, _)| *i);
+            (
+                done.into_iter().map(|(_, file)| file).collect::<Vec<_>>(),
+                resource_files,
+            )
+        })
+    };
+
+    let mut files = type_files.into_iter().collect::<Result<Vec<_>, Error>>()?;
     files.push(GeneratedFile {
         contents: crate::format::format_file(
             "types/mod.rs",
@@ -54,9 +85,30 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         )?,
         path: "types/mod.rs".into(),
     });
-
-    files.extend(resources::emit_resources(ir)?);
+    files.extend(resource_files?);
     Ok(files)
+}
+
+/// The file `types/{module}.rs`: every type of that module.
+fn emit_module(ir: &Ir, module: &str) -> Result<GeneratedFile, Error> {
+    let mut items = TokenStream::new();
+    for t in ir.types.iter().filter(|t| t.module == module) {
+        items.extend(types::emit_type(ir, t)?);
+    }
+    let tokens = quote! {
+        #[allow(unused_imports)]
+        use super::*;
+        #items
+    };
+    let path = format!("types/{module}.rs");
+    let doc = format!(
+        "Model types first used by the `{}` operations.",
+        module.replace('_', " ")
+    );
+    Ok(GeneratedFile {
+        contents: crate::format::format_file(&path, &doc, tokens)?,
+        path,
+    })
 }
 
 /// An identifier, raw where it must be.

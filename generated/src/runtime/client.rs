@@ -36,6 +36,10 @@ const ACCEPT_SSE: &str = "text/event-stream";
 const ACCEPT_JSONL: &str = "application/x-jsonl";
 const ACCEPT_ANY: &str = "*/*";
 
+const ANTHROPIC_VERSION: HeaderName = HeaderName::from_static("anthropic-version");
+const ANTHROPIC_BETA: HeaderName = HeaderName::from_static("anthropic-beta");
+const RETRY_COUNT: HeaderName = HeaderName::from_static("x-stainless-retry-count");
+
 /// Configuration for a [`Client`] or an [`AdminClient`].
 ///
 /// ```no_run
@@ -463,9 +467,10 @@ impl ClientCore {
     ) -> Result<ApiResponse<T>> {
         let target = self.target_for(&req)?;
         let (status, headers, body) = self
-            .execute(&req, &target, ACCEPT_JSON, |resp| async move {
+            .execute(&req, &target, ACCEPT_JSON, |mut resp| async move {
                 let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
+                // Moved out rather than cloned: reading the body does not need them.
+                let headers = std::mem::take(resp.headers_mut());
                 // A failure while reading the body is a connection error: retried.
                 let body = resp.bytes().await.map_err(Failure::transport)?;
                 Ok((status, headers, body))
@@ -560,13 +565,15 @@ impl ClientCore {
                 )));
             }
         }
-        let mut s = format!("{}{}", self.inner.base_str, path);
-        if !req.query.is_empty() {
-            s.push('?');
-            s.push_str(&req.query.to_query_string());
-        }
-        let url = Url::parse(&s).map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
+        // The base URL was parsed when the client was built: only the path and query are
+        // parsed here (parsing the whole URL again, host included, was the largest cost of
+        // preparing a request).
         let expected = format!("{}{}", self.inner.base_path, path);
+        let mut url = self.inner.base_url.clone();
+        url.set_path(&expected);
+        if !req.query.is_empty() {
+            url.set_query(Some(&req.query.to_query_string()));
+        }
         if url.path() != expected {
             return Err(Error::Config(format!(
                 "request path {path:?} is not a valid encoded path"
@@ -587,7 +594,7 @@ impl ClientCore {
             HeaderValue::from_static(USER_AGENT),
         );
         h.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-        h.insert("anthropic-version", inner.api_version.clone());
+        h.insert(ANTHROPIC_VERSION, inner.api_version.clone());
         let betas = split_betas(
             inner
                 .betas
@@ -600,7 +607,7 @@ impl ClientCore {
             let joined = betas.join(",");
             let v = HeaderValue::from_str(&joined)
                 .map_err(|_| Error::Config(format!("invalid beta names {joined:?}")))?;
-            h.insert("anthropic-beta", v);
+            h.insert(ANTHROPIC_BETA, v);
         }
         if let Body::Json(_) = req.body {
             h.insert(
@@ -745,7 +752,7 @@ impl ClientCore {
         Fut: Future<Output = std::result::Result<T, Failure>>,
     {
         let mut headers = headers.clone();
-        headers.insert("x-stainless-retry-count", HeaderValue::from(retry));
+        headers.insert(RETRY_COUNT, HeaderValue::from(retry));
         let mut builder = self
             .inner
             .http

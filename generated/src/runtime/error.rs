@@ -120,7 +120,19 @@ impl Error {
 }
 
 /// Decodes one JSON document, reporting where in it a failure happened.
-pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+///
+/// The document is decoded once without keeping track of the path, which costs an allocation
+/// per object key; only when that fails is it decoded again, tracking the path, to say where.
+///
+/// Public only for the benchmarks (`bench/`), which measure the decoding path responses take.
+#[doc(hidden)]
+pub fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if let Ok(value) = T::deserialize(&mut de) {
+        de.end()
+            .map_err(|e| Error::decode(&e, String::from("."), body))?;
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| Error::decode(e.inner(), e.path().to_string(), body))?;

@@ -121,7 +121,7 @@ impl<T: DeserializeOwned> Stream for JsonlStream<T> {
         let this = self.get_mut();
         loop {
             // A line that ends in the chunk at hand.
-            if let Some(i) = this.pending.iter().position(|&b| b == b'\n') {
+            if let Some(i) = memchr::memchr(b'\n', &this.pending) {
                 let chunk = std::mem::take(&mut this.pending);
                 let item = if this.partial.is_empty() {
                     this.decode(&chunk[..i])

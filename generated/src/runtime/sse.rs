@@ -12,8 +12,9 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::Stream;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
+use super::de::Key;
 use super::error::{ApiError, Error, Result, from_json_slice};
 use super::request::ByteStream;
 
@@ -27,10 +28,8 @@ struct RawEvent {
 /// The byte-level SSE line and event parser.
 #[derive(Debug, Default)]
 struct Decoder {
-    /// Bytes not yet forming a complete line.
+    /// The start of a line that continues in a later chunk (it holds no line end).
     buf: Vec<u8>,
-    /// Bytes of `buf` already known to hold no line end.
-    scanned: usize,
     /// The previous chunk ended with `\r`: a `\n` at the start of the next one belongs to it.
     skip_lf: bool,
     /// Fields of the event being built.
@@ -46,6 +45,9 @@ struct Decoder {
 
 impl Decoder {
     /// Feeds a chunk, appending every completed event to `out`.
+    ///
+    /// Lines are found with `memchr` and read where they lie in the chunk; only the start of
+    /// a line that the chunk does not finish is copied, to be completed by the next one.
     fn feed(&mut self, mut chunk: &[u8], out: &mut VecDeque<RawEvent>) {
         if self.skip_lf && !chunk.is_empty() {
             if chunk[0] == b'\n' {
@@ -53,35 +55,36 @@ impl Decoder {
             }
             self.skip_lf = false;
         }
+        if !self.buf.is_empty() {
+            let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) else {
+                self.buf.extend_from_slice(chunk);
+                return;
+            };
+            let mut line = std::mem::take(&mut self.buf);
+            line.extend_from_slice(&chunk[..end]);
+            self.line(&line, out);
+            line.clear();
+            self.buf = line;
+            chunk = self.after_line_end(chunk, end);
+        }
+        while let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) {
+            self.line(&chunk[..end], out);
+            chunk = self.after_line_end(chunk, end);
+        }
         self.buf.extend_from_slice(chunk);
-        let mut start = 0;
-        let mut i = self.scanned;
-        let buf = std::mem::take(&mut self.buf);
-        while i < buf.len() {
-            match buf[i] {
-                b'\n' => {
-                    self.line(&buf[start..i], out);
-                    i += 1;
-                    start = i;
-                }
-                b'\r' => {
-                    self.line(&buf[start..i], out);
-                    if i + 1 < buf.len() {
-                        if buf[i + 1] == b'\n' {
-                            i += 1;
-                        }
-                    } else {
-                        self.skip_lf = true;
-                    }
-                    i += 1;
-                    start = i;
-                }
-                _ => i += 1,
+    }
+
+    /// The rest of `chunk` after the line end at `end`: a CR/LF pair counts as one line end,
+    /// and a CR that ends the chunk may be followed by an LF in the next one.
+    fn after_line_end<'c>(&mut self, chunk: &'c [u8], end: usize) -> &'c [u8] {
+        if chunk[end] == b'\r' {
+            match chunk.get(end + 1) {
+                Some(b'\n') => return &chunk[end + 2..],
+                Some(_) => {}
+                None => self.skip_lf = true,
             }
         }
-        self.buf = buf;
-        self.buf.drain(..start);
-        self.scanned = self.buf.len();
+        &chunk[end + 1..]
     }
 
     fn line(&mut self, line: &[u8], out: &mut VecDeque<RawEvent>) {
@@ -200,20 +203,14 @@ impl<T: DeserializeOwned> SseStream<T> {
 
     /// Turns one raw event into an item: `None` to skip it, `Some(Err)` to end the stream.
     fn process(&mut self, ev: RawEvent) -> Option<Result<T>> {
-        #[derive(serde::Deserialize)]
-        struct Peek {
-            #[serde(rename = "type")]
-            kind: Option<String>,
-        }
-        let json_type = serde_json::from_slice::<Peek>(&ev.data)
-            .ok()
-            .and_then(|p| p.kind);
+        let peeked = peek_type(&ev.data);
+        let json_type = peeked.as_ref().map(Key::as_str);
         let name = ev
             .event
             .as_deref()
             .filter(|n| !n.is_empty() && *n != "message");
-        let kind = name.or(json_type.as_deref()).unwrap_or("");
-        let is = |k: &str| name == Some(k) || json_type.as_deref() == Some(k);
+        let kind = name.or(json_type).unwrap_or("");
+        let is = |k: &str| name == Some(k) || json_type == Some(k);
         if is("ping") {
             return None;
         }
@@ -234,6 +231,40 @@ impl<T: DeserializeOwned> SseStream<T> {
         }
         Some(from_json_slice(&ev.data))
     }
+}
+
+/// The `type` property of an event's JSON object, or `None` when the data is not an object
+/// with a string `type`. Only the properties up to `type` are read (it comes first in what the
+/// API sends), so an event's JSON is not decoded twice.
+fn peek_type(data: &[u8]) -> Option<Key<'_>> {
+    struct Peek<'a, 'de>(&'a mut Option<Key<'de>>);
+
+    impl<'de> Visitor<'de> for Peek<'_, 'de> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if key.as_str() == "type" {
+                    *self.0 = map.next_value::<Option<Key<'de>>>()?;
+                    // Stop here: the rest of the object is left unread.
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+
+    let mut tag = None;
+    let mut de = serde_json::Deserializer::from_slice(data);
+    // Stopping before the end of the object makes the deserializer report an error; the tag,
+    // if one was read, is what counts.
+    let _ = serde::Deserializer::deserialize_map(&mut de, Peek(&mut tag));
+    tag
 }
 
 impl<T: DeserializeOwned> Stream for SseStream<T> {
