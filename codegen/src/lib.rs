@@ -59,3 +59,13 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Vec<GeneratedFile>, Error> 
     let ir = ir::Ir::build(spec)?;
     emit::emit(&ir)
 }
+
+/// [`generate`] with the files made on at most `threads` threads (`generate` uses one per
+/// core). The output does not depend on the number.
+pub fn generate_with_threads(
+    spec: &openapiv3::OpenAPI,
+    threads: usize,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let ir = ir::Ir::build(spec)?;
+    emit::emit_with_threads(&ir, threads)
+}
