@@ -82,6 +82,19 @@ async fn within<F: IntoFuture>(f: F) -> F::Output {
         .expect("the client hung instead of finishing or failing")
 }
 
+/// Streams a message with `client.messages().stream(..)` and assembles it, under [`LIMIT`].
+async fn streamed(client: &Client) -> anthropic_openapi::Result<anthropic_openapi::Message> {
+    within(async {
+        client
+            .messages()
+            .stream(params())
+            .await?
+            .final_message()
+            .await
+    })
+    .await
+}
+
 fn api_error(err: &Error) -> &anthropic_openapi::runtime::ApiError {
     err.as_api()
         .unwrap_or_else(|| panic!("expected an API error, got {err:?}"))
@@ -241,16 +254,7 @@ async fn a_stream_that_stalls_mid_body_times_out() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = within(async {
-        client
-            .messages()
-            .stream(params())
-            .await?
-            .final_message()
-            .await
-    })
-    .await
-    .unwrap_err();
+    let err = streamed(&client).await.unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert_eq!(
         server.requests().len(),
@@ -296,16 +300,7 @@ async fn an_sse_stream_cut_off_mid_event_fails_and_is_not_resent() {
     for (reply, clean) in [(clean_end, true), (broken, false)] {
         let server = Server::replying(reply).await;
         let client = client(&server);
-        let err = within(async {
-            client
-                .messages()
-                .stream(params())
-                .await?
-                .final_message()
-                .await
-        })
-        .await
-        .unwrap_err();
+        let err = streamed(&client).await.unwrap_err();
         match (&err, clean) {
             // The body ended properly, in the middle of an event.
             (Error::Stream(message), true) => {
@@ -345,16 +340,7 @@ async fn a_huge_event_in_a_stream_decodes_whole() {
     )
     .await;
     let client = client(&server);
-    let message = within(async {
-        client
-            .messages()
-            .stream(params())
-            .await?
-            .final_message()
-            .await
-    })
-    .await
-    .unwrap();
+    let message = streamed(&client).await.unwrap();
     assert!(only_text(&message.content) == text);
     assert_eq!(server.requests().len(), 1);
 }
@@ -498,16 +484,7 @@ async fn an_error_event_mid_stream_is_the_api_error_it_carries() {
     )
     .await;
     let client = client(&server);
-    let err = within(async {
-        client
-            .messages()
-            .stream(params())
-            .await?
-            .final_message()
-            .await
-    })
-    .await
-    .unwrap_err();
+    let err = streamed(&client).await.unwrap_err();
     let api = api_error(&err);
     assert_eq!(api.error_type, ErrorType::OverloadedError);
     assert_eq!(api.request_id.as_deref(), Some("req_mid"));
