@@ -797,3 +797,52 @@ fn machine() -> String {
         std::env::consts::ARCH
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_subset_report() {
+        let text = "operations 40 41\nrewritten\theader x\ndropped\tPOST /v1/files (files.upload)\tno multipart\n";
+        let (kept, total, rewritten, dropped) = parse_subset(text).unwrap();
+        assert_eq!((kept, total), (40, 41));
+        assert_eq!(rewritten, ["header x"]);
+        assert_eq!(
+            dropped,
+            [(
+                "POST /v1/files (files.upload)".to_string(),
+                "no multipart".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn reads_the_timing_lines() {
+        let times = parse_times("noise\ntime ours-full 41 0.25\n").unwrap();
+        assert_eq!(times, [("ours-full".to_string(), 41, 0.25)]);
+    }
+
+    #[test]
+    fn finds_a_manifest_section_and_a_locked_version() {
+        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde = \"1\"\nbytes = \"1\"\n\n[dev-dependencies]\nfoo = \"1\"\n";
+        assert_eq!(
+            section(manifest, "[dependencies]"),
+            Some("serde = \"1\"\nbytes = \"1\"")
+        );
+        let dir = std::env::temp_dir().join(format!("xtask-lock-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = dir.join("Cargo.lock");
+        std::fs::write(
+            &lock,
+            "[[package]]\nname = \"progenitor-client\"\nversion = \"0.15.1\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            lock_version(&lock, "progenitor-client").as_deref(),
+            Some("0.15.1")
+        );
+        assert_eq!(lock_version(&lock, "serde"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
