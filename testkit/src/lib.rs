@@ -301,10 +301,23 @@ impl Recorded {
 
     /// The first value of a query parameter, percent-decoded (`+` read as a space).
     pub fn query(&self, key: &str) -> Option<String> {
-        self.raw_query()?.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k) == key).then(|| percent_decode(v))
-        })
+        self.query_values(key).next()
+    }
+
+    /// Every value of a repeated query parameter (`group_by[]=a&group_by[]=b`), in order,
+    /// percent-decoded.
+    pub fn query_all(&self, key: &str) -> Vec<String> {
+        self.query_values(key).collect()
+    }
+
+    fn query_values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = String> + 'a {
+        self.raw_query()
+            .into_iter()
+            .flat_map(|query| query.split('&'))
+            .filter_map(move |pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k) == key).then(|| percent_decode(v))
+            })
     }
 
     /// The value of a header, by case-insensitive name.

@@ -75,16 +75,7 @@ impl<'a> Call<'a> {
 
     /// Every value of a repeated query parameter (`group_by[]=a&group_by[]=b`).
     pub fn query_all(&self, key: &str) -> Vec<String> {
-        let Some(query) = self.request.raw_query() else {
-            return Vec::new();
-        };
-        query
-            .split('&')
-            .filter_map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(k) == key).then(|| percent_decode(v))
-            })
-            .collect()
+        self.request.query_all(key)
     }
 
     /// An integer query parameter within `min..=max`, or `default` when absent.
@@ -134,34 +125,6 @@ impl<'a> Call<'a> {
         let host = self.request.header("host").unwrap_or("127.0.0.1");
         format!("http://{host}")
     }
-}
-
-/// Percent-decodes a query component (`+` read as a space).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A time as the API writes it: RFC 3339, UTC, microseconds.
