@@ -217,17 +217,47 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         let w = &f.wire;
         match (&f.default, f.is_option()) {
             (_, true) => quote!(#fi: #slot,),
-            (Some(default), false) => quote! {
-                #fi: match #slot {
-                    Some(value) => value,
-                    None => serde_json::from_str(#default).map_err(serde::de::Error::custom)?,
-                },
-            },
-            (None, false) => {
-                quote!(#fi: #slot.ok_or_else(|| serde::de::Error::missing_field(#w))?,)
+            (Some(default), false) => {
+                let default = default_value(ir, &f.ty, default, &slot);
+                quote!(#fi: #default,)
             }
+            (None, false) => quote!(#fi: crate::runtime::de::required(#slot, #w)?,),
         }
     });
+    // The tag a union read before choosing this struct as its variant (see
+    // `runtime::de::Object`): each tag name the struct is a variant under, read as the property
+    // of that name; only the unions' tag properties can come this way.
+    let tags = variant_tags(ir, &t.name);
+    let entry_arms: Vec<TokenStream> = tags
+        .iter()
+        .filter_map(|tag| {
+            if let Some(i) = s.consts.iter().position(|c| &c.wire == tag) {
+                let v = &s.consts[i].value;
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
+                return Some(quote!(#tag => { seen[#i] = true; entry.constant(&mut extra, #v); }));
+            }
+            let i = s.fields.iter().position(|f| &f.wire == tag)?;
+            let slot = format_ident!("field_{}", s.fields[i].ident);
+            let i = proc_macro2::Literal::usize_unsuffixed(s.consts.len() + i);
+            Some(quote!(#tag => { seen[#i] = true; #slot = Some(entry.decode()?); }))
+        })
+        .collect();
+    let read_entry = if entry_arms.is_empty() {
+        quote! {
+            if let Some(entry) = entry {
+                entry.keep(&mut extra);
+            }
+        }
+    } else {
+        quote! {
+            if let Some(entry) = entry {
+                match entry.name {
+                    #(#entry_arms)*
+                    _ => entry.keep(&mut extra),
+                }
+            }
+        }
+    };
     let expecting = format!("a `{name_str}` object");
 
     quote! {
@@ -268,35 +298,140 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#slots)*
-                        #seen_decl
-                        let mut extra = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#const_arms)*
-                                #(#field_arms)*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    extra.insert(key.into_string(), value);
-                                }
-                            }
-                        }
-                        Ok(#name {
-                            #(#build_fields)*
-                            extra,
-                        })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+                crate::runtime::de::deserialize_object(deserializer)
             }
         }
+
+        impl crate::runtime::de::Object for #name {
+            const EXPECTING: &'static str = #expecting;
+            fn visit<'de, A: serde::de::MapAccess<'de>>(
+                mut map: A,
+                entry: Option<crate::runtime::de::Entry<'de>>,
+            ) -> Result<Self, A::Error> {
+                #(#slots)*
+                #seen_decl
+                let mut extra = serde_json::Map::new();
+                #read_entry
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        #(#const_arms)*
+                        #(#field_arms)*
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Self {
+                    #(#build_fields)*
+                    extra,
+                })
+            }
+        }
+    }
+}
+
+/// `Union::Variant(Variant::default())` for a default object that holds only the tag of a
+/// variant whose properties are all optional; `None` for anything else.
+fn tag_only_variant(
+    ir: &Ir,
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Option<TokenStream> {
+    let Some(TypeKind::Tagged(u)) = ir.type_def(name).map(|t| &t.kind) else {
+        return None;
+    };
+    let value = match object.get(&u.tag) {
+        Some(serde_json::Value::String(value)) if object.len() == 1 => value,
+        _ => return None,
+    };
+    let variant = u.variants.iter().find(|v| &v.value == value)?;
+    let Some(TypeKind::Struct(s)) = ir.type_def(&variant.ty).map(|t| &t.kind) else {
+        return None;
+    };
+    // The tag must be the struct's fixed property with that value, so that the default
+    // encodes as the JSON it stands for.
+    let fixed = s
+        .consts
+        .iter()
+        .any(|c| c.wire == u.tag && &c.value == value);
+    if !fixed || !s.fields.iter().all(Field::is_option) {
+        return None;
+    }
+    let (union, vi, ty) = (ident(name), ident(&variant.ident), ident(&variant.ty));
+    Some(quote!(#union::#vi(#ty::default())))
+}
+
+/// The tag names of the unions that have `name` as a variant.
+fn variant_tags<'a>(ir: &'a Ir, name: &str) -> std::collections::BTreeSet<&'a str> {
+    ir.types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Tagged(u) if u.variants.iter().any(|v| v.ty == name) => Some(u.tag.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The value of a property that has a spec default (`json`, JSON text), from its `slot`: the
+/// value read, or else the default, written as Rust where the type allows it and otherwise
+/// decoded from the JSON text.
+fn default_value(ir: &Ir, ty: &TypeRef, json: &str, slot: &proc_macro2::Ident) -> TokenStream {
+    use serde_json::Value;
+    let parsed = serde_json::from_str::<Value>(json).ok();
+    // The type's own `Default` value.
+    let is_zero = match (ty, &parsed) {
+        (TypeRef::String, Some(Value::String(s))) => s.is_empty(),
+        (TypeRef::Bool, Some(Value::Bool(b))) => !b,
+        (TypeRef::Integer | TypeRef::Int32, Some(Value::Number(n))) => n.as_i64() == Some(0),
+        (TypeRef::Number, Some(Value::Number(n))) => n.as_f64() == Some(0.0),
+        _ => false,
+    };
+    if is_zero {
+        return quote!(#slot.unwrap_or_default());
+    }
+    let cheap = match (ty, &parsed) {
+        (TypeRef::Bool, Some(Value::Bool(b))) => Some(quote!(#b)),
+        (TypeRef::Integer, Some(Value::Number(n))) => n.as_i64().map(|n| {
+            let n = proc_macro2::Literal::i64_suffixed(n);
+            quote!(#n)
+        }),
+        (TypeRef::Int32, Some(Value::Number(n))) => {
+            n.as_i64().and_then(|n| i32::try_from(n).ok()).map(|n| {
+                let n = proc_macro2::Literal::i32_suffixed(n);
+                quote!(#n)
+            })
+        }
+        (TypeRef::Number, Some(Value::Number(n))) => n.as_f64().map(|n| {
+            let n = proc_macro2::Literal::f64_suffixed(n);
+            quote!(#n)
+        }),
+        _ => None,
+    };
+    if let Some(literal) = cheap {
+        return quote!(#slot.unwrap_or(#literal));
+    }
+    let built = match (ty, &parsed) {
+        (TypeRef::String, Some(Value::String(s))) => Some(quote!(String::from(#s))),
+        (TypeRef::Named(name), Some(Value::String(s)))
+            if matches!(ir.type_def(name).map(|t| &t.kind), Some(TypeKind::Enum(_))) =>
+        {
+            let ty = ident(name);
+            Some(quote!(#ty::from(#s)))
+        }
+        // A union variant given by its tag alone (`{"type": "direct"}`), whose struct has
+        // nothing else that is required: the variant with every property unset.
+        (TypeRef::Named(name), Some(Value::Object(object))) => tag_only_variant(ir, name, object),
+        _ => None,
+    };
+    match built {
+        Some(value) => quote!(#slot.unwrap_or_else(|| #value)),
+        None => quote! {
+            match #slot {
+                Some(value) => value,
+                None => serde_json::from_str(#json).map_err(serde::de::Error::custom)?,
+            }
+        },
     }
 }
 
@@ -322,7 +457,7 @@ fn emit_tagged(t: &TypeDef, u: &TaggedDef, doc: TokenStream) -> TokenStream {
     let de_arms = u.variants.iter().map(|v| {
         let vi = ident(&v.ident);
         let value = &v.value;
-        quote!(#value => serde::Deserialize::deserialize(de).map(Self::#vi),)
+        quote!(#value => crate::runtime::de::variant(map, tag, Self::#vi),)
     });
     let payloads: Vec<TypeRef> = u
         .variants
@@ -390,11 +525,13 @@ fn emit_tagged(t: &TypeDef, u: &TaggedDef, doc: TokenStream) -> TokenStream {
             const NAME: &'static str = #name_str;
             const TAG: &'static str = #tag;
             const DEFAULT: Option<&'static str> = #default;
-            fn from_tagged<'de, A: serde::de::MapAccess<'de>>(tag: &str, map: A) -> Result<Self, A::Error> {
-                let de = serde::de::value::MapAccessDeserializer::new(map);
-                match tag {
+            fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+                tag: crate::runtime::de::Tag<'de>,
+            ) -> Result<Self, A::Error> {
+                match tag.value() {
                     #(#de_arms)*
-                    _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+                    _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
                 }
             }
         }
@@ -469,9 +606,7 @@ fn emit_untagged(ir: &Ir, t: &TypeDef, u: &UntaggedDef, doc: TokenStream) -> Tok
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                crate::runtime::de::untagged(value, #name_str, &[#(#candidates)*])
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::de::deserialize_untagged(deserializer, #name_str, &[#(#candidates)*])
             }
         }
     }

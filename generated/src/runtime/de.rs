@@ -7,8 +7,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::value::{CowStrDeserializer, MapDeserializer};
+use serde::de::value::CowStrDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -173,38 +174,137 @@ pub fn first<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Reads the object of a union variant this crate does not know into a `Value`, for its
-/// `Unknown` variant. The tag property (`tag`) that picked the variant may appear only once:
-/// a later value would replace it in the object, which would then encode as another variant.
-/// Other repeated properties keep their last value, as in any `Value`.
-pub fn unknown<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    tag: &'static str,
-) -> Result<Value, D::Error> {
-    deserializer.deserialize_map(UnknownVisitor(tag))
+/// A property read from an object before the type that decodes the object was chosen: the
+/// tag of a union, read to pick the variant and then handed to it by [`Object::visit`].
+#[derive(Debug)]
+pub struct Entry<'de> {
+    /// The property's name.
+    pub name: &'static str,
+    /// Its value, a string.
+    pub value: Key<'de>,
 }
 
-struct UnknownVisitor(&'static str);
+impl<'de> Entry<'de> {
+    /// Reads the entry as a property fixed to `expected`, as [`constant`] does: a different
+    /// value is kept in `extra`.
+    pub fn constant(self, extra: &mut Map<String, Value>, expected: &str) {
+        if self.value.as_str() != expected {
+            self.keep(extra);
+        }
+    }
 
-impl<'de> Visitor<'de> for UnknownVisitor {
-    type Value = Value;
+    /// Decodes the value as the type of the field of that name.
+    pub fn decode<T: de::Deserialize<'de>, E: de::Error>(self) -> Result<T, E> {
+        let value: CowStrDeserializer<'de, E> = self.value.0.into_deserializer();
+        T::deserialize(value)
+    }
+
+    /// Keeps the entry in `extra`, for a type with no property of that name.
+    pub fn keep(self, extra: &mut Map<String, Value>) {
+        extra.insert(
+            self.name.to_string(),
+            Value::String(self.value.into_string()),
+        );
+    }
+}
+
+/// An object type, implemented by the generated structs.
+///
+/// Its decoder is written once, generic over the [`MapAccess`] it reads from, and is reached
+/// the same way whether the object stands alone or is the variant of a union whose tag was
+/// read first. So each struct's decoder is compiled once per kind of input, and not again for
+/// each union it belongs to.
+pub trait Object: Sized {
+    /// What the decoder expects, for error messages (``a `TextBlock` object``).
+    const EXPECTING: &'static str;
+
+    /// Decodes the object from `map`. `entry` is a property already taken from the object
+    /// (a union's tag), to be read before the rest.
+    fn visit<'de, A: MapAccess<'de>>(map: A, entry: Option<Entry<'de>>) -> Result<Self, A::Error>;
+}
+
+/// Deserializes an [`Object`].
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object with a `{}` property", self.0)
+        f.write_str(T::EXPECTING)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        let mut seen_tag = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == self.0 {
-                first(&map, &mut seen_tag, self.0)?;
-            }
-            let value: Value = map.next_value()?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit(map, None)
     }
+}
+
+/// The value of a required property: the one read, or serde's `missing field` error.
+pub fn required<T, E: de::Error>(value: Option<T>, key: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(key))
+}
+
+/// The tag of a union object, as handed to [`Tagged::from_tagged`].
+#[derive(Debug)]
+pub struct Tag<'de> {
+    name: &'static str,
+    value: Key<'de>,
+    /// Whether the tag property was taken from the map (and must be handed on with the rest),
+    /// rather than left in it or assumed.
+    taken: bool,
+}
+
+impl<'de> Tag<'de> {
+    /// The tag value that picks the variant.
+    pub fn value(&self) -> &str {
+        self.value.as_str()
+    }
+
+    /// The tag property, if it was taken from the map, for the variant to read first.
+    pub fn into_entry(self) -> Option<Entry<'de>> {
+        self.taken.then_some(Entry {
+            name: self.name,
+            value: self.value,
+        })
+    }
+}
+
+/// Decodes the variant struct `T` of a union from the rest of the object, then wraps it with
+/// `wrap` (the enum variant).
+pub fn variant<'de, A: MapAccess<'de>, T: Object, U>(
+    map: A,
+    tag: Tag<'de>,
+    wrap: fn(T) -> U,
+) -> Result<U, A::Error> {
+    T::visit(map, tag.into_entry()).map(wrap)
+}
+
+/// Reads the object of a union variant this crate does not know into a `Value`, for its
+/// `Unknown` variant. The tag property may appear only once: a later value would replace it
+/// in the object, which would then encode as another variant. Other repeated properties keep
+/// their last value, as in any `Value`. (When the tag does not come first, the object is
+/// buffered before the variant is known, and any repeated property is refused then.)
+pub fn unknown<'de, A: MapAccess<'de>>(mut map: A, tag: Tag<'de>) -> Result<Value, A::Error> {
+    let name = tag.name;
+    let mut object = Map::new();
+    let mut seen_tag = false;
+    if let Some(entry) = tag.into_entry() {
+        seen_tag = true;
+        entry.keep(&mut object);
+    }
+    while let Some(key) = map.next_key::<String>()? {
+        if key == name {
+            first(&map, &mut seen_tag, name)?;
+        }
+        let value: Value = map.next_value()?;
+        object.insert(key, value);
+    }
+    Ok(Value::Object(object))
 }
 
 /// A union tagged on one property, implemented by the generated enums.
@@ -216,8 +316,8 @@ pub trait Tagged: Sized {
     /// The tag to assume when the property is missing.
     const DEFAULT: Option<&'static str>;
 
-    /// Decodes the variant for `tag` from `map`, which yields the whole object (tag included).
-    fn from_tagged<'de, A: MapAccess<'de>>(tag: &str, map: A) -> Result<Self, A::Error>;
+    /// Decodes the variant that `tag` names from the rest of the object in `map`.
+    fn from_tagged<'de, A: MapAccess<'de>>(map: A, tag: Tag<'de>) -> Result<Self, A::Error>;
 }
 
 /// Deserializes a [`Tagged`] union: streaming when the tag comes first, as the API sends it,
@@ -225,10 +325,10 @@ pub trait Tagged: Sized {
 pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: Tagged>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(TaggedVisitor::<T>(std::marker::PhantomData))
+    deserializer.deserialize_map(TaggedVisitor::<T>(PhantomData))
 }
 
-struct TaggedVisitor<T>(std::marker::PhantomData<T>);
+struct TaggedVisitor<T>(PhantomData<T>);
 
 impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
     type Value = T;
@@ -242,18 +342,18 @@ impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
             return from_buffered::<T, A::Error>(Map::new());
         };
         if first.as_str() == T::TAG {
-            let Some(tag) = map.next_value::<Option<Key<'de>>>()? else {
+            let Some(value) = map.next_value::<Option<Key<'de>>>()? else {
                 // A `null` tag counts as a missing one.
                 let mut object = Map::new();
                 object.insert(first.into_string(), Value::Null);
                 return buffer_rest::<T, A>(object, map);
             };
-            let replay = Replay {
-                pending: Some((first.0, tag.0.clone())),
-                value: None,
-                inner: map,
+            let tag = Tag {
+                name: T::TAG,
+                value,
+                taken: true,
             };
-            return T::from_tagged(tag.as_str(), replay);
+            return T::from_tagged(map, tag);
         }
         let mut object = Map::new();
         let value: Value = map.next_value()?;
@@ -267,12 +367,20 @@ fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(
     mut map: A,
 ) -> Result<T, A::Error> {
     while let Some(key) = map.next_key::<String>()? {
+        // A repeated property is refused here as the variants refuse it when they stream:
+        // buffering would otherwise keep only its last value.
+        if object.contains_key(&key) {
+            return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+        }
         let value: Value = map.next_value()?;
         object.insert(key, value);
     }
     from_buffered::<T, A::Error>(object)
 }
 
+/// Decodes a buffered union object. It is read back through `serde_json::Value`'s own map
+/// reader, the one that decoding from a `Value` uses anyway, so that no other copy of the
+/// variants' decoders is compiled for it.
 fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
     let tag = match object.get(T::TAG) {
         Some(Value::String(tag)) => tag.clone(),
@@ -285,44 +393,28 @@ fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<
             )));
         }
     };
-    let map = MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
-    T::from_tagged(&tag, map).map_err(E::custom)
+    Value::Object(object)
+        .deserialize_map(BufferedVisitor::<T>(tag, PhantomData))
+        .map_err(E::custom)
 }
 
-/// Replays the tag entry that was read to find the variant, then hands over to the input.
-struct Replay<'de, A> {
-    pending: Option<(Cow<'de, str>, Cow<'de, str>)>,
-    value: Option<Cow<'de, str>>,
-    inner: A,
-}
+/// Hands a buffered union object, tag property included, to the variant its tag names.
+struct BufferedVisitor<T>(String, PhantomData<T>);
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
-    type Error = A::Error;
+impl<'de, T: Tagged> Visitor<'de> for BufferedVisitor<T> {
+    type Value = T;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        if let Some((key, value)) = self.pending.take() {
-            self.value = Some(value);
-            let key: CowStrDeserializer<'de, A::Error> = key.into_deserializer();
-            return seed.deserialize(key).map(Some);
-        }
-        self.inner.next_key_seed(seed)
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` object", T::NAME)
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if let Some(value) = self.value.take() {
-            let value: CowStrDeserializer<'de, A::Error> = value.into_deserializer();
-            return seed.deserialize(value);
-        }
-        self.inner.next_value_seed(seed)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.inner
-            .size_hint()
-            .map(|n| n + usize::from(self.pending.is_some()))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let tag = Tag {
+            name: T::TAG,
+            value: Key(Cow::Owned(self.0)),
+            taken: false,
+        };
+        T::from_tagged(map, tag)
     }
 }
 
@@ -357,9 +449,85 @@ fn kind_of(value: &Value) -> Option<JsonKind> {
 /// A member of an untagged union: the shape it takes and how to decode it.
 pub type Candidate<T> = (JsonKind, fn(Value) -> Result<T, serde_json::Error>);
 
+/// Deserializes an untagged union: the value is read whole, then decoded by
+/// [`untagged`]. The error, if any, is raised while the input is still at the value, so that
+/// the decoder reports where the value is.
+pub fn deserialize_untagged<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    name: &'static str,
+    candidates: &[Candidate<T>],
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(UntaggedVisitor { name, candidates })
+}
+
+struct UntaggedVisitor<'a, T> {
+    name: &'static str,
+    candidates: &'a [Candidate<T>],
+}
+
+impl<T> UntaggedVisitor<'_, T> {
+    fn decode<E: de::Error>(self, value: Value) -> Result<T, E> {
+        untagged(value, self.name, self.candidates).map_err(E::custom)
+    }
+}
+
+impl<'de, T> Visitor<'de> for UntaggedVisitor<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` value", self.name)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        self.decode(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        self.decode(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        self.decode(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        self.decode(Value::from(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        self.decode(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        self.decode(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        self.decode(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        self.decode(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<T, S::Error> {
+        let value = de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.decode(value)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
+        let value = de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        self.decode(value)
+    }
+}
+
 /// Decodes an untagged union. When exactly one member has the value's shape, that member's own
 /// error is reported; otherwise the members of that shape are tried in order.
-pub fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Result<T, String> {
+fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Result<T, String> {
     let kind = kind_of(&value);
     let matching: Vec<&Candidate<T>> = candidates
         .iter()
@@ -399,7 +567,10 @@ fn describe(value: &Value) -> &'static str {
 mod tests {
     use serde_json::json;
 
-    use crate::types::{ContentBlock, TextBlock};
+    use crate::types::{
+        ContentBlock, DirectCaller, TextBlock, ToolCaller, ToolSearchToolBm2520251119Type,
+        ToolUnion, ToolUseBlock,
+    };
 
     /// A fixed property with its expected value adds nothing to `extra`; any other value is
     /// kept there as received and written back unchanged.
@@ -438,5 +609,118 @@ mod tests {
         let escaped: TextBlock =
             serde_json::from_str(r#"{"type": "t\u0065xt", "text": "a"}"#).unwrap();
         assert!(escaped.extra.is_empty());
+    }
+
+    /// Decodes `input` from bytes and from a `Value`, checks both with `check`, and checks
+    /// that each encodes back to `input`.
+    fn both_ways<T>(input: serde_json::Value, check: impl Fn(&T))
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        let from_bytes: T = serde_json::from_slice(input.to_string().as_bytes()).unwrap();
+        let from_value: T = serde_json::from_value(input.clone()).unwrap();
+        for decoded in [from_bytes, from_value] {
+            check(&decoded);
+            assert_eq!(serde_json::to_value(&decoded).unwrap(), input);
+        }
+    }
+
+    /// A union tag read before the variant was chosen reaches the variant, whether the variant
+    /// fixes it (a constant) or has a field for it (here an enum of two values), and whether
+    /// it came first (streamed) or later (buffered).
+    #[test]
+    fn tag_reaches_the_variant_in_any_position() {
+        let text = |b: &ContentBlock| {
+            let ContentBlock::Text(t) = b else {
+                panic!("not text: {b:?}")
+            };
+            assert_eq!(t.text, "a");
+            assert!(t.extra.is_empty(), "{:?}", t.extra);
+        };
+        both_ways(
+            json!({"type": "text", "text": "a", "citations": null}),
+            text,
+        );
+        let mut last = serde_json::Map::new();
+        last.insert("text".into(), json!("a"));
+        last.insert("type".into(), json!("text"));
+        let last = serde_json::Value::Object(last);
+        let from_bytes: ContentBlock = serde_json::from_str(&last.to_string()).unwrap();
+        text(&from_bytes);
+
+        for (tag, expected) in [
+            (
+                "tool_search_tool_bm25",
+                ToolSearchToolBm2520251119Type::ToolSearchToolBm25,
+            ),
+            (
+                "tool_search_tool_bm25_20251119",
+                ToolSearchToolBm2520251119Type::ToolSearchToolBm25_20251119,
+            ),
+        ] {
+            let check = |u: &ToolUnion| {
+                let (ToolUnion::ToolSearchToolBm25(t) | ToolUnion::ToolSearchToolBm25_20251119(t)) =
+                    u
+                else {
+                    panic!("not a bm25 tool: {u:?}")
+                };
+                assert_eq!(u.tag(), tag);
+                assert_eq!(t.r#type, expected);
+                assert_eq!(t.strict, Some(true));
+                assert!(t.extra.is_empty(), "{:?}", t.extra);
+            };
+            let name = "tool_search_tool_bm25";
+            both_ways(json!({"type": tag, "name": name, "strict": true}), check);
+            let buffered = format!(r#"{{"name": "{name}", "strict": true, "type": "{tag}"}}"#);
+            check(&serde_json::from_str(&buffered).unwrap());
+            // A repeated tag is refused in both positions, as any repeated property is.
+            for twice in [
+                format!(r#"{{"type": "{tag}", "strict": true, "type": "{tag}"}}"#),
+                format!(r#"{{"strict": true, "type": "{tag}", "type": "{tag}"}}"#),
+            ] {
+                let err = serde_json::from_str::<ToolUnion>(&twice).unwrap_err();
+                assert!(err.to_string().contains("duplicate field `type`"), "{err}");
+            }
+        }
+    }
+
+    /// A variant this crate does not know is kept whole, tag first or not; its tag may not
+    /// repeat.
+    #[test]
+    fn unknown_variant_is_kept_whole() {
+        let input = json!({"type": "hologram", "depth": [1, 2], "note": null});
+        both_ways(input.clone(), |b: &ContentBlock| {
+            assert_eq!(b, &ContentBlock::Unknown(input.clone()));
+            assert_eq!(b.tag(), "hologram");
+        });
+        let later: ContentBlock =
+            serde_json::from_str(r#"{"depth": 3, "type": "hologram"}"#).unwrap();
+        assert_eq!(
+            later,
+            ContentBlock::Unknown(json!({"depth": 3, "type": "hologram"}))
+        );
+        let err = serde_json::from_str::<ContentBlock>(
+            r#"{"type": "hologram", "depth": 3, "type": "text"}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("duplicate field `type`"), "{err}");
+    }
+
+    /// A required property with a spec default that is a union variant named by its tag
+    /// decodes, when missing, to that variant with nothing set: the same value as the default
+    /// written out.
+    #[test]
+    fn missing_property_takes_its_default() {
+        let without: ToolUseBlock = serde_json::from_value(
+            json!({"type": "tool_use", "id": "t", "name": "n", "input": {}}),
+        )
+        .unwrap();
+        assert_eq!(without.caller, ToolCaller::Direct(DirectCaller::default()));
+        let with: ToolUseBlock = serde_json::from_value(json!({
+            "type": "tool_use", "id": "t", "name": "n", "input": {},
+            "caller": {"type": "direct"}
+        }))
+        .unwrap();
+        assert_eq!(with, without);
     }
 }

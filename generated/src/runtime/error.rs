@@ -121,45 +121,142 @@ impl Error {
 
 /// Decodes one JSON document, reporting where in it a failure happened.
 ///
-/// The document is decoded once without keeping track of the path, which costs an allocation
-/// per object key; only when that fails is it decoded again, tracking the path, to say where.
+/// The path of a failure is worked out from the place in the text where the decoder stopped
+/// (see [`path_at`]), so decoding needs no path tracking, and each type's decoder is compiled
+/// for one kind of input only.
 ///
 /// Public only for the benchmarks (`bench/`), which measure the decoding path responses take.
 #[doc(hidden)]
 pub fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    if let Ok(value) = T::deserialize(&mut de) {
-        de.end()
-            .map_err(|e| Error::decode(&e, String::from("."), body))?;
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| Error::decode(e.inner(), e.path().to_string(), body))?;
+    let value = T::deserialize(&mut de).map_err(|e| {
+        let path = path_at(body, offset_of(body, e.line(), e.column()));
+        Error::decode(&e, path, body)
+    })?;
     de.end()
         .map_err(|e| Error::decode(&e, String::from("."), body))?;
     Ok(value)
+}
+
+/// The byte offset of a 1-based `line` and a `column` as `serde_json` reports them (the
+/// number of bytes of the line read when the error was raised).
+fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    if line > 1 {
+        let newlines = body.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+        if let Some((i, _)) = newlines.clone().nth(line - 2) {
+            start = i + 1;
+        }
+    }
+    (start + column).min(body.len())
+}
+
+/// Where in a JSON document the byte offset `end` lies, as a path such as
+/// `content[2].input` (`.` for the document itself).
+///
+/// The text before `end` is scanned for its containers: for each open object the last key
+/// read, for each open array the index of the current element. An error that `serde_json`
+/// raises after a value (a wrong type, an unknown variant) is placed just past that value,
+/// so the path names it; one raised when an object ends (a missing property) is placed past
+/// the closing brace, so the path names the object.
+pub(crate) fn path_at(body: &[u8], end: usize) -> String {
+    enum Frame {
+        /// An object, with its last key read (raw, without the quotes).
+        Object(Option<(usize, usize)>),
+        /// An array, with the index of the current element (`None` before the first).
+        Array(Option<usize>),
+    }
+    let text = &body[..end.min(body.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    // Whether the next string in the current object is a key.
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        // A value starts here: the element of an array, if in one.
+        let separator = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'}' | b']');
+        let starts_value = !(separator || expect_key && b == b'"');
+        if starts_value && let Some(Frame::Array(index @ None)) = stack.last_mut() {
+            *index = Some(0);
+        }
+        match b {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => {
+                stack.push(Frame::Array(None));
+                expect_key = false;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                expect_key = false;
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(Some(index))) => *index += 1,
+                Some(Frame::Object(_)) => expect_key = true,
+                _ => {}
+            },
+            b':' => expect_key = false,
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key && let Some(Frame::Object(key)) = stack.last_mut() {
+                    *key = Some((start, i.min(text.len())));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some((start, end))) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key_text(&text[*start..*end]));
+            }
+            Frame::Array(Some(index)) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+            Frame::Object(None) | Frame::Array(None) => {}
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// The text of a raw JSON key, its escapes decoded (as written, if they are invalid).
+fn key_text(raw: &[u8]) -> String {
+    if raw.contains(&b'\\') {
+        let mut quoted = Vec::with_capacity(raw.len() + 2);
+        quoted.push(b'"');
+        quoted.extend_from_slice(raw);
+        quoted.push(b'"');
+        if let Ok(key) = serde_json::from_slice::<String>(&quoted) {
+            return key;
+        }
+    }
+    String::from_utf8_lossy(raw).into_owned()
 }
 
 /// Up to about 200 characters of `body` centred on the 1-based `line` / `column` of an error.
 pub(crate) fn snippet_at(body: &[u8], line: usize, column: usize) -> String {
     const HALF: usize = 100;
     let text = String::from_utf8_lossy(body);
-    // Byte offset of the error: start of the line plus the column (serde_json counts bytes).
-    let mut offset = 0;
-    if line > 1 {
-        let mut seen = 1;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                seen += 1;
-                if seen == line {
-                    offset = i + 1;
-                    break;
-                }
-            }
-        }
-    }
-    offset = (offset + column.saturating_sub(1)).min(text.len());
+    // The last byte read when the error was raised.
+    let offset = offset_of(body, line, column)
+        .saturating_sub(1)
+        .min(text.len());
     let mut start = offset.saturating_sub(HALF);
     while !text.is_char_boundary(start) {
         start -= 1;
@@ -334,5 +431,81 @@ impl From<&str> for ErrorType {
 impl fmt::Display for ErrorType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, from_json_slice, path_at};
+    use crate::types::{MessageParam, TextBlock};
+
+    fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
+        match from_json_slice::<T>(body.as_bytes()) {
+            Err(Error::Decode { path, .. }) => path,
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        a: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        b: Vec<String>,
+        c: i64,
+    }
+
+    /// The path of a failure names the value that failed, or the object that lacks a property.
+    #[test]
+    fn decode_errors_name_the_place() {
+        // A value of the wrong type, in arrays and objects, on one line or several.
+        assert_eq!(
+            path_of::<Vec<TextBlock>>(r#"[{"type":"text","text":5}]"#),
+            "[0].text"
+        );
+        assert_eq!(
+            path_of::<Outer>("{\n  \"a\": {\n    \"b\": [\"x\", 7],\n    \"c\": 1\n  }\n}"),
+            "a.b[1]"
+        );
+        assert_eq!(path_of::<Outer>(r#"{"a": {"b": [], "c": "one"}}"#), "a.c");
+        // A missing property: the object.
+        assert_eq!(
+            path_of::<Vec<TextBlock>>(r#"[{"type":"text","text":"a"}, {"type":"text"}]"#),
+            "[1]"
+        );
+        assert_eq!(path_of::<Outer>(r#"{"a": {"b": []}}"#), "a");
+        assert_eq!(path_of::<TextBlock>(r#"{"type":"text"}"#), ".");
+        // An untagged union that matches no form, last in its object.
+        assert_eq!(
+            path_of::<MessageParam>(r#"{"role":"user","content":5}"#),
+            "content"
+        );
+        assert_eq!(
+            path_of::<MessageParam>(r#"{"content":[{"type":"text"}],"role":"user"}"#),
+            "content"
+        );
+        // Text that is not JSON.
+        assert_eq!(path_of::<Outer>(r#"{"a": {"b": [tru"#), "a.b[0]");
+        assert_eq!(path_of::<Outer>("{\"a\": {\"b\": [\"\\u12"), "a.b[0]");
+    }
+
+    #[test]
+    fn path_at_reads_keys_and_indexes() {
+        let body = br#"{"a\"b": [true, {"c": "x,]}"}], "d": 1}"#;
+        let after = |s: &str| {
+            let text = std::str::from_utf8(body).unwrap();
+            text.find(s).unwrap() + s.len()
+        };
+        assert_eq!(path_at(body, 0), ".");
+        assert_eq!(path_at(body, after("true")), "a\"b[0]");
+        assert_eq!(path_at(body, after(r#""x,]}""#)), "a\"b[1].c");
+        assert_eq!(path_at(body, after("}]")), "a\"b");
+        assert_eq!(path_at(body, after("1")), "d");
+        assert_eq!(path_at(body, body.len()), ".");
+        assert_eq!(path_at(body, body.len() + 10), ".");
     }
 }

@@ -206,45 +206,44 @@ impl<'de> serde::Deserialize<'de> for ApiKeyCreatedBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyCreatedBy;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiKeyCreatedBy` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyCreatedBy, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_type: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            field_type = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiKeyCreatedBy {
+    const EXPECTING: &'static str = "a `ApiKeyCreatedBy` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_type: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "id")?;
+                    field_id = Some(map.next_value()?);
                 }
-                Ok(ApiKeyCreatedBy {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    extra,
-                })
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    field_type = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            r#type: crate::runtime::de::required(field_type, "type")?,
+            extra,
+        })
     }
 }
 
@@ -361,45 +360,44 @@ impl<'de> serde::Deserialize<'de> for ApiKeyPrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyPrincipal;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiKeyPrincipal` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyPrincipal, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_type: Option<ApiKeyPrincipalType> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            field_type = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiKeyPrincipal {
+    const EXPECTING: &'static str = "a `ApiKeyPrincipal` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_type: Option<ApiKeyPrincipalType> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "id")?;
+                    field_id = Some(map.next_value()?);
                 }
-                Ok(ApiKeyPrincipal {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    extra,
-                })
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    field_type = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            r#type: crate::runtime::de::required(field_type, "type")?,
+            extra,
+        })
     }
 }
 
@@ -508,106 +506,95 @@ impl<'de> serde::Deserialize<'de> for ApiKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKey;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiKey` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKey, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_created_by: Option<ApiKeyCreatedBy> = None;
-                let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_partial_key_hint: Option<String> = None;
-                let mut field_principal: Option<ApiKeyPrincipal> = None;
-                let mut field_status: Option<ApiKeyStatus> = None;
-                let mut field_workspace_id: Option<String> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "api_key",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
-                            field_created_at = Some(map.next_value()?);
-                        }
-                        "created_by" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "created_by")?;
-                            field_created_by = map.next_value()?;
-                        }
-                        "expires_at" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
-                            field_expires_at = map.next_value()?;
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        "partial_key_hint" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "partial_key_hint",
-                            )?;
-                            field_partial_key_hint = map.next_value()?;
-                        }
-                        "principal" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "principal")?;
-                            field_principal = map.next_value()?;
-                        }
-                        "status" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "status")?;
-                            field_status = Some(map.next_value()?);
-                        }
-                        "workspace_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "workspace_id",
-                            )?;
-                            field_workspace_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiKey {
+    const EXPECTING: &'static str = "a `ApiKey` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_created_by: Option<ApiKeyCreatedBy> = None;
+        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_partial_key_hint: Option<String> = None;
+        let mut field_principal: Option<ApiKeyPrincipal> = None;
+        let mut field_status: Option<ApiKeyStatus> = None;
+        let mut field_workspace_id: Option<String> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "api_key",
+                    )?;
                 }
-                Ok(ApiKey {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    created_by: field_created_by,
-                    expires_at: field_expires_at,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    partial_key_hint: field_partial_key_hint,
-                    principal: field_principal,
-                    status: field_status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    workspace_id: field_workspace_id,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "created_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
+                    field_created_at = Some(map.next_value()?);
+                }
+                "created_by" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "created_by")?;
+                    field_created_by = map.next_value()?;
+                }
+                "expires_at" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
+                    field_expires_at = map.next_value()?;
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                "partial_key_hint" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "partial_key_hint")?;
+                    field_partial_key_hint = map.next_value()?;
+                }
+                "principal" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "principal")?;
+                    field_principal = map.next_value()?;
+                }
+                "status" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "status")?;
+                    field_status = Some(map.next_value()?);
+                }
+                "workspace_id" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "workspace_id")?;
+                    field_workspace_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
+            created_by: field_created_by,
+            expires_at: field_expires_at,
+            name: crate::runtime::de::required(field_name, "name")?,
+            partial_key_hint: field_partial_key_hint,
+            principal: field_principal,
+            status: crate::runtime::de::required(field_status, "status")?,
+            workspace_id: field_workspace_id,
+            extra,
+        })
     }
 }
 
@@ -668,58 +655,56 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiKeyList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyList, A::Error> {
-                let mut field_data: Option<Vec<ApiKey>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiKeyList {
+    const EXPECTING: &'static str = "a `ApiKeyList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<ApiKey>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(ApiKeyList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -784,52 +769,52 @@ impl<'de> serde::Deserialize<'de> for ApiKeyUpdateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyUpdateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiKeyUpdateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyUpdateParams, A::Error> {
-                let mut field_name: Option<String> = None;
-                let mut field_status: Option<ApiKeyStatusParam> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            field_name = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                            )?;
-                        }
-                        "status" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "status")?;
-                            field_status = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "status",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiKeyUpdateParams {
+    const EXPECTING: &'static str = "a `ApiKeyUpdateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_name: Option<String> = None;
+        let mut field_status: Option<ApiKeyStatusParam> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    field_name = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                    )?;
                 }
-                Ok(ApiKeyUpdateParams {
-                    name: field_name,
-                    status: field_status,
-                    extra,
-                })
+                "status" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "status")?;
+                    field_status = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "status",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            name: field_name,
+            status: field_status,
+            extra,
+        })
     }
 }
 

@@ -517,114 +517,92 @@ impl<'de> serde::Deserialize<'de> for CostReportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CostReportResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CostReportResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CostReportResult, A::Error> {
-                let mut field_amount: Option<String> = None;
-                let mut field_context_window: Option<UsageReportContextWindow> = None;
-                let mut field_cost_type: Option<CostReportCostType> = None;
-                let mut field_currency: Option<String> = None;
-                let mut field_description: Option<String> = None;
-                let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
-                let mut field_model: Option<String> = None;
-                let mut field_service_tier: Option<CostReportServiceTier> = None;
-                let mut field_token_type: Option<CostReportTokenType> = None;
-                let mut field_workspace_id: Option<String> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "amount")?;
-                            field_amount = Some(map.next_value()?);
-                        }
-                        "context_window" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "context_window",
-                            )?;
-                            field_context_window = map.next_value()?;
-                        }
-                        "cost_type" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "cost_type")?;
-                            field_cost_type = map.next_value()?;
-                        }
-                        "currency" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "currency")?;
-                            field_currency = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "description",
-                            )?;
-                            field_description = map.next_value()?;
-                        }
-                        "inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "inference_geo",
-                            )?;
-                            field_inference_geo = map.next_value()?;
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "model")?;
-                            field_model = map.next_value()?;
-                        }
-                        "service_tier" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "service_tier",
-                            )?;
-                            field_service_tier = map.next_value()?;
-                        }
-                        "token_type" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "token_type")?;
-                            field_token_type = map.next_value()?;
-                        }
-                        "workspace_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "workspace_id",
-                            )?;
-                            field_workspace_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CostReportResult {
+    const EXPECTING: &'static str = "a `CostReportResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_amount: Option<String> = None;
+        let mut field_context_window: Option<UsageReportContextWindow> = None;
+        let mut field_cost_type: Option<CostReportCostType> = None;
+        let mut field_currency: Option<String> = None;
+        let mut field_description: Option<String> = None;
+        let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
+        let mut field_model: Option<String> = None;
+        let mut field_service_tier: Option<CostReportServiceTier> = None;
+        let mut field_token_type: Option<CostReportTokenType> = None;
+        let mut field_workspace_id: Option<String> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "amount" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "amount")?;
+                    field_amount = Some(map.next_value()?);
                 }
-                Ok(CostReportResult {
-                    amount: field_amount
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    context_window: field_context_window,
-                    cost_type: field_cost_type,
-                    currency: field_currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    description: field_description,
-                    inference_geo: field_inference_geo,
-                    model: field_model,
-                    service_tier: field_service_tier,
-                    token_type: field_token_type,
-                    workspace_id: field_workspace_id,
-                    extra,
-                })
+                "context_window" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "context_window")?;
+                    field_context_window = map.next_value()?;
+                }
+                "cost_type" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "cost_type")?;
+                    field_cost_type = map.next_value()?;
+                }
+                "currency" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "currency")?;
+                    field_currency = Some(map.next_value()?);
+                }
+                "description" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "description")?;
+                    field_description = map.next_value()?;
+                }
+                "inference_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "inference_geo")?;
+                    field_inference_geo = map.next_value()?;
+                }
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "model")?;
+                    field_model = map.next_value()?;
+                }
+                "service_tier" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "service_tier")?;
+                    field_service_tier = map.next_value()?;
+                }
+                "token_type" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "token_type")?;
+                    field_token_type = map.next_value()?;
+                }
+                "workspace_id" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "workspace_id")?;
+                    field_workspace_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            amount: crate::runtime::de::required(field_amount, "amount")?,
+            context_window: field_context_window,
+            cost_type: field_cost_type,
+            currency: crate::runtime::de::required(field_currency, "currency")?,
+            description: field_description,
+            inference_geo: field_inference_geo,
+            model: field_model,
+            service_tier: field_service_tier,
+            token_type: field_token_type,
+            workspace_id: field_workspace_id,
+            extra,
+        })
     }
 }
 
@@ -675,57 +653,50 @@ impl<'de> serde::Deserialize<'de> for CostReportBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CostReportBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CostReportBucket` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CostReportBucket, A::Error> {
-                let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_results: Option<Vec<CostReportResult>> = None;
-                let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "ending_at" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
-                            field_ending_at = Some(map.next_value()?);
-                        }
-                        "results" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "results")?;
-                            field_results = Some(map.next_value()?);
-                        }
-                        "starting_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "starting_at",
-                            )?;
-                            field_starting_at = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CostReportBucket {
+    const EXPECTING: &'static str = "a `CostReportBucket` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_results: Option<Vec<CostReportResult>> = None;
+        let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "ending_at" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
+                    field_ending_at = Some(map.next_value()?);
                 }
-                Ok(CostReportBucket {
-                    ending_at: field_ending_at
-                        .ok_or_else(|| serde::de::Error::missing_field("ending_at"))?,
-                    results: field_results
-                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
-                    starting_at: field_starting_at
-                        .ok_or_else(|| serde::de::Error::missing_field("starting_at"))?,
-                    extra,
-                })
+                "results" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "results")?;
+                    field_results = Some(map.next_value()?);
+                }
+                "starting_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "starting_at")?;
+                    field_starting_at = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            ending_at: crate::runtime::de::required(field_ending_at, "ending_at")?,
+            results: crate::runtime::de::required(field_results, "results")?,
+            starting_at: crate::runtime::de::required(field_starting_at, "starting_at")?,
+            extra,
+        })
     }
 }
 
@@ -780,52 +751,50 @@ impl<'de> serde::Deserialize<'de> for CostReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CostReport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CostReport` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CostReport, A::Error> {
-                let mut field_data: Option<Vec<CostReportBucket>> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_next_page: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "next_page" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                            field_next_page = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CostReport {
+    const EXPECTING: &'static str = "a `CostReport` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<CostReportBucket>> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_next_page: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(CostReport {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    next_page: field_next_page,
-                    extra,
-                })
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "next_page" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                    field_next_page = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            next_page: field_next_page,
+            extra,
+        })
     }
 }
 

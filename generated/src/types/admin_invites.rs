@@ -251,105 +251,92 @@ impl<'de> serde::Deserialize<'de> for Invite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Invite;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Invite` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Invite, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_accepted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_email: Option<String> = None;
-                let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_invited_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_rbac_group_ids: Option<Vec<String>> = None;
-                let mut field_role: Option<OrganizationRole> = None;
-                let mut field_status: Option<InviteStatus> = None;
-                let mut seen = [false; 9];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "invite",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "accepted_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "accepted_at",
-                            )?;
-                            field_accepted_at = map.next_value()?;
-                        }
-                        "email" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "email")?;
-                            field_email = Some(map.next_value()?);
-                        }
-                        "expires_at" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
-                            field_expires_at = Some(map.next_value()?);
-                        }
-                        "invited_at" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "invited_at")?;
-                            field_invited_at = Some(map.next_value()?);
-                        }
-                        "rbac_group_ids" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "rbac_group_ids",
-                            )?;
-                            field_rbac_group_ids = Some(map.next_value()?);
-                        }
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "role")?;
-                            field_role = Some(map.next_value()?);
-                        }
-                        "status" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "status")?;
-                            field_status = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Invite {
+    const EXPECTING: &'static str = "a `Invite` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_accepted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_email: Option<String> = None;
+        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_invited_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_rbac_group_ids: Option<Vec<String>> = None;
+        let mut field_role: Option<OrganizationRole> = None;
+        let mut field_status: Option<InviteStatus> = None;
+        let mut seen = [false; 9];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "invite",
+                    )?;
                 }
-                Ok(Invite {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    accepted_at: field_accepted_at,
-                    email: field_email
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    expires_at: field_expires_at
-                        .ok_or_else(|| serde::de::Error::missing_field("expires_at"))?,
-                    invited_at: field_invited_at
-                        .ok_or_else(|| serde::de::Error::missing_field("invited_at"))?,
-                    rbac_group_ids: field_rbac_group_ids
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "rbac_group_ids",
-                        ))?,
-                    role: field_role
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    status: field_status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "accepted_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "accepted_at")?;
+                    field_accepted_at = map.next_value()?;
+                }
+                "email" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "email")?;
+                    field_email = Some(map.next_value()?);
+                }
+                "expires_at" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
+                    field_expires_at = Some(map.next_value()?);
+                }
+                "invited_at" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "invited_at")?;
+                    field_invited_at = Some(map.next_value()?);
+                }
+                "rbac_group_ids" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "rbac_group_ids")?;
+                    field_rbac_group_ids = Some(map.next_value()?);
+                }
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "role")?;
+                    field_role = Some(map.next_value()?);
+                }
+                "status" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "status")?;
+                    field_status = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            accepted_at: field_accepted_at,
+            email: crate::runtime::de::required(field_email, "email")?,
+            expires_at: crate::runtime::de::required(field_expires_at, "expires_at")?,
+            invited_at: crate::runtime::de::required(field_invited_at, "invited_at")?,
+            rbac_group_ids: crate::runtime::de::required(
+                field_rbac_group_ids,
+                "rbac_group_ids",
+            )?,
+            role: crate::runtime::de::required(field_role, "role")?,
+            status: crate::runtime::de::required(field_status, "status")?,
+            extra,
+        })
     }
 }
 
@@ -410,58 +397,56 @@ impl<'de> serde::Deserialize<'de> for InviteList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InviteList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InviteList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteList, A::Error> {
-                let mut field_data: Option<Vec<Invite>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for InviteList {
+    const EXPECTING: &'static str = "a `InviteList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<Invite>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(InviteList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -525,60 +510,54 @@ impl<'de> serde::Deserialize<'de> for InviteCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InviteCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InviteCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteCreateParams, A::Error> {
-                let mut field_email: Option<String> = None;
-                let mut field_role: Option<OrganizationRoleParam> = None;
-                let mut field_rbac_group_ids: Option<Vec<String>> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "email" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "email")?;
-                            field_email = Some(map.next_value()?);
-                        }
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
-                            field_role = Some(map.next_value()?);
-                        }
-                        "rbac_group_ids" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "rbac_group_ids",
-                            )?;
-                            field_rbac_group_ids = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "rbac_group_ids",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for InviteCreateParams {
+    const EXPECTING: &'static str = "a `InviteCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_email: Option<String> = None;
+        let mut field_role: Option<OrganizationRoleParam> = None;
+        let mut field_rbac_group_ids: Option<Vec<String>> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "email" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "email")?;
+                    field_email = Some(map.next_value()?);
                 }
-                Ok(InviteCreateParams {
-                    email: field_email
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    role: field_role
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    rbac_group_ids: field_rbac_group_ids,
-                    extra,
-                })
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "role")?;
+                    field_role = Some(map.next_value()?);
+                }
+                "rbac_group_ids" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "rbac_group_ids")?;
+                    field_rbac_group_ids = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "rbac_group_ids",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            email: crate::runtime::de::required(field_email, "email")?,
+            role: crate::runtime::de::required(field_role, "role")?,
+            rbac_group_ids: field_rbac_group_ids,
+            extra,
+        })
     }
 }
 
@@ -622,47 +601,47 @@ impl<'de> serde::Deserialize<'de> for DeletedInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedInvite;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeletedInvite` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedInvite, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "invite_deleted",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DeletedInvite {
+    const EXPECTING: &'static str = "a `DeletedInvite` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "invite_deleted",
+                    )?;
                 }
-                Ok(DeletedInvite {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 

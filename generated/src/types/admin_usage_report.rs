@@ -561,58 +561,58 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportCacheCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessagesUsageReportCacheCreation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagesUsageReportCacheCreation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesUsageReportCacheCreation, A::Error> {
-                let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
-                let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "ephemeral_1h_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "ephemeral_1h_input_tokens",
-                            )?;
-                            field_ephemeral_1h_input_tokens = Some(map.next_value()?);
-                        }
-                        "ephemeral_5m_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "ephemeral_5m_input_tokens",
-                            )?;
-                            field_ephemeral_5m_input_tokens = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessagesUsageReportCacheCreation {
+    const EXPECTING: &'static str = "a `MessagesUsageReportCacheCreation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
+        let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "ephemeral_1h_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "ephemeral_1h_input_tokens",
+                    )?;
+                    field_ephemeral_1h_input_tokens = Some(map.next_value()?);
                 }
-                Ok(MessagesUsageReportCacheCreation {
-                    ephemeral_1h_input_tokens: field_ephemeral_1h_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_1h_input_tokens",
-                        ))?,
-                    ephemeral_5m_input_tokens: field_ephemeral_5m_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "ephemeral_5m_input_tokens",
-                        ))?,
-                    extra,
-                })
+                "ephemeral_5m_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "ephemeral_5m_input_tokens",
+                    )?;
+                    field_ephemeral_5m_input_tokens = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            ephemeral_1h_input_tokens: crate::runtime::de::required(
+                field_ephemeral_1h_input_tokens,
+                "ephemeral_1h_input_tokens",
+            )?,
+            ephemeral_5m_input_tokens: crate::runtime::de::required(
+                field_ephemeral_5m_input_tokens,
+                "ephemeral_5m_input_tokens",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -651,45 +651,45 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportServerToolUse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessagesUsageReportServerToolUse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagesUsageReportServerToolUse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesUsageReportServerToolUse, A::Error> {
-                let mut field_web_search_requests: Option<i64> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "web_search_requests" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "web_search_requests",
-                            )?;
-                            field_web_search_requests = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessagesUsageReportServerToolUse {
+    const EXPECTING: &'static str = "a `MessagesUsageReportServerToolUse` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_web_search_requests: Option<i64> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "web_search_requests" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "web_search_requests",
+                    )?;
+                    field_web_search_requests = Some(map.next_value()?);
                 }
-                Ok(MessagesUsageReportServerToolUse {
-                    web_search_requests: field_web_search_requests
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "web_search_requests",
-                        ))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            web_search_requests: crate::runtime::de::required(
+                field_web_search_requests,
+                "web_search_requests",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -822,167 +822,133 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessagesUsageReportResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagesUsageReportResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesUsageReportResult, A::Error> {
-                let mut field_account_id: Option<String> = None;
-                let mut field_api_key_id: Option<String> = None;
-                let mut field_cache_creation: Option<MessagesUsageReportCacheCreation> = None;
-                let mut field_cache_read_input_tokens: Option<i64> = None;
-                let mut field_context_window: Option<UsageReportContextWindow> = None;
-                let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
-                let mut field_model: Option<String> = None;
-                let mut field_output_tokens: Option<i64> = None;
-                let mut field_server_tool_use: Option<
-                    MessagesUsageReportServerToolUse,
-                > = None;
-                let mut field_service_account_id: Option<String> = None;
-                let mut field_service_tier: Option<UsageReportServiceTier> = None;
-                let mut field_uncached_input_tokens: Option<i64> = None;
-                let mut field_workspace_id: Option<String> = None;
-                let mut seen = [false; 13];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "account_id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "account_id")?;
-                            field_account_id = map.next_value()?;
-                        }
-                        "api_key_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "api_key_id")?;
-                            field_api_key_id = map.next_value()?;
-                        }
-                        "cache_creation" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cache_creation",
-                            )?;
-                            field_cache_creation = Some(map.next_value()?);
-                        }
-                        "cache_read_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_read_input_tokens",
-                            )?;
-                            field_cache_read_input_tokens = Some(map.next_value()?);
-                        }
-                        "context_window" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "context_window",
-                            )?;
-                            field_context_window = map.next_value()?;
-                        }
-                        "inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "inference_geo",
-                            )?;
-                            field_inference_geo = map.next_value()?;
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "model")?;
-                            field_model = map.next_value()?;
-                        }
-                        "output_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "output_tokens",
-                            )?;
-                            field_output_tokens = Some(map.next_value()?);
-                        }
-                        "server_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "server_tool_use",
-                            )?;
-                            field_server_tool_use = Some(map.next_value()?);
-                        }
-                        "service_account_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "service_account_id",
-                            )?;
-                            field_service_account_id = map.next_value()?;
-                        }
-                        "service_tier" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[10],
-                                "service_tier",
-                            )?;
-                            field_service_tier = map.next_value()?;
-                        }
-                        "uncached_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[11],
-                                "uncached_input_tokens",
-                            )?;
-                            field_uncached_input_tokens = Some(map.next_value()?);
-                        }
-                        "workspace_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[12],
-                                "workspace_id",
-                            )?;
-                            field_workspace_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessagesUsageReportResult {
+    const EXPECTING: &'static str = "a `MessagesUsageReportResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_account_id: Option<String> = None;
+        let mut field_api_key_id: Option<String> = None;
+        let mut field_cache_creation: Option<MessagesUsageReportCacheCreation> = None;
+        let mut field_cache_read_input_tokens: Option<i64> = None;
+        let mut field_context_window: Option<UsageReportContextWindow> = None;
+        let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
+        let mut field_model: Option<String> = None;
+        let mut field_output_tokens: Option<i64> = None;
+        let mut field_server_tool_use: Option<MessagesUsageReportServerToolUse> = None;
+        let mut field_service_account_id: Option<String> = None;
+        let mut field_service_tier: Option<UsageReportServiceTier> = None;
+        let mut field_uncached_input_tokens: Option<i64> = None;
+        let mut field_workspace_id: Option<String> = None;
+        let mut seen = [false; 13];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "account_id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "account_id")?;
+                    field_account_id = map.next_value()?;
                 }
-                Ok(MessagesUsageReportResult {
-                    account_id: field_account_id,
-                    api_key_id: field_api_key_id,
-                    cache_creation: field_cache_creation
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "cache_creation",
-                        ))?,
-                    cache_read_input_tokens: field_cache_read_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "cache_read_input_tokens",
-                        ))?,
-                    context_window: field_context_window,
-                    inference_geo: field_inference_geo,
-                    model: field_model,
-                    output_tokens: field_output_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "output_tokens",
-                        ))?,
-                    server_tool_use: field_server_tool_use
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "server_tool_use",
-                        ))?,
-                    service_account_id: field_service_account_id,
-                    service_tier: field_service_tier,
-                    uncached_input_tokens: field_uncached_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "uncached_input_tokens",
-                        ))?,
-                    workspace_id: field_workspace_id,
-                    extra,
-                })
+                "api_key_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "api_key_id")?;
+                    field_api_key_id = map.next_value()?;
+                }
+                "cache_creation" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "cache_creation")?;
+                    field_cache_creation = Some(map.next_value()?);
+                }
+                "cache_read_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[3],
+                        "cache_read_input_tokens",
+                    )?;
+                    field_cache_read_input_tokens = Some(map.next_value()?);
+                }
+                "context_window" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "context_window")?;
+                    field_context_window = map.next_value()?;
+                }
+                "inference_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "inference_geo")?;
+                    field_inference_geo = map.next_value()?;
+                }
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "model")?;
+                    field_model = map.next_value()?;
+                }
+                "output_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "output_tokens")?;
+                    field_output_tokens = Some(map.next_value()?);
+                }
+                "server_tool_use" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "server_tool_use")?;
+                    field_server_tool_use = Some(map.next_value()?);
+                }
+                "service_account_id" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "service_account_id")?;
+                    field_service_account_id = map.next_value()?;
+                }
+                "service_tier" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "service_tier")?;
+                    field_service_tier = map.next_value()?;
+                }
+                "uncached_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[11],
+                        "uncached_input_tokens",
+                    )?;
+                    field_uncached_input_tokens = Some(map.next_value()?);
+                }
+                "workspace_id" => {
+                    crate::runtime::de::first(&map, &mut seen[12], "workspace_id")?;
+                    field_workspace_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            account_id: field_account_id,
+            api_key_id: field_api_key_id,
+            cache_creation: crate::runtime::de::required(
+                field_cache_creation,
+                "cache_creation",
+            )?,
+            cache_read_input_tokens: crate::runtime::de::required(
+                field_cache_read_input_tokens,
+                "cache_read_input_tokens",
+            )?,
+            context_window: field_context_window,
+            inference_geo: field_inference_geo,
+            model: field_model,
+            output_tokens: crate::runtime::de::required(
+                field_output_tokens,
+                "output_tokens",
+            )?,
+            server_tool_use: crate::runtime::de::required(
+                field_server_tool_use,
+                "server_tool_use",
+            )?,
+            service_account_id: field_service_account_id,
+            service_tier: field_service_tier,
+            uncached_input_tokens: crate::runtime::de::required(
+                field_uncached_input_tokens,
+                "uncached_input_tokens",
+            )?,
+            workspace_id: field_workspace_id,
+            extra,
+        })
     }
 }
 
@@ -1033,57 +999,50 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessagesUsageReportBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagesUsageReportBucket` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesUsageReportBucket, A::Error> {
-                let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_results: Option<Vec<MessagesUsageReportResult>> = None;
-                let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "ending_at" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
-                            field_ending_at = Some(map.next_value()?);
-                        }
-                        "results" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "results")?;
-                            field_results = Some(map.next_value()?);
-                        }
-                        "starting_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "starting_at",
-                            )?;
-                            field_starting_at = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessagesUsageReportBucket {
+    const EXPECTING: &'static str = "a `MessagesUsageReportBucket` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_results: Option<Vec<MessagesUsageReportResult>> = None;
+        let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "ending_at" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
+                    field_ending_at = Some(map.next_value()?);
                 }
-                Ok(MessagesUsageReportBucket {
-                    ending_at: field_ending_at
-                        .ok_or_else(|| serde::de::Error::missing_field("ending_at"))?,
-                    results: field_results
-                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
-                    starting_at: field_starting_at
-                        .ok_or_else(|| serde::de::Error::missing_field("starting_at"))?,
-                    extra,
-                })
+                "results" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "results")?;
+                    field_results = Some(map.next_value()?);
+                }
+                "starting_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "starting_at")?;
+                    field_starting_at = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            ending_at: crate::runtime::de::required(field_ending_at, "ending_at")?,
+            results: crate::runtime::de::required(field_results, "results")?,
+            starting_at: crate::runtime::de::required(field_starting_at, "starting_at")?,
+            extra,
+        })
     }
 }
 
@@ -1138,52 +1097,50 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessagesUsageReport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagesUsageReport` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesUsageReport, A::Error> {
-                let mut field_data: Option<Vec<MessagesUsageReportBucket>> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_next_page: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "next_page" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                            field_next_page = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessagesUsageReport {
+    const EXPECTING: &'static str = "a `MessagesUsageReport` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<MessagesUsageReportBucket>> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_next_page: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(MessagesUsageReport {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    next_page: field_next_page,
-                    extra,
-                })
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "next_page" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                    field_next_page = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            next_page: field_next_page,
+            extra,
+        })
     }
 }
 
@@ -1227,54 +1184,56 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUserActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeUserActor;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeUserActor` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeUserActor, A::Error> {
-                let mut field_email_address: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "user_actor",
-                            )?;
-                        }
-                        "email_address" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "email_address",
-                            )?;
-                            field_email_address = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeUserActor {
+    const EXPECTING: &'static str = "a `ClaudeCodeUserActor` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_email_address: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "user_actor");
                 }
-                Ok(ClaudeCodeUserActor {
-                    email_address: field_email_address
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "email_address",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "user_actor",
+                    )?;
+                }
+                "email_address" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "email_address")?;
+                    field_email_address = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            email_address: crate::runtime::de::required(
+                field_email_address,
+                "email_address",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1318,52 +1277,56 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeApiActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeApiActor;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeApiActor` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeApiActor, A::Error> {
-                let mut field_api_key_name: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "api_actor",
-                            )?;
-                        }
-                        "api_key_name" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "api_key_name",
-                            )?;
-                            field_api_key_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeApiActor {
+    const EXPECTING: &'static str = "a `ClaudeCodeApiActor` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_api_key_name: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "api_actor");
                 }
-                Ok(ClaudeCodeApiActor {
-                    api_key_name: field_api_key_name
-                        .ok_or_else(|| serde::de::Error::missing_field("api_key_name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "api_actor",
+                    )?;
+                }
+                "api_key_name" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "api_key_name")?;
+                    field_api_key_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            api_key_name: crate::runtime::de::required(
+                field_api_key_name,
+                "api_key_name",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1421,14 +1384,13 @@ impl crate::runtime::de::Tagged for ClaudeCodeActor {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "user_actor" => serde::Deserialize::deserialize(de).map(Self::UserActor),
-            "api_actor" => serde::Deserialize::deserialize(de).map(Self::ApiActor),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "user_actor" => crate::runtime::de::variant(map, tag, Self::UserActor),
+            "api_actor" => crate::runtime::de::variant(map, tag, Self::ApiActor),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -1480,46 +1442,44 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeLinesOfCode;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeLinesOfCode` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeLinesOfCode, A::Error> {
-                let mut field_added: Option<i64> = None;
-                let mut field_removed: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "added" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "added")?;
-                            field_added = Some(map.next_value()?);
-                        }
-                        "removed" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "removed")?;
-                            field_removed = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeLinesOfCode {
+    const EXPECTING: &'static str = "a `ClaudeCodeLinesOfCode` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_added: Option<i64> = None;
+        let mut field_removed: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "added" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "added")?;
+                    field_added = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeLinesOfCode {
-                    added: field_added
-                        .ok_or_else(|| serde::de::Error::missing_field("added"))?,
-                    removed: field_removed
-                        .ok_or_else(|| serde::de::Error::missing_field("removed"))?,
-                    extra,
-                })
+                "removed" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "removed")?;
+                    field_removed = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            added: crate::runtime::de::required(field_added, "added")?,
+            removed: crate::runtime::de::required(field_removed, "removed")?,
+            extra,
+        })
     }
 }
 
@@ -1578,82 +1538,76 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeCoreMetrics;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeCoreMetrics` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeCoreMetrics, A::Error> {
-                let mut field_commits_by_claude_code: Option<i64> = None;
-                let mut field_lines_of_code: Option<ClaudeCodeLinesOfCode> = None;
-                let mut field_num_sessions: Option<i64> = None;
-                let mut field_pull_requests_by_claude_code: Option<i64> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "commits_by_claude_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "commits_by_claude_code",
-                            )?;
-                            field_commits_by_claude_code = Some(map.next_value()?);
-                        }
-                        "lines_of_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "lines_of_code",
-                            )?;
-                            field_lines_of_code = Some(map.next_value()?);
-                        }
-                        "num_sessions" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "num_sessions",
-                            )?;
-                            field_num_sessions = Some(map.next_value()?);
-                        }
-                        "pull_requests_by_claude_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "pull_requests_by_claude_code",
-                            )?;
-                            field_pull_requests_by_claude_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeCoreMetrics {
+    const EXPECTING: &'static str = "a `ClaudeCodeCoreMetrics` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_commits_by_claude_code: Option<i64> = None;
+        let mut field_lines_of_code: Option<ClaudeCodeLinesOfCode> = None;
+        let mut field_num_sessions: Option<i64> = None;
+        let mut field_pull_requests_by_claude_code: Option<i64> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "commits_by_claude_code" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "commits_by_claude_code",
+                    )?;
+                    field_commits_by_claude_code = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeCoreMetrics {
-                    commits_by_claude_code: field_commits_by_claude_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "commits_by_claude_code",
-                        ))?,
-                    lines_of_code: field_lines_of_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "lines_of_code",
-                        ))?,
-                    num_sessions: field_num_sessions
-                        .ok_or_else(|| serde::de::Error::missing_field("num_sessions"))?,
-                    pull_requests_by_claude_code: field_pull_requests_by_claude_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pull_requests_by_claude_code",
-                        ))?,
-                    extra,
-                })
+                "lines_of_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "lines_of_code")?;
+                    field_lines_of_code = Some(map.next_value()?);
+                }
+                "num_sessions" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "num_sessions")?;
+                    field_num_sessions = Some(map.next_value()?);
+                }
+                "pull_requests_by_claude_code" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[3],
+                        "pull_requests_by_claude_code",
+                    )?;
+                    field_pull_requests_by_claude_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            commits_by_claude_code: crate::runtime::de::required(
+                field_commits_by_claude_code,
+                "commits_by_claude_code",
+            )?,
+            lines_of_code: crate::runtime::de::required(
+                field_lines_of_code,
+                "lines_of_code",
+            )?,
+            num_sessions: crate::runtime::de::required(
+                field_num_sessions,
+                "num_sessions",
+            )?,
+            pull_requests_by_claude_code: crate::runtime::de::required(
+                field_pull_requests_by_claude_code,
+                "pull_requests_by_claude_code",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1844,46 +1798,44 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeEstimatedCost;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeEstimatedCost` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeEstimatedCost, A::Error> {
-                let mut field_amount: Option<i64> = None;
-                let mut field_currency: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "amount")?;
-                            field_amount = Some(map.next_value()?);
-                        }
-                        "currency" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "currency")?;
-                            field_currency = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeEstimatedCost {
+    const EXPECTING: &'static str = "a `ClaudeCodeEstimatedCost` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_amount: Option<i64> = None;
+        let mut field_currency: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "amount" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "amount")?;
+                    field_amount = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeEstimatedCost {
-                    amount: field_amount
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    currency: field_currency
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    extra,
-                })
+                "currency" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "currency")?;
+                    field_currency = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            amount: crate::runtime::de::required(field_amount, "amount")?,
+            currency: crate::runtime::de::required(field_currency, "currency")?,
+            extra,
+        })
     }
 }
 
@@ -1939,66 +1891,59 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeTokenUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeTokenUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeTokenUsage` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeTokenUsage, A::Error> {
-                let mut field_cache_creation: Option<i64> = None;
-                let mut field_cache_read: Option<i64> = None;
-                let mut field_input: Option<i64> = None;
-                let mut field_output: Option<i64> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "cache_creation" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "cache_creation",
-                            )?;
-                            field_cache_creation = Some(map.next_value()?);
-                        }
-                        "cache_read" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cache_read")?;
-                            field_cache_read = Some(map.next_value()?);
-                        }
-                        "input" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "input")?;
-                            field_input = Some(map.next_value()?);
-                        }
-                        "output" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "output")?;
-                            field_output = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeTokenUsage {
+    const EXPECTING: &'static str = "a `ClaudeCodeTokenUsage` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_creation: Option<i64> = None;
+        let mut field_cache_read: Option<i64> = None;
+        let mut field_input: Option<i64> = None;
+        let mut field_output: Option<i64> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "cache_creation" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "cache_creation")?;
+                    field_cache_creation = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeTokenUsage {
-                    cache_creation: field_cache_creation
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "cache_creation",
-                        ))?,
-                    cache_read: field_cache_read
-                        .ok_or_else(|| serde::de::Error::missing_field("cache_read"))?,
-                    input: field_input
-                        .ok_or_else(|| serde::de::Error::missing_field("input"))?,
-                    output: field_output
-                        .ok_or_else(|| serde::de::Error::missing_field("output"))?,
-                    extra,
-                })
+                "cache_read" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_read")?;
+                    field_cache_read = Some(map.next_value()?);
+                }
+                "input" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "input")?;
+                    field_input = Some(map.next_value()?);
+                }
+                "output" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "output")?;
+                    field_output = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            cache_creation: crate::runtime::de::required(
+                field_cache_creation,
+                "cache_creation",
+            )?,
+            cache_read: crate::runtime::de::required(field_cache_read, "cache_read")?,
+            input: crate::runtime::de::required(field_input, "input")?,
+            output: crate::runtime::de::required(field_output, "output")?,
+            extra,
+        })
     }
 }
 
@@ -2049,59 +1994,53 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeModelBreakdown;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeModelBreakdown` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeModelBreakdown, A::Error> {
-                let mut field_estimated_cost: Option<ClaudeCodeEstimatedCost> = None;
-                let mut field_model: Option<String> = None;
-                let mut field_tokens: Option<ClaudeCodeTokenUsage> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "estimated_cost" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "estimated_cost",
-                            )?;
-                            field_estimated_cost = Some(map.next_value()?);
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "tokens" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "tokens")?;
-                            field_tokens = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeModelBreakdown {
+    const EXPECTING: &'static str = "a `ClaudeCodeModelBreakdown` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_estimated_cost: Option<ClaudeCodeEstimatedCost> = None;
+        let mut field_model: Option<String> = None;
+        let mut field_tokens: Option<ClaudeCodeTokenUsage> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "estimated_cost" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "estimated_cost")?;
+                    field_estimated_cost = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeModelBreakdown {
-                    estimated_cost: field_estimated_cost
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "estimated_cost",
-                        ))?,
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    tokens: field_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field("tokens"))?,
-                    extra,
-                })
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "model")?;
+                    field_model = Some(map.next_value()?);
+                }
+                "tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tokens")?;
+                    field_tokens = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            estimated_cost: crate::runtime::de::required(
+                field_estimated_cost,
+                "estimated_cost",
+            )?,
+            model: crate::runtime::de::required(field_model, "model")?,
+            tokens: crate::runtime::de::required(field_tokens, "tokens")?,
+            extra,
+        })
     }
 }
 
@@ -2144,46 +2083,44 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeToolActionCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeToolActionCounts;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeToolActionCounts` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeToolActionCounts, A::Error> {
-                let mut field_accepted: Option<i64> = None;
-                let mut field_rejected: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "accepted" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "accepted")?;
-                            field_accepted = Some(map.next_value()?);
-                        }
-                        "rejected" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "rejected")?;
-                            field_rejected = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeToolActionCounts {
+    const EXPECTING: &'static str = "a `ClaudeCodeToolActionCounts` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_accepted: Option<i64> = None;
+        let mut field_rejected: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "accepted" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "accepted")?;
+                    field_accepted = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeToolActionCounts {
-                    accepted: field_accepted
-                        .ok_or_else(|| serde::de::Error::missing_field("accepted"))?,
-                    rejected: field_rejected
-                        .ok_or_else(|| serde::de::Error::missing_field("rejected"))?,
-                    extra,
-                })
+                "rejected" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "rejected")?;
+                    field_rejected = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            accepted: crate::runtime::de::required(field_accepted, "accepted")?,
+            rejected: crate::runtime::de::required(field_rejected, "rejected")?,
+            extra,
+        })
     }
 }
 
@@ -2288,143 +2225,116 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeUsageRecord;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeUsageRecord` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeUsageRecord, A::Error> {
-                let mut field_actor: Option<ClaudeCodeActor> = None;
-                let mut field_core_metrics: Option<ClaudeCodeCoreMetrics> = None;
-                let mut field_customer_type: Option<ClaudeCodeCustomerType> = None;
-                let mut field_date: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_is_remote: Option<bool> = None;
-                let mut field_model_breakdown: Option<Vec<ClaudeCodeModelBreakdown>> = None;
-                let mut field_organization_id: Option<String> = None;
-                let mut field_terminal_type: Option<String> = None;
-                let mut field_tool_actions: Option<
-                    std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
-                > = None;
-                let mut field_subscription_type: Option<ClaudeCodeSubscriptionType> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "actor" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "actor")?;
-                            field_actor = Some(map.next_value()?);
-                        }
-                        "core_metrics" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "core_metrics",
-                            )?;
-                            field_core_metrics = Some(map.next_value()?);
-                        }
-                        "customer_type" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "customer_type",
-                            )?;
-                            field_customer_type = Some(map.next_value()?);
-                        }
-                        "date" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "date")?;
-                            field_date = Some(map.next_value()?);
-                        }
-                        "is_remote" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "is_remote")?;
-                            field_is_remote = Some(map.next_value()?);
-                        }
-                        "model_breakdown" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "model_breakdown",
-                            )?;
-                            field_model_breakdown = Some(map.next_value()?);
-                        }
-                        "organization_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "organization_id",
-                            )?;
-                            field_organization_id = Some(map.next_value()?);
-                        }
-                        "terminal_type" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "terminal_type",
-                            )?;
-                            field_terminal_type = Some(map.next_value()?);
-                        }
-                        "tool_actions" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "tool_actions",
-                            )?;
-                            field_tool_actions = Some(map.next_value()?);
-                        }
-                        "subscription_type" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "subscription_type",
-                            )?;
-                            field_subscription_type = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "subscription_type",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeUsageRecord {
+    const EXPECTING: &'static str = "a `ClaudeCodeUsageRecord` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_actor: Option<ClaudeCodeActor> = None;
+        let mut field_core_metrics: Option<ClaudeCodeCoreMetrics> = None;
+        let mut field_customer_type: Option<ClaudeCodeCustomerType> = None;
+        let mut field_date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_is_remote: Option<bool> = None;
+        let mut field_model_breakdown: Option<Vec<ClaudeCodeModelBreakdown>> = None;
+        let mut field_organization_id: Option<String> = None;
+        let mut field_terminal_type: Option<String> = None;
+        let mut field_tool_actions: Option<
+            std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
+        > = None;
+        let mut field_subscription_type: Option<ClaudeCodeSubscriptionType> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "actor" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "actor")?;
+                    field_actor = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeUsageRecord {
-                    actor: field_actor
-                        .ok_or_else(|| serde::de::Error::missing_field("actor"))?,
-                    core_metrics: field_core_metrics
-                        .ok_or_else(|| serde::de::Error::missing_field("core_metrics"))?,
-                    customer_type: field_customer_type
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "customer_type",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| serde::de::Error::missing_field("date"))?,
-                    is_remote: field_is_remote
-                        .ok_or_else(|| serde::de::Error::missing_field("is_remote"))?,
-                    model_breakdown: field_model_breakdown
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "model_breakdown",
-                        ))?,
-                    organization_id: field_organization_id
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organization_id",
-                        ))?,
-                    terminal_type: field_terminal_type
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "terminal_type",
-                        ))?,
-                    tool_actions: field_tool_actions
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_actions"))?,
-                    subscription_type: field_subscription_type,
-                    extra,
-                })
+                "core_metrics" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "core_metrics")?;
+                    field_core_metrics = Some(map.next_value()?);
+                }
+                "customer_type" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "customer_type")?;
+                    field_customer_type = Some(map.next_value()?);
+                }
+                "date" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "date")?;
+                    field_date = Some(map.next_value()?);
+                }
+                "is_remote" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "is_remote")?;
+                    field_is_remote = Some(map.next_value()?);
+                }
+                "model_breakdown" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "model_breakdown")?;
+                    field_model_breakdown = Some(map.next_value()?);
+                }
+                "organization_id" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "organization_id")?;
+                    field_organization_id = Some(map.next_value()?);
+                }
+                "terminal_type" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "terminal_type")?;
+                    field_terminal_type = Some(map.next_value()?);
+                }
+                "tool_actions" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "tool_actions")?;
+                    field_tool_actions = Some(map.next_value()?);
+                }
+                "subscription_type" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "subscription_type")?;
+                    field_subscription_type = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "subscription_type",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            actor: crate::runtime::de::required(field_actor, "actor")?,
+            core_metrics: crate::runtime::de::required(
+                field_core_metrics,
+                "core_metrics",
+            )?,
+            customer_type: crate::runtime::de::required(
+                field_customer_type,
+                "customer_type",
+            )?,
+            date: crate::runtime::de::required(field_date, "date")?,
+            is_remote: crate::runtime::de::required(field_is_remote, "is_remote")?,
+            model_breakdown: crate::runtime::de::required(
+                field_model_breakdown,
+                "model_breakdown",
+            )?,
+            organization_id: crate::runtime::de::required(
+                field_organization_id,
+                "organization_id",
+            )?,
+            terminal_type: crate::runtime::de::required(
+                field_terminal_type,
+                "terminal_type",
+            )?,
+            tool_actions: crate::runtime::de::required(
+                field_tool_actions,
+                "tool_actions",
+            )?,
+            subscription_type: field_subscription_type,
+            extra,
+        })
     }
 }
 
@@ -2479,52 +2389,50 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClaudeCodeUsageReport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ClaudeCodeUsageReport` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClaudeCodeUsageReport, A::Error> {
-                let mut field_data: Option<Vec<ClaudeCodeUsageRecord>> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_next_page: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "next_page" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                            field_next_page = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ClaudeCodeUsageReport {
+    const EXPECTING: &'static str = "a `ClaudeCodeUsageReport` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<ClaudeCodeUsageRecord>> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_next_page: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(ClaudeCodeUsageReport {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    next_page: field_next_page,
-                    extra,
-                })
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "next_page" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
+                    field_next_page = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            next_page: field_next_page,
+            extra,
+        })
     }
 }
 

@@ -264,75 +264,66 @@ impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `User` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_added_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_email: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_role: Option<OrganizationRole> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "user",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "added_at" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "added_at")?;
-                            field_added_at = Some(map.next_value()?);
-                        }
-                        "email" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "email")?;
-                            field_email = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "role")?;
-                            field_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for User {
+    const EXPECTING: &'static str = "a `User` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_added_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_email: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_role: Option<OrganizationRole> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "user")?;
                 }
-                Ok(User {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    added_at: field_added_at
-                        .ok_or_else(|| serde::de::Error::missing_field("added_at"))?,
-                    email: field_email
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    role: field_role
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "added_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "added_at")?;
+                    field_added_at = Some(map.next_value()?);
+                }
+                "email" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "email")?;
+                    field_email = Some(map.next_value()?);
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "role")?;
+                    field_role = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            added_at: crate::runtime::de::required(field_added_at, "added_at")?,
+            email: crate::runtime::de::required(field_email, "email")?,
+            name: crate::runtime::de::required(field_name, "name")?,
+            role: crate::runtime::de::required(field_role, "role")?,
+            extra,
+        })
     }
 }
 
@@ -393,58 +384,56 @@ impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserList, A::Error> {
-                let mut field_data: Option<Vec<User>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for UserList {
+    const EXPECTING: &'static str = "a `UserList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<User>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(UserList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -483,39 +472,38 @@ impl<'de> serde::Deserialize<'de> for UserUpdateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserUpdateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUpdateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserUpdateParams, A::Error> {
-                let mut field_role: Option<OrganizationRoleParam> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "role")?;
-                            field_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for UserUpdateParams {
+    const EXPECTING: &'static str = "a `UserUpdateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_role: Option<OrganizationRoleParam> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "role")?;
+                    field_role = Some(map.next_value()?);
                 }
-                Ok(UserUpdateParams {
-                    role: field_role
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            role: crate::runtime::de::required(field_role, "role")?,
+            extra,
+        })
     }
 }
 
@@ -559,47 +547,47 @@ impl<'de> serde::Deserialize<'de> for DeletedUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeletedUser` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedUser, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "user_deleted",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DeletedUser {
+    const EXPECTING: &'static str = "a `DeletedUser` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "user_deleted",
+                    )?;
                 }
-                Ok(DeletedUser {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 

@@ -212,24 +212,20 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeos {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "WorkspaceAllowedInferenceGeos",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| serde_json::from_value(value).map(Self::Geos),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::Unrestricted),
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "WorkspaceAllowedInferenceGeos",
+            &[
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| serde_json::from_value(value).map(Self::Geos),
+                ),
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::Unrestricted),
+                ),
+            ],
+        )
     }
 }
 
@@ -349,73 +345,67 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceDataResidency;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceDataResidency` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceDataResidency, A::Error> {
-                let mut field_allowed_inference_geos: Option<
-                    WorkspaceAllowedInferenceGeos,
-                > = None;
-                let mut field_default_inference_geo: Option<String> = None;
-                let mut field_workspace_geo: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowed_inference_geos" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "allowed_inference_geos",
-                            )?;
-                            field_allowed_inference_geos = Some(map.next_value()?);
-                        }
-                        "default_inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "default_inference_geo",
-                            )?;
-                            field_default_inference_geo = Some(map.next_value()?);
-                        }
-                        "workspace_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "workspace_geo",
-                            )?;
-                            field_workspace_geo = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceDataResidency {
+    const EXPECTING: &'static str = "a `WorkspaceDataResidency` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_inference_geos: Option<WorkspaceAllowedInferenceGeos> = None;
+        let mut field_default_inference_geo: Option<String> = None;
+        let mut field_workspace_geo: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_inference_geos" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "allowed_inference_geos",
+                    )?;
+                    field_allowed_inference_geos = Some(map.next_value()?);
                 }
-                Ok(WorkspaceDataResidency {
-                    allowed_inference_geos: field_allowed_inference_geos
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "allowed_inference_geos",
-                        ))?,
-                    default_inference_geo: field_default_inference_geo
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "default_inference_geo",
-                        ))?,
-                    workspace_geo: field_workspace_geo
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "workspace_geo",
-                        ))?,
-                    extra,
-                })
+                "default_inference_geo" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "default_inference_geo",
+                    )?;
+                    field_default_inference_geo = Some(map.next_value()?);
+                }
+                "workspace_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "workspace_geo")?;
+                    field_workspace_geo = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            allowed_inference_geos: crate::runtime::de::required(
+                field_allowed_inference_geos,
+                "allowed_inference_geos",
+            )?,
+            default_inference_geo: crate::runtime::de::required(
+                field_default_inference_geo,
+                "default_inference_geo",
+            )?,
+            workspace_geo: crate::runtime::de::required(
+                field_workspace_geo,
+                "workspace_geo",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -512,127 +502,104 @@ impl<'de> serde::Deserialize<'de> for Workspace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Workspace;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Workspace` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Workspace, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_compartment_id: Option<String> = None;
-                let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_data_residency: Option<WorkspaceDataResidency> = None;
-                let mut field_display_color: Option<String> = None;
-                let mut field_external_key_id: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "workspace",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "archived_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "archived_at",
-                            )?;
-                            field_archived_at = map.next_value()?;
-                        }
-                        "compartment_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "compartment_id",
-                            )?;
-                            field_compartment_id = Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "created_at")?;
-                            field_created_at = Some(map.next_value()?);
-                        }
-                        "data_residency" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "data_residency",
-                            )?;
-                            field_data_residency = Some(map.next_value()?);
-                        }
-                        "display_color" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "display_color",
-                            )?;
-                            field_display_color = Some(map.next_value()?);
-                        }
-                        "external_key_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "external_key_id",
-                            )?;
-                            field_external_key_id = map.next_value()?;
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        "tags" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "tags")?;
-                            field_tags = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Workspace {
+    const EXPECTING: &'static str = "a `Workspace` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_compartment_id: Option<String> = None;
+        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_data_residency: Option<WorkspaceDataResidency> = None;
+        let mut field_display_color: Option<String> = None;
+        let mut field_external_key_id: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "workspace",
+                    )?;
                 }
-                Ok(Workspace {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    archived_at: field_archived_at,
-                    compartment_id: field_compartment_id
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "compartment_id",
-                        ))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    data_residency: field_data_residency
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "data_residency",
-                        ))?,
-                    display_color: field_display_color
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "display_color",
-                        ))?,
-                    external_key_id: field_external_key_id,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    tags: field_tags
-                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "archived_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "archived_at")?;
+                    field_archived_at = map.next_value()?;
+                }
+                "compartment_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "compartment_id")?;
+                    field_compartment_id = Some(map.next_value()?);
+                }
+                "created_at" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "created_at")?;
+                    field_created_at = Some(map.next_value()?);
+                }
+                "data_residency" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "data_residency")?;
+                    field_data_residency = Some(map.next_value()?);
+                }
+                "display_color" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "display_color")?;
+                    field_display_color = Some(map.next_value()?);
+                }
+                "external_key_id" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "external_key_id")?;
+                    field_external_key_id = map.next_value()?;
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                "tags" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "tags")?;
+                    field_tags = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            archived_at: field_archived_at,
+            compartment_id: crate::runtime::de::required(
+                field_compartment_id,
+                "compartment_id",
+            )?,
+            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
+            data_residency: crate::runtime::de::required(
+                field_data_residency,
+                "data_residency",
+            )?,
+            display_color: crate::runtime::de::required(
+                field_display_color,
+                "display_color",
+            )?,
+            external_key_id: field_external_key_id,
+            name: crate::runtime::de::required(field_name, "name")?,
+            tags: crate::runtime::de::required(field_tags, "tags")?,
+            extra,
+        })
     }
 }
 
@@ -693,58 +660,56 @@ impl<'de> serde::Deserialize<'de> for WorkspaceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceList, A::Error> {
-                let mut field_data: Option<Vec<Workspace>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceList {
+    const EXPECTING: &'static str = "a `WorkspaceList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<Workspace>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(WorkspaceList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -927,24 +892,20 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeosParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "WorkspaceAllowedInferenceGeosParam",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| serde_json::from_value(value).map(Self::Geos),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::Unrestricted),
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "WorkspaceAllowedInferenceGeosParam",
+            &[
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| serde_json::from_value(value).map(Self::Geos),
+                ),
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::Unrestricted),
+                ),
+            ],
+        )
     }
 }
 
@@ -1096,78 +1057,72 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceDataResidencyParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceDataResidencyParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceDataResidencyParam, A::Error> {
-                let mut field_allowed_inference_geos: Option<
-                    WorkspaceAllowedInferenceGeosParam,
-                > = None;
-                let mut field_default_inference_geo: Option<
-                    WorkspaceInferenceGeoParam,
-                > = None;
-                let mut field_workspace_geo: Option<WorkspaceGeoParam> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowed_inference_geos" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "allowed_inference_geos",
-                            )?;
-                            field_allowed_inference_geos = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_inference_geos",
-                            )?;
-                        }
-                        "default_inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "default_inference_geo",
-                            )?;
-                            field_default_inference_geo = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "default_inference_geo",
-                            )?;
-                        }
-                        "workspace_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "workspace_geo",
-                            )?;
-                            field_workspace_geo = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "workspace_geo",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceDataResidencyParam {
+    const EXPECTING: &'static str = "a `WorkspaceDataResidencyParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_inference_geos: Option<
+            WorkspaceAllowedInferenceGeosParam,
+        > = None;
+        let mut field_default_inference_geo: Option<WorkspaceInferenceGeoParam> = None;
+        let mut field_workspace_geo: Option<WorkspaceGeoParam> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_inference_geos" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "allowed_inference_geos",
+                    )?;
+                    field_allowed_inference_geos = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_inference_geos",
+                    )?;
                 }
-                Ok(WorkspaceDataResidencyParam {
-                    allowed_inference_geos: field_allowed_inference_geos,
-                    default_inference_geo: field_default_inference_geo,
-                    workspace_geo: field_workspace_geo,
-                    extra,
-                })
+                "default_inference_geo" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "default_inference_geo",
+                    )?;
+                    field_default_inference_geo = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "default_inference_geo",
+                    )?;
+                }
+                "workspace_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "workspace_geo")?;
+                    field_workspace_geo = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "workspace_geo",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            allowed_inference_geos: field_allowed_inference_geos,
+            default_inference_geo: field_default_inference_geo,
+            workspace_geo: field_workspace_geo,
+            extra,
+        })
     }
 }
 
@@ -1238,64 +1193,62 @@ impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceDataResidencyUpdateParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceDataResidencyUpdateParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceDataResidencyUpdateParam, A::Error> {
-                let mut field_allowed_inference_geos: Option<
-                    WorkspaceAllowedInferenceGeosParam,
-                > = None;
-                let mut field_default_inference_geo: Option<
-                    WorkspaceInferenceGeoParam,
-                > = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowed_inference_geos" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "allowed_inference_geos",
-                            )?;
-                            field_allowed_inference_geos = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_inference_geos",
-                            )?;
-                        }
-                        "default_inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "default_inference_geo",
-                            )?;
-                            field_default_inference_geo = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "default_inference_geo",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceDataResidencyUpdateParam {
+    const EXPECTING: &'static str = "a `WorkspaceDataResidencyUpdateParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_inference_geos: Option<
+            WorkspaceAllowedInferenceGeosParam,
+        > = None;
+        let mut field_default_inference_geo: Option<WorkspaceInferenceGeoParam> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_inference_geos" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "allowed_inference_geos",
+                    )?;
+                    field_allowed_inference_geos = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_inference_geos",
+                    )?;
                 }
-                Ok(WorkspaceDataResidencyUpdateParam {
-                    allowed_inference_geos: field_allowed_inference_geos,
-                    default_inference_geo: field_default_inference_geo,
-                    extra,
-                })
+                "default_inference_geo" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "default_inference_geo",
+                    )?;
+                    field_default_inference_geo = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "default_inference_geo",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            allowed_inference_geos: field_allowed_inference_geos,
+            default_inference_geo: field_default_inference_geo,
+            extra,
+        })
     }
 }
 
@@ -1382,77 +1335,68 @@ impl<'de> serde::Deserialize<'de> for WorkspaceCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceCreateParams, A::Error> {
-                let mut field_name: Option<String> = None;
-                let mut field_data_residency: Option<WorkspaceDataResidencyParam> = None;
-                let mut field_external_key_id: Option<String> = None;
-                let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        "data_residency" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "data_residency",
-                            )?;
-                            field_data_residency = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "data_residency",
-                            )?;
-                        }
-                        "external_key_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "external_key_id",
-                            )?;
-                            field_external_key_id = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "external_key_id",
-                            )?;
-                        }
-                        "tags" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "tags")?;
-                            field_tags = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tags",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceCreateParams {
+    const EXPECTING: &'static str = "a `WorkspaceCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_name: Option<String> = None;
+        let mut field_data_residency: Option<WorkspaceDataResidencyParam> = None;
+        let mut field_external_key_id: Option<String> = None;
+        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    field_name = Some(map.next_value()?);
                 }
-                Ok(WorkspaceCreateParams {
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    data_residency: field_data_residency,
-                    external_key_id: field_external_key_id,
-                    tags: field_tags,
-                    extra,
-                })
+                "data_residency" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "data_residency")?;
+                    field_data_residency = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "data_residency",
+                    )?;
+                }
+                "external_key_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "external_key_id")?;
+                    field_external_key_id = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "external_key_id",
+                    )?;
+                }
+                "tags" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tags")?;
+                    field_tags = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tags",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            name: crate::runtime::de::required(field_name, "name")?,
+            data_residency: field_data_residency,
+            external_key_id: field_external_key_id,
+            tags: field_tags,
+            extra,
+        })
     }
 }
 
@@ -1547,82 +1491,72 @@ impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceUpdateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceUpdateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceUpdateParams, A::Error> {
-                let mut field_data_residency: Option<
-                    WorkspaceDataResidencyUpdateParam,
-                > = None;
-                let mut field_external_key_id: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data_residency" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "data_residency",
-                            )?;
-                            field_data_residency = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "data_residency",
-                            )?;
-                        }
-                        "external_key_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "external_key_id",
-                            )?;
-                            field_external_key_id = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "external_key_id",
-                            )?;
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
-                            field_name = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                            )?;
-                        }
-                        "tags" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "tags")?;
-                            field_tags = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tags",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceUpdateParams {
+    const EXPECTING: &'static str = "a `WorkspaceUpdateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data_residency: Option<WorkspaceDataResidencyUpdateParam> = None;
+        let mut field_external_key_id: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data_residency" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data_residency")?;
+                    field_data_residency = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "data_residency",
+                    )?;
                 }
-                Ok(WorkspaceUpdateParams {
-                    data_residency: field_data_residency,
-                    external_key_id: field_external_key_id,
-                    name: field_name,
-                    tags: field_tags,
-                    extra,
-                })
+                "external_key_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "external_key_id")?;
+                    field_external_key_id = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "external_key_id",
+                    )?;
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                    field_name = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                    )?;
+                }
+                "tags" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tags")?;
+                    field_tags = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tags",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data_residency: field_data_residency,
+            external_key_id: field_external_key_id,
+            name: field_name,
+            tags: field_tags,
+            extra,
+        })
     }
 }
 
@@ -1678,72 +1612,65 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceMember` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceMember, A::Error> {
-                let mut field_user_id: Option<String> = None;
-                let mut field_workspace_id: Option<String> = None;
-                let mut field_workspace_role: Option<WorkspaceRole> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "workspace_member",
-                            )?;
-                        }
-                        "user_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
-                            field_user_id = Some(map.next_value()?);
-                        }
-                        "workspace_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "workspace_id",
-                            )?;
-                            field_workspace_id = Some(map.next_value()?);
-                        }
-                        "workspace_role" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "workspace_role",
-                            )?;
-                            field_workspace_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceMember {
+    const EXPECTING: &'static str = "a `WorkspaceMember` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_id: Option<String> = None;
+        let mut field_workspace_id: Option<String> = None;
+        let mut field_workspace_role: Option<WorkspaceRole> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "workspace_member",
+                    )?;
                 }
-                Ok(WorkspaceMember {
-                    user_id: field_user_id
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    workspace_id: field_workspace_id
-                        .ok_or_else(|| serde::de::Error::missing_field("workspace_id"))?,
-                    workspace_role: field_workspace_role
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "workspace_role",
-                        ))?,
-                    extra,
-                })
+                "user_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
+                    field_user_id = Some(map.next_value()?);
+                }
+                "workspace_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "workspace_id")?;
+                    field_workspace_id = Some(map.next_value()?);
+                }
+                "workspace_role" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "workspace_role")?;
+                    field_workspace_role = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
+            workspace_id: crate::runtime::de::required(
+                field_workspace_id,
+                "workspace_id",
+            )?,
+            workspace_role: crate::runtime::de::required(
+                field_workspace_role,
+                "workspace_role",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1807,58 +1734,56 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceMemberList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceMemberList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceMemberList, A::Error> {
-                let mut field_data: Option<Vec<WorkspaceMember>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceMemberList {
+    const EXPECTING: &'static str = "a `WorkspaceMemberList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<WorkspaceMember>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(WorkspaceMemberList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -1904,52 +1829,47 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceMemberCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceMemberCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceMemberCreateParams, A::Error> {
-                let mut field_user_id: Option<String> = None;
-                let mut field_workspace_role: Option<WorkspaceRoleParam> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
-                            field_user_id = Some(map.next_value()?);
-                        }
-                        "workspace_role" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "workspace_role",
-                            )?;
-                            field_workspace_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceMemberCreateParams {
+    const EXPECTING: &'static str = "a `WorkspaceMemberCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_id: Option<String> = None;
+        let mut field_workspace_role: Option<WorkspaceRoleParam> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "user_id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
+                    field_user_id = Some(map.next_value()?);
                 }
-                Ok(WorkspaceMemberCreateParams {
-                    user_id: field_user_id
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    workspace_role: field_workspace_role
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "workspace_role",
-                        ))?,
-                    extra,
-                })
+                "workspace_role" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "workspace_role")?;
+                    field_workspace_role = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
+            workspace_role: crate::runtime::de::required(
+                field_workspace_role,
+                "workspace_role",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1988,45 +1908,41 @@ impl<'de> serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkspaceMemberUpdateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WorkspaceMemberUpdateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkspaceMemberUpdateParams, A::Error> {
-                let mut field_workspace_role: Option<WorkspaceRole> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "workspace_role" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "workspace_role",
-                            )?;
-                            field_workspace_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WorkspaceMemberUpdateParams {
+    const EXPECTING: &'static str = "a `WorkspaceMemberUpdateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_workspace_role: Option<WorkspaceRole> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "workspace_role" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "workspace_role")?;
+                    field_workspace_role = Some(map.next_value()?);
                 }
-                Ok(WorkspaceMemberUpdateParams {
-                    workspace_role: field_workspace_role
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "workspace_role",
-                        ))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            workspace_role: crate::runtime::de::required(
+                field_workspace_role,
+                "workspace_role",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -2074,59 +1990,56 @@ impl<'de> serde::Deserialize<'de> for DeletedWorkspaceMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedWorkspaceMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeletedWorkspaceMember` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedWorkspaceMember, A::Error> {
-                let mut field_user_id: Option<String> = None;
-                let mut field_workspace_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "workspace_member_deleted",
-                            )?;
-                        }
-                        "user_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
-                            field_user_id = Some(map.next_value()?);
-                        }
-                        "workspace_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "workspace_id",
-                            )?;
-                            field_workspace_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DeletedWorkspaceMember {
+    const EXPECTING: &'static str = "a `DeletedWorkspaceMember` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_id: Option<String> = None;
+        let mut field_workspace_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "workspace_member_deleted",
+                    )?;
                 }
-                Ok(DeletedWorkspaceMember {
-                    user_id: field_user_id
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    workspace_id: field_workspace_id
-                        .ok_or_else(|| serde::de::Error::missing_field("workspace_id"))?,
-                    extra,
-                })
+                "user_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
+                    field_user_id = Some(map.next_value()?);
+                }
+                "workspace_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "workspace_id")?;
+                    field_workspace_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
+            workspace_id: crate::runtime::de::required(
+                field_workspace_id,
+                "workspace_id",
+            )?,
+            extra,
+        })
     }
 }
 

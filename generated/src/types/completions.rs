@@ -129,126 +129,116 @@ impl<'de> serde::Deserialize<'de> for CompletionCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CompletionCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionCreateParams, A::Error> {
-                let mut field_model: Option<Model> = None;
-                let mut field_prompt: Option<String> = None;
-                let mut field_max_tokens_to_sample: Option<i64> = None;
-                let mut field_stop_sequences: Option<Vec<String>> = None;
-                let mut field_temperature: Option<f64> = None;
-                let mut field_top_p: Option<f64> = None;
-                let mut field_top_k: Option<i64> = None;
-                let mut field_metadata: Option<MetadataParam> = None;
-                let mut field_stream: Option<bool> = None;
-                let mut seen = [false; 9];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "prompt" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "prompt")?;
-                            field_prompt = Some(map.next_value()?);
-                        }
-                        "max_tokens_to_sample" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "max_tokens_to_sample",
-                            )?;
-                            field_max_tokens_to_sample = Some(map.next_value()?);
-                        }
-                        "stop_sequences" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "stop_sequences",
-                            )?;
-                            field_stop_sequences = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "stop_sequences",
-                            )?;
-                        }
-                        "temperature" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "temperature",
-                            )?;
-                            field_temperature = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "temperature",
-                            )?;
-                        }
-                        "top_p" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "top_p")?;
-                            field_top_p = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "top_p",
-                            )?;
-                        }
-                        "top_k" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "top_k")?;
-                            field_top_k = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "top_k",
-                            )?;
-                        }
-                        "metadata" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "metadata")?;
-                            field_metadata = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "metadata",
-                            )?;
-                        }
-                        "stream" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "stream")?;
-                            field_stream = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "stream",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CompletionCreateParams {
+    const EXPECTING: &'static str = "a `CompletionCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_model: Option<Model> = None;
+        let mut field_prompt: Option<String> = None;
+        let mut field_max_tokens_to_sample: Option<i64> = None;
+        let mut field_stop_sequences: Option<Vec<String>> = None;
+        let mut field_temperature: Option<f64> = None;
+        let mut field_top_p: Option<f64> = None;
+        let mut field_top_k: Option<i64> = None;
+        let mut field_metadata: Option<MetadataParam> = None;
+        let mut field_stream: Option<bool> = None;
+        let mut seen = [false; 9];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "model")?;
+                    field_model = Some(map.next_value()?);
                 }
-                Ok(CompletionCreateParams {
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    prompt: field_prompt
-                        .ok_or_else(|| serde::de::Error::missing_field("prompt"))?,
-                    max_tokens_to_sample: field_max_tokens_to_sample
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "max_tokens_to_sample",
-                        ))?,
-                    stop_sequences: field_stop_sequences,
-                    temperature: field_temperature,
-                    top_p: field_top_p,
-                    top_k: field_top_k,
-                    metadata: field_metadata,
-                    stream: field_stream,
-                    extra,
-                })
+                "prompt" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "prompt")?;
+                    field_prompt = Some(map.next_value()?);
+                }
+                "max_tokens_to_sample" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[2],
+                        "max_tokens_to_sample",
+                    )?;
+                    field_max_tokens_to_sample = Some(map.next_value()?);
+                }
+                "stop_sequences" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stop_sequences")?;
+                    field_stop_sequences = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "stop_sequences",
+                    )?;
+                }
+                "temperature" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "temperature")?;
+                    field_temperature = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "temperature",
+                    )?;
+                }
+                "top_p" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "top_p")?;
+                    field_top_p = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "top_p",
+                    )?;
+                }
+                "top_k" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "top_k")?;
+                    field_top_k = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "top_k",
+                    )?;
+                }
+                "metadata" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "metadata")?;
+                    field_metadata = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "metadata",
+                    )?;
+                }
+                "stream" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "stream")?;
+                    field_stream = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "stream",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            model: crate::runtime::de::required(field_model, "model")?,
+            prompt: crate::runtime::de::required(field_prompt, "prompt")?,
+            max_tokens_to_sample: crate::runtime::de::required(
+                field_max_tokens_to_sample,
+                "max_tokens_to_sample",
+            )?,
+            stop_sequences: field_stop_sequences,
+            temperature: field_temperature,
+            top_p: field_top_p,
+            top_k: field_top_k,
+            metadata: field_metadata,
+            stream: field_stream,
+            extra,
+        })
     }
 }

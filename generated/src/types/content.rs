@@ -160,44 +160,45 @@ impl crate::runtime::de::Tagged for ContentBlock {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            "thinking" => serde::Deserialize::deserialize(de).map(Self::Thinking),
+        match tag.value() {
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            "thinking" => crate::runtime::de::variant(map, tag, Self::Thinking),
             "redacted_thinking" => {
-                serde::Deserialize::deserialize(de).map(Self::RedactedThinking)
+                crate::runtime::de::variant(map, tag, Self::RedactedThinking)
             }
-            "tool_use" => serde::Deserialize::deserialize(de).map(Self::ToolUse),
+            "tool_use" => crate::runtime::de::variant(map, tag, Self::ToolUse),
             "server_tool_use" => {
-                serde::Deserialize::deserialize(de).map(Self::ServerToolUse)
+                crate::runtime::de::variant(map, tag, Self::ServerToolUse)
             }
             "web_search_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearchToolResult)
+                crate::runtime::de::variant(map, tag, Self::WebSearchToolResult)
             }
             "web_fetch_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchToolResult)
+                crate::runtime::de::variant(map, tag, Self::WebFetchToolResult)
             }
             "code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecutionToolResult)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionToolResult)
             }
             "bash_code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::BashCodeExecutionToolResult)
+                crate::runtime::de::variant(map, tag, Self::BashCodeExecutionToolResult)
             }
             "text_editor_code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionToolResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionToolResult,
+                )
             }
             "tool_search_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolResult)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolResult)
             }
             "container_upload" => {
-                serde::Deserialize::deserialize(de).map(Self::ContainerUpload)
+                crate::runtime::de::variant(map, tag, Self::ContainerUpload)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -294,27 +295,22 @@ impl crate::runtime::de::Tagged for TextCitation {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "char_location" => {
-                serde::Deserialize::deserialize(de).map(Self::CharLocation)
-            }
-            "page_location" => {
-                serde::Deserialize::deserialize(de).map(Self::PageLocation)
-            }
+        match tag.value() {
+            "char_location" => crate::runtime::de::variant(map, tag, Self::CharLocation),
+            "page_location" => crate::runtime::de::variant(map, tag, Self::PageLocation),
             "content_block_location" => {
-                serde::Deserialize::deserialize(de).map(Self::ContentBlockLocation)
+                crate::runtime::de::variant(map, tag, Self::ContentBlockLocation)
             }
             "web_search_result_location" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearchResultLocation)
+                crate::runtime::de::variant(map, tag, Self::WebSearchResultLocation)
             }
             "search_result_location" => {
-                serde::Deserialize::deserialize(de).map(Self::SearchResultLocation)
+                crate::runtime::de::variant(map, tag, Self::SearchResultLocation)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -376,54 +372,54 @@ impl<'de> serde::Deserialize<'de> for TextBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextBlock, A::Error> {
-                let mut field_citations: Option<Vec<TextCitation>> = None;
-                let mut field_text: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                            field_citations = map.next_value()?;
-                        }
-                        "text" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "text")?;
-                            field_text = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextBlock {
+    const EXPECTING: &'static str = "a `TextBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_citations: Option<Vec<TextCitation>> = None;
+        let mut field_text: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text");
                 }
-                Ok(TextBlock {
-                    citations: field_citations,
-                    text: field_text
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                    field_citations = map.next_value()?;
+                }
+                "text" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "text")?;
+                    field_text = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            citations: field_citations,
+            text: crate::runtime::de::required(field_text, "text")?,
+            extra,
+        })
     }
 }
 
@@ -502,103 +498,92 @@ impl<'de> serde::Deserialize<'de> for CitationCharLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationCharLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationCharLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationCharLocation, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_char_index: Option<i64> = None;
-                let mut field_file_id: Option<String> = None;
-                let mut field_start_char_index: Option<i64> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "char_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_char_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_char_index",
-                            )?;
-                            field_end_char_index = Some(map.next_value()?);
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                            field_file_id = map.next_value()?;
-                        }
-                        "start_char_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "start_char_index",
-                            )?;
-                            field_start_char_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationCharLocation {
+    const EXPECTING: &'static str = "a `CitationCharLocation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_char_index: Option<i64> = None;
+        let mut field_file_id: Option<String> = None;
+        let mut field_start_char_index: Option<i64> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "char_location");
                 }
-                Ok(CitationCharLocation {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_char_index: field_end_char_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_char_index",
-                        ))?,
-                    file_id: field_file_id,
-                    start_char_index: field_start_char_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_char_index",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "char_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_char_index" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_char_index")?;
+                    field_end_char_index = Some(map.next_value()?);
+                }
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                    field_file_id = map.next_value()?;
+                }
+                "start_char_index" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "start_char_index")?;
+                    field_start_char_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_char_index: crate::runtime::de::required(
+                field_end_char_index,
+                "end_char_index",
+            )?,
+            file_id: field_file_id,
+            start_char_index: crate::runtime::de::required(
+                field_start_char_index,
+                "start_char_index",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -677,103 +662,92 @@ impl<'de> serde::Deserialize<'de> for CitationPageLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationPageLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationPageLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationPageLocation, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_page_number: Option<i64> = None;
-                let mut field_file_id: Option<String> = None;
-                let mut field_start_page_number: Option<i64> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "page_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_page_number" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_page_number",
-                            )?;
-                            field_end_page_number = Some(map.next_value()?);
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                            field_file_id = map.next_value()?;
-                        }
-                        "start_page_number" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "start_page_number",
-                            )?;
-                            field_start_page_number = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationPageLocation {
+    const EXPECTING: &'static str = "a `CitationPageLocation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_page_number: Option<i64> = None;
+        let mut field_file_id: Option<String> = None;
+        let mut field_start_page_number: Option<i64> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "page_location");
                 }
-                Ok(CitationPageLocation {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_page_number: field_end_page_number
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_page_number",
-                        ))?,
-                    file_id: field_file_id,
-                    start_page_number: field_start_page_number
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_page_number",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "page_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_page_number" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_page_number")?;
+                    field_end_page_number = Some(map.next_value()?);
+                }
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                    field_file_id = map.next_value()?;
+                }
+                "start_page_number" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "start_page_number")?;
+                    field_start_page_number = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_page_number: crate::runtime::de::required(
+                field_end_page_number,
+                "end_page_number",
+            )?,
+            file_id: field_file_id,
+            start_page_number: crate::runtime::de::required(
+                field_start_page_number,
+                "start_page_number",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -852,103 +826,92 @@ impl<'de> serde::Deserialize<'de> for CitationContentBlockLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationContentBlockLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationContentBlockLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationContentBlockLocation, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_block_index: Option<i64> = None;
-                let mut field_file_id: Option<String> = None;
-                let mut field_start_block_index: Option<i64> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content_block_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_block_index",
-                            )?;
-                            field_end_block_index = Some(map.next_value()?);
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                            field_file_id = map.next_value()?;
-                        }
-                        "start_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "start_block_index",
-                            )?;
-                            field_start_block_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationContentBlockLocation {
+    const EXPECTING: &'static str = "a `CitationContentBlockLocation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_block_index: Option<i64> = None;
+        let mut field_file_id: Option<String> = None;
+        let mut field_start_block_index: Option<i64> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content_block_location");
                 }
-                Ok(CitationContentBlockLocation {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_block_index: field_end_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_block_index",
-                        ))?,
-                    file_id: field_file_id,
-                    start_block_index: field_start_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_block_index",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content_block_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_block_index")?;
+                    field_end_block_index = Some(map.next_value()?);
+                }
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
+                    field_file_id = map.next_value()?;
+                }
+                "start_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "start_block_index")?;
+                    field_start_block_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_block_index: crate::runtime::de::required(
+                field_end_block_index,
+                "end_block_index",
+            )?,
+            file_id: field_file_id,
+            start_block_index: crate::runtime::de::required(
+                field_start_block_index,
+                "start_block_index",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1013,74 +976,74 @@ impl<'de> serde::Deserialize<'de> for CitationsWebSearchResultLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationsWebSearchResultLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationsWebSearchResultLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationsWebSearchResultLocation, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_encrypted_index: Option<String> = None;
-                let mut field_title: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_result_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "encrypted_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "encrypted_index",
-                            )?;
-                            field_encrypted_index = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                            field_title = map.next_value()?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationsWebSearchResultLocation {
+    const EXPECTING: &'static str = "a `CitationsWebSearchResultLocation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_encrypted_index: Option<String> = None;
+        let mut field_title: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_search_result_location");
                 }
-                Ok(CitationsWebSearchResultLocation {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    encrypted_index: field_encrypted_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_index",
-                        ))?,
-                    title: field_title,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_result_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "encrypted_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_index")?;
+                    field_encrypted_index = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                    field_title = map.next_value()?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            encrypted_index: crate::runtime::de::required(
+                field_encrypted_index,
+                "encrypted_index",
+            )?,
+            title: field_title,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -1155,100 +1118,96 @@ impl<'de> serde::Deserialize<'de> for CitationsSearchResultLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationsSearchResultLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationsSearchResultLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationsSearchResultLocation, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_end_block_index: Option<i64> = None;
-                let mut field_search_result_index: Option<i64> = None;
-                let mut field_source: Option<String> = None;
-                let mut field_start_block_index: Option<i64> = None;
-                let mut field_title: Option<String> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "search_result_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "end_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "end_block_index",
-                            )?;
-                            field_end_block_index = Some(map.next_value()?);
-                        }
-                        "search_result_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "search_result_index",
-                            )?;
-                            field_search_result_index = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        "start_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "start_block_index",
-                            )?;
-                            field_start_block_index = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "title")?;
-                            field_title = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationsSearchResultLocation {
+    const EXPECTING: &'static str = "a `CitationsSearchResultLocation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_end_block_index: Option<i64> = None;
+        let mut field_search_result_index: Option<i64> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_start_block_index: Option<i64> = None;
+        let mut field_title: Option<String> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "search_result_location");
                 }
-                Ok(CitationsSearchResultLocation {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    end_block_index: field_end_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_block_index",
-                        ))?,
-                    search_result_index: field_search_result_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "search_result_index",
-                        ))?,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    start_block_index: field_start_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_block_index",
-                        ))?,
-                    title: field_title,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "search_result_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "end_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "end_block_index")?;
+                    field_end_block_index = Some(map.next_value()?);
+                }
+                "search_result_index" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[3],
+                        "search_result_index",
+                    )?;
+                    field_search_result_index = Some(map.next_value()?);
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                "start_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
+                    field_start_block_index = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "title")?;
+                    field_title = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            end_block_index: crate::runtime::de::required(
+                field_end_block_index,
+                "end_block_index",
+            )?,
+            search_result_index: crate::runtime::de::required(
+                field_search_result_index,
+                "search_result_index",
+            )?,
+            source: crate::runtime::de::required(field_source, "source")?,
+            start_block_index: crate::runtime::de::required(
+                field_start_block_index,
+                "start_block_index",
+            )?,
+            title: field_title,
+            extra,
+        })
     }
 }
 
@@ -1296,55 +1255,59 @@ impl<'de> serde::Deserialize<'de> for ThinkingBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingBlock, A::Error> {
-                let mut field_signature: Option<String> = None;
-                let mut field_thinking: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "thinking",
-                            )?;
-                        }
-                        "signature" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
-                            field_signature = Some(map.next_value()?);
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
-                            field_thinking = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingBlock {
+    const EXPECTING: &'static str = "a `ThinkingBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_signature: Option<String> = None;
+        let mut field_thinking: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "thinking");
                 }
-                Ok(ThinkingBlock {
-                    signature: field_signature
-                        .ok_or_else(|| serde::de::Error::missing_field("signature"))?,
-                    thinking: field_thinking
-                        .ok_or_else(|| serde::de::Error::missing_field("thinking"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "thinking",
+                    )?;
+                }
+                "signature" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                    field_signature = Some(map.next_value()?);
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
+                    field_thinking = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            signature: crate::runtime::de::required(field_signature, "signature")?,
+            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
+            extra,
+        })
     }
 }
 
@@ -1388,48 +1351,53 @@ impl<'de> serde::Deserialize<'de> for RedactedThinkingBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RedactedThinkingBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RedactedThinkingBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RedactedThinkingBlock, A::Error> {
-                let mut field_data: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "redacted_thinking",
-                            )?;
-                        }
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for RedactedThinkingBlock {
+    const EXPECTING: &'static str = "a `RedactedThinkingBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "redacted_thinking");
                 }
-                Ok(RedactedThinkingBlock {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "redacted_thinking",
+                    )?;
+                }
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                    field_data = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            extra,
+        })
     }
 }
 
@@ -1497,19 +1465,18 @@ impl crate::runtime::de::Tagged for ToolCaller {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "direct" => serde::Deserialize::deserialize(de).map(Self::Direct),
+        match tag.value() {
+            "direct" => crate::runtime::de::variant(map, tag, Self::Direct),
             "code_execution_20250825" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20250825)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20250825)
             }
             "code_execution_20260120" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20260120)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20260120)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -1579,75 +1546,72 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolUseBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolUseBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolUseBlock, A::Error> {
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_input: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_name: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_use",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                            field_caller = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "input" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "input")?;
-                            field_input = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolUseBlock {
+    const EXPECTING: &'static str = "a `ToolUseBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_name: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_use");
                 }
-                Ok(ToolUseBlock {
-                    caller: match field_caller {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("{\"type\":\"direct\"}")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    input: field_input
-                        .ok_or_else(|| serde::de::Error::missing_field("input"))?,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_use",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                    field_caller = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "input" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "input")?;
+                    field_input = Some(map.next_value()?);
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            caller: field_caller
+                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
+            id: crate::runtime::de::required(field_id, "id")?,
+            input: crate::runtime::de::required(field_input, "input")?,
+            name: crate::runtime::de::required(field_name, "name")?,
+            extra,
+        })
     }
 }
 
@@ -1687,39 +1651,45 @@ impl<'de> serde::Deserialize<'de> for DirectCaller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectCaller;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DirectCaller` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectCaller, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "direct",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DirectCaller {
+    const EXPECTING: &'static str = "a `DirectCaller` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "direct");
                 }
-                Ok(DirectCaller { extra })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "direct",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -1763,48 +1733,53 @@ impl<'de> serde::Deserialize<'de> for ServerToolCaller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServerToolCaller;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ServerToolCaller` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerToolCaller, A::Error> {
-                let mut field_tool_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20250825",
-                            )?;
-                        }
-                        "tool_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
-                            field_tool_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ServerToolCaller {
+    const EXPECTING: &'static str = "a `ServerToolCaller` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_tool_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_20250825");
                 }
-                Ok(ServerToolCaller {
-                    tool_id: field_tool_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20250825",
+                    )?;
+                }
+                "tool_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
+                    field_tool_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            tool_id: crate::runtime::de::required(field_tool_id, "tool_id")?,
+            extra,
+        })
     }
 }
 
@@ -1848,48 +1823,53 @@ impl<'de> serde::Deserialize<'de> for ServerToolCaller20260120 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServerToolCaller20260120;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ServerToolCaller20260120` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerToolCaller20260120, A::Error> {
-                let mut field_tool_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20260120",
-                            )?;
-                        }
-                        "tool_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
-                            field_tool_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ServerToolCaller20260120 {
+    const EXPECTING: &'static str = "a `ServerToolCaller20260120` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_tool_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_20260120");
                 }
-                Ok(ServerToolCaller20260120 {
-                    tool_id: field_tool_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20260120",
+                    )?;
+                }
+                "tool_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
+                    field_tool_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            tool_id: crate::runtime::de::required(field_tool_id, "tool_id")?,
+            extra,
+        })
     }
 }
 
@@ -1950,75 +1930,72 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServerToolUseBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ServerToolUseBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerToolUseBlock, A::Error> {
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_input: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_name: Option<ServerToolUseBlockName> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "server_tool_use",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                            field_caller = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "input" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "input")?;
-                            field_input = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ServerToolUseBlock {
+    const EXPECTING: &'static str = "a `ServerToolUseBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_name: Option<ServerToolUseBlockName> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "server_tool_use");
                 }
-                Ok(ServerToolUseBlock {
-                    caller: match field_caller {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("{\"type\":\"direct\"}")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    input: field_input
-                        .ok_or_else(|| serde::de::Error::missing_field("input"))?,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "server_tool_use",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                    field_caller = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "input" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "input")?;
+                    field_input = Some(map.next_value()?);
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            caller: field_caller
+                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
+            id: crate::runtime::de::required(field_id, "id")?,
+            input: crate::runtime::de::required(field_input, "input")?,
+            name: crate::runtime::de::required(field_name, "name")?,
+            extra,
+        })
     }
 }
 
@@ -2156,30 +2133,24 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "WebSearchToolResultBlockContent",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::Object,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::WebSearchToolResultError)
-                        },
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::WebSearchResultBlockList)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "WebSearchToolResultBlockContent",
+            &[
+                (
+                    crate::runtime::de::JsonKind::Object,
+                    |value| {
+                        serde_json::from_value(value).map(Self::WebSearchToolResultError)
+                    },
+                ),
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| {
+                        serde_json::from_value(value).map(Self::WebSearchResultBlockList)
+                    },
+                ),
+            ],
+        )
     }
 }
 
@@ -2235,71 +2206,66 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchToolResultBlock, A::Error> {
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_content: Option<WebSearchToolResultBlockContent> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_tool_result",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                            field_caller = Some(map.next_value()?);
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchToolResultBlock {
+    const EXPECTING: &'static str = "a `WebSearchToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_content: Option<WebSearchToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_search_tool_result");
                 }
-                Ok(WebSearchToolResultBlock {
-                    caller: match field_caller {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("{\"type\":\"direct\"}")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_tool_result",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                    field_caller = Some(map.next_value()?);
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            caller: field_caller
+                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -2343,48 +2309,47 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchToolResultError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchToolResultError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchToolResultError, A::Error> {
-                let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchToolResultError {
+    const EXPECTING: &'static str = "a `WebSearchToolResultError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_tool_result_error",
+                    )?;
                 }
-                Ok(WebSearchToolResultError {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -2543,74 +2508,68 @@ impl<'de> serde::Deserialize<'de> for WebSearchResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchResultBlock, A::Error> {
-                let mut field_encrypted_content: Option<String> = None;
-                let mut field_page_age: Option<String> = None;
-                let mut field_title: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_result",
-                            )?;
-                        }
-                        "encrypted_content" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "encrypted_content",
-                            )?;
-                            field_encrypted_content = Some(map.next_value()?);
-                        }
-                        "page_age" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
-                            field_page_age = map.next_value()?;
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                            field_title = Some(map.next_value()?);
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchResultBlock {
+    const EXPECTING: &'static str = "a `WebSearchResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_encrypted_content: Option<String> = None;
+        let mut field_page_age: Option<String> = None;
+        let mut field_title: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_result",
+                    )?;
                 }
-                Ok(WebSearchResultBlock {
-                    encrypted_content: field_encrypted_content
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_content",
-                        ))?,
-                    page_age: field_page_age,
-                    title: field_title
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                "encrypted_content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "encrypted_content")?;
+                    field_encrypted_content = Some(map.next_value()?);
+                }
+                "page_age" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
+                    field_page_age = map.next_value()?;
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                    field_title = Some(map.next_value()?);
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            encrypted_content: crate::runtime::de::required(
+                field_encrypted_content,
+                "encrypted_content",
+            )?,
+            page_age: field_page_age,
+            title: crate::runtime::de::required(field_title, "title")?,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -2668,18 +2627,17 @@ impl crate::runtime::de::Tagged for WebFetchToolResultBlockContent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "web_fetch_tool_result_error" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchToolResultError)
+                crate::runtime::de::variant(map, tag, Self::WebFetchToolResultError)
             }
             "web_fetch_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchResult)
+                crate::runtime::de::variant(map, tag, Self::WebFetchResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -2744,71 +2702,66 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchToolResultBlock, A::Error> {
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_content: Option<WebFetchToolResultBlockContent> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_tool_result",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                            field_caller = Some(map.next_value()?);
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchToolResultBlock {
+    const EXPECTING: &'static str = "a `WebFetchToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_content: Option<WebFetchToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_tool_result");
                 }
-                Ok(WebFetchToolResultBlock {
-                    caller: match field_caller {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("{\"type\":\"direct\"}")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_tool_result",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
+                    field_caller = Some(map.next_value()?);
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            caller: field_caller
+                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -2852,48 +2805,53 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchToolResultErrorBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchToolResultErrorBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchToolResultErrorBlock, A::Error> {
-                let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchToolResultErrorBlock {
+    const EXPECTING: &'static str = "a `WebFetchToolResultErrorBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_tool_result_error");
                 }
-                Ok(WebFetchToolResultErrorBlock {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -3059,65 +3017,65 @@ impl<'de> serde::Deserialize<'de> for WebFetchBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchBlock, A::Error> {
-                let mut field_content: Option<DocumentBlock> = None;
-                let mut field_retrieved_at: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "retrieved_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "retrieved_at",
-                            )?;
-                            field_retrieved_at = map.next_value()?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchBlock {
+    const EXPECTING: &'static str = "a `WebFetchBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<DocumentBlock> = None;
+        let mut field_retrieved_at: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_result");
                 }
-                Ok(WebFetchBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    retrieved_at: field_retrieved_at,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "retrieved_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "retrieved_at")?;
+                    field_retrieved_at = map.next_value()?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            retrieved_at: field_retrieved_at,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -3175,14 +3133,13 @@ impl crate::runtime::de::Tagged for DocumentSource {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "base64" => serde::Deserialize::deserialize(de).map(Self::Base64),
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "base64" => crate::runtime::de::variant(map, tag, Self::Base64),
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -3253,60 +3210,59 @@ impl<'de> serde::Deserialize<'de> for DocumentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DocumentBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DocumentBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentBlock, A::Error> {
-                let mut field_citations: Option<CitationsConfig> = None;
-                let mut field_source: Option<DocumentSource> = None;
-                let mut field_title: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "document",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                            field_citations = map.next_value()?;
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                            field_title = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DocumentBlock {
+    const EXPECTING: &'static str = "a `DocumentBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_citations: Option<CitationsConfig> = None;
+        let mut field_source: Option<DocumentSource> = None;
+        let mut field_title: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "document",
+                    )?;
                 }
-                Ok(DocumentBlock {
-                    citations: field_citations,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    title: field_title,
-                    extra,
-                })
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                    field_citations = map.next_value()?;
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                    field_title = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            citations: field_citations,
+            source: crate::runtime::de::required(field_source, "source")?,
+            title: field_title,
+            extra,
+        })
     }
 }
 
@@ -3345,44 +3301,38 @@ impl<'de> serde::Deserialize<'de> for CitationsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationsConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationsConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationsConfig, A::Error> {
-                let mut field_enabled: Option<bool> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
-                            field_enabled = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationsConfig {
+    const EXPECTING: &'static str = "a `CitationsConfig` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_enabled: Option<bool> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "enabled" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
+                    field_enabled = Some(map.next_value()?);
                 }
-                Ok(CitationsConfig {
-                    enabled: match field_enabled {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("false")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            enabled: field_enabled.unwrap_or_default(),
+            extra,
+        })
     }
 }
 
@@ -3429,57 +3379,62 @@ impl<'de> serde::Deserialize<'de> for Base64PdfSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Base64PdfSource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Base64PdfSource` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base64PdfSource, A::Error> {
-                let mut field_data: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "media_type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "media_type",
-                                "application/pdf",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "base64",
-                            )?;
-                        }
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Base64PdfSource {
+    const EXPECTING: &'static str = "a `Base64PdfSource` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "base64");
                 }
-                Ok(Base64PdfSource {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "media_type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "media_type",
+                        "application/pdf",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "base64",
+                    )?;
+                }
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "data")?;
+                    field_data = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            extra,
+        })
     }
 }
 
@@ -3526,57 +3481,57 @@ impl<'de> serde::Deserialize<'de> for PlainTextSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PlainTextSource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PlainTextSource` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PlainTextSource, A::Error> {
-                let mut field_data: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "media_type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "media_type",
-                                "text/plain",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text",
-                            )?;
-                        }
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for PlainTextSource {
+    const EXPECTING: &'static str = "a `PlainTextSource` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "text");
                 }
-                Ok(PlainTextSource {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "media_type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "media_type",
+                        "text/plain",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
+                }
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "data")?;
+                    field_data = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            extra,
+        })
     }
 }
 
@@ -3644,23 +3599,20 @@ impl crate::runtime::de::Tagged for CodeExecutionToolResultBlockContent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::CodeExecutionToolResultError)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionToolResultError)
             }
             "code_execution_result" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionResult)
             }
             "encrypted_code_execution_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::EncryptedCodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::EncryptedCodeExecutionResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -3720,59 +3672,59 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionToolResultBlock, A::Error> {
-                let mut field_content: Option<CodeExecutionToolResultBlockContent> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_tool_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionToolResultBlock {
+    const EXPECTING: &'static str = "a `CodeExecutionToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<CodeExecutionToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_tool_result");
                 }
-                Ok(CodeExecutionToolResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_tool_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -3816,48 +3768,53 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionToolResultError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionToolResultError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionToolResultError, A::Error> {
-                let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionToolResultError {
+    const EXPECTING: &'static str = "a `CodeExecutionToolResultError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_tool_result_error");
                 }
-                Ok(CodeExecutionToolResultError {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -4002,73 +3959,71 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionResultBlock, A::Error> {
-                let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut field_stdout: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        "stdout" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                            field_stdout = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionResultBlock {
+    const EXPECTING: &'static str = "a `CodeExecutionResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut field_stdout: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_result");
                 }
-                Ok(CodeExecutionResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    stdout: field_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                "stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                    field_stdout = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
+            extra,
+        })
     }
 }
 
@@ -4112,48 +4067,47 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionOutputBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionOutputBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionOutputBlock, A::Error> {
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_output",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionOutputBlock {
+    const EXPECTING: &'static str = "a `CodeExecutionOutputBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_output",
+                    )?;
                 }
-                Ok(CodeExecutionOutputBlock {
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -4214,79 +4168,74 @@ impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EncryptedCodeExecutionResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EncryptedCodeExecutionResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EncryptedCodeExecutionResultBlock, A::Error> {
-                let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
-                let mut field_encrypted_stdout: Option<String> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "encrypted_code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "encrypted_stdout" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "encrypted_stdout",
-                            )?;
-                            field_encrypted_stdout = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for EncryptedCodeExecutionResultBlock {
+    const EXPECTING: &'static str = "a `EncryptedCodeExecutionResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
+        let mut field_encrypted_stdout: Option<String> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "encrypted_code_execution_result");
                 }
-                Ok(EncryptedCodeExecutionResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    encrypted_stdout: field_encrypted_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_stdout",
-                        ))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "encrypted_code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "encrypted_stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_stdout")?;
+                    field_encrypted_stdout = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            encrypted_stdout: crate::runtime::de::required(
+                field_encrypted_stdout,
+                "encrypted_stdout",
+            )?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            extra,
+        })
     }
 }
 
@@ -4346,19 +4295,21 @@ impl crate::runtime::de::Tagged for BashCodeExecutionToolResultBlockContent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "bash_code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::BashCodeExecutionToolResultError)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::BashCodeExecutionToolResultError,
+                )
             }
             "bash_code_execution_result" => {
-                serde::Deserialize::deserialize(de).map(Self::BashCodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::BashCodeExecutionResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -4418,59 +4369,59 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionToolResultBlock, A::Error> {
-                let mut field_content: Option<BashCodeExecutionToolResultBlockContent> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_tool_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionToolResultBlock {
+    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<BashCodeExecutionToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_tool_result");
                 }
-                Ok(BashCodeExecutionToolResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_tool_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -4514,48 +4465,53 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionToolResultError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionToolResultError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionToolResultError, A::Error> {
-                let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionToolResultError {
+    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_tool_result_error");
                 }
-                Ok(BashCodeExecutionToolResultError {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -4705,73 +4661,71 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionResultBlock, A::Error> {
-                let mut field_content: Option<Vec<BashCodeExecutionOutputBlock>> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut field_stdout: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        "stdout" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                            field_stdout = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionResultBlock {
+    const EXPECTING: &'static str = "a `BashCodeExecutionResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<BashCodeExecutionOutputBlock>> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut field_stdout: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_result");
                 }
-                Ok(BashCodeExecutionResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    stdout: field_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                "stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                    field_stdout = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
+            extra,
+        })
     }
 }
 
@@ -4815,48 +4769,47 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionOutputBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionOutputBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionOutputBlock, A::Error> {
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_output",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionOutputBlock {
+    const EXPECTING: &'static str = "a `BashCodeExecutionOutputBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_output",
+                    )?;
                 }
-                Ok(BashCodeExecutionOutputBlock {
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -4954,28 +4907,39 @@ impl crate::runtime::de::Tagged for TextEditorCodeExecutionToolResultBlockConten
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "text_editor_code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionToolResultError)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionToolResultError,
+                )
             }
             "text_editor_code_execution_view_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionViewResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionViewResult,
+                )
             }
             "text_editor_code_execution_create_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionCreateResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionCreateResult,
+                )
             }
             "text_editor_code_execution_str_replace_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionStrReplaceResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionStrReplaceResult,
+                )
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -5035,61 +4999,59 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionToolResultBlock, A::Error> {
-                let mut field_content: Option<
-                    TextEditorCodeExecutionToolResultBlockContent,
-                > = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_tool_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultBlock {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<TextEditorCodeExecutionToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text_editor_code_execution_tool_result");
                 }
-                Ok(TextEditorCodeExecutionToolResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_tool_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -5144,60 +5106,63 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionToolResultError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionToolResultError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionToolResultError, A::Error> {
-                let mut field_error_code: Option<
-                    TextEditorCodeExecutionToolResultErrorCode,
-                > = None;
-                let mut field_error_message: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        "error_message" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "error_message",
-                            )?;
-                            field_error_message = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultError {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<TextEditorCodeExecutionToolResultErrorCode> = None;
+        let mut field_error_message: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_tool_result_error",
+                        );
                 }
-                Ok(TextEditorCodeExecutionToolResultError {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    error_message: field_error_message,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                "error_message" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
+                    field_error_message = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            error_message: field_error_message,
+            extra,
+        })
     }
 }
 
@@ -5364,79 +5329,79 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionViewResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionViewResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionViewResultBlock, A::Error> {
-                let mut field_content: Option<String> = None;
-                let mut field_file_type: Option<
-                    TextEditorCodeExecutionViewResultBlockFileType,
-                > = None;
-                let mut field_num_lines: Option<i64> = None;
-                let mut field_start_line: Option<i64> = None;
-                let mut field_total_lines: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_view_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "file_type" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
-                            field_file_type = Some(map.next_value()?);
-                        }
-                        "num_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
-                            field_num_lines = map.next_value()?;
-                        }
-                        "start_line" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
-                            field_start_line = map.next_value()?;
-                        }
-                        "total_lines" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "total_lines",
-                            )?;
-                            field_total_lines = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionViewResultBlock {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionViewResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<String> = None;
+        let mut field_file_type: Option<
+            TextEditorCodeExecutionViewResultBlockFileType,
+        > = None;
+        let mut field_num_lines: Option<i64> = None;
+        let mut field_start_line: Option<i64> = None;
+        let mut field_total_lines: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text_editor_code_execution_view_result");
                 }
-                Ok(TextEditorCodeExecutionViewResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    file_type: field_file_type
-                        .ok_or_else(|| serde::de::Error::missing_field("file_type"))?,
-                    num_lines: field_num_lines,
-                    start_line: field_start_line,
-                    total_lines: field_total_lines,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_view_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "file_type" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
+                    field_file_type = Some(map.next_value()?);
+                }
+                "num_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
+                    field_num_lines = map.next_value()?;
+                }
+                "start_line" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
+                    field_start_line = map.next_value()?;
+                }
+                "total_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "total_lines")?;
+                    field_total_lines = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            file_type: crate::runtime::de::required(field_file_type, "file_type")?,
+            num_lines: field_num_lines,
+            start_line: field_start_line,
+            total_lines: field_total_lines,
+            extra,
+        })
     }
 }
 
@@ -5559,54 +5524,60 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionCreateResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionCreateResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionCreateResultBlock, A::Error> {
-                let mut field_is_file_update: Option<bool> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_create_result",
-                            )?;
-                        }
-                        "is_file_update" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "is_file_update",
-                            )?;
-                            field_is_file_update = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionCreateResultBlock {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionCreateResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_is_file_update: Option<bool> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_create_result",
+                        );
                 }
-                Ok(TextEditorCodeExecutionCreateResultBlock {
-                    is_file_update: field_is_file_update
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "is_file_update",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_create_result",
+                    )?;
+                }
+                "is_file_update" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "is_file_update")?;
+                    field_is_file_update = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            is_file_update: crate::runtime::de::required(
+                field_is_file_update,
+                "is_file_update",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -5694,71 +5665,81 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionStrReplaceResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionStrReplaceResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionStrReplaceResultBlock, A::Error> {
-                let mut field_lines: Option<Vec<String>> = None;
-                let mut field_new_lines: Option<i64> = None;
-                let mut field_new_start: Option<i64> = None;
-                let mut field_old_lines: Option<i64> = None;
-                let mut field_old_start: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_str_replace_result",
-                            )?;
-                        }
-                        "lines" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "lines")?;
-                            field_lines = map.next_value()?;
-                        }
-                        "new_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
-                            field_new_lines = map.next_value()?;
-                        }
-                        "new_start" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
-                            field_new_start = map.next_value()?;
-                        }
-                        "old_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
-                            field_old_lines = map.next_value()?;
-                        }
-                        "old_start" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
-                            field_old_start = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionStrReplaceResultBlock {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionStrReplaceResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_lines: Option<Vec<String>> = None;
+        let mut field_new_lines: Option<i64> = None;
+        let mut field_new_start: Option<i64> = None;
+        let mut field_old_lines: Option<i64> = None;
+        let mut field_old_start: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_str_replace_result",
+                        );
                 }
-                Ok(TextEditorCodeExecutionStrReplaceResultBlock {
-                    lines: field_lines,
-                    new_lines: field_new_lines,
-                    new_start: field_new_start,
-                    old_lines: field_old_lines,
-                    old_start: field_old_start,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_str_replace_result",
+                    )?;
+                }
+                "lines" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "lines")?;
+                    field_lines = map.next_value()?;
+                }
+                "new_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
+                    field_new_lines = map.next_value()?;
+                }
+                "new_start" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
+                    field_new_start = map.next_value()?;
+                }
+                "old_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
+                    field_old_lines = map.next_value()?;
+                }
+                "old_start" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
+                    field_old_start = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            lines: field_lines,
+            new_lines: field_new_lines,
+            new_start: field_new_start,
+            old_lines: field_old_lines,
+            old_start: field_old_start,
+            extra,
+        })
     }
 }
 
@@ -5816,18 +5797,17 @@ impl crate::runtime::de::Tagged for ToolSearchToolResultBlockContent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "tool_search_tool_result_error" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolResultError)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolResultError)
             }
             "tool_search_tool_search_result" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolSearchResult)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolSearchResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -5887,59 +5867,59 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolResultBlock, A::Error> {
-                let mut field_content: Option<ToolSearchToolResultBlockContent> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolResultBlock {
+    const EXPECTING: &'static str = "a `ToolSearchToolResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<ToolSearchToolResultBlockContent> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_result");
                 }
-                Ok(ToolSearchToolResultBlock {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -5992,58 +5972,59 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolResultError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolResultError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolResultError, A::Error> {
-                let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
-                let mut field_error_message: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        "error_message" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "error_message",
-                            )?;
-                            field_error_message = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolResultError {
+    const EXPECTING: &'static str = "a `ToolSearchToolResultError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
+        let mut field_error_message: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_result_error");
                 }
-                Ok(ToolSearchToolResultError {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    error_message: field_error_message,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                "error_message" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
+                    field_error_message = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            error_message: field_error_message,
+            extra,
+        })
     }
 }
 
@@ -6171,54 +6152,56 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolSearchResultBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolSearchResultBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolSearchResultBlock, A::Error> {
-                let mut field_tool_references: Option<Vec<ToolReferenceBlock>> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_search_result",
-                            )?;
-                        }
-                        "tool_references" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "tool_references",
-                            )?;
-                            field_tool_references = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolSearchResultBlock {
+    const EXPECTING: &'static str = "a `ToolSearchToolSearchResultBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_tool_references: Option<Vec<ToolReferenceBlock>> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_search_result");
                 }
-                Ok(ToolSearchToolSearchResultBlock {
-                    tool_references: field_tool_references
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "tool_references",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_search_result",
+                    )?;
+                }
+                "tool_references" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "tool_references")?;
+                    field_tool_references = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            tool_references: crate::runtime::de::required(
+                field_tool_references,
+                "tool_references",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -6262,48 +6245,47 @@ impl<'de> serde::Deserialize<'de> for ToolReferenceBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolReferenceBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolReferenceBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolReferenceBlock, A::Error> {
-                let mut field_tool_name: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_reference",
-                            )?;
-                        }
-                        "tool_name" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "tool_name")?;
-                            field_tool_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolReferenceBlock {
+    const EXPECTING: &'static str = "a `ToolReferenceBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_tool_name: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_reference",
+                    )?;
                 }
-                Ok(ToolReferenceBlock {
-                    tool_name: field_tool_name
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_name"))?,
-                    extra,
-                })
+                "tool_name" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "tool_name")?;
+                    field_tool_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            tool_name: crate::runtime::de::required(field_tool_name, "tool_name")?,
+            extra,
+        })
     }
 }
 
@@ -6347,48 +6329,53 @@ impl<'de> serde::Deserialize<'de> for ContainerUploadBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContainerUploadBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContainerUploadBlock` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContainerUploadBlock, A::Error> {
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "container_upload",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContainerUploadBlock {
+    const EXPECTING: &'static str = "a `ContainerUploadBlock` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "container_upload");
                 }
-                Ok(ContainerUploadBlock {
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "container_upload",
+                    )?;
+                }
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -6435,27 +6422,23 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "ContentBlockSourceContent",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::String),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::ContentBlockSourceContentParamList)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "ContentBlockSourceContent",
+            &[
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::String),
+                ),
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| {
+                        serde_json::from_value(value)
+                            .map(Self::ContentBlockSourceContentParamList)
+                    },
+                ),
+            ],
+        )
     }
 }
 
@@ -6500,26 +6483,22 @@ impl<'de> serde::Deserialize<'de> for ToolResultContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "ToolResultContent",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::String),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::ToolResultContentBlockParamList)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "ToolResultContent",
+            &[
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::String),
+                ),
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| {
+                        serde_json::from_value(value)
+                            .map(Self::ToolResultContentBlockParamList)
+                    },
+                ),
+            ],
+        )
     }
 }

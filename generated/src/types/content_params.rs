@@ -58,51 +58,48 @@ impl<'de> serde::Deserialize<'de> for CacheControlEphemeralParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CacheControlEphemeralParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CacheControlEphemeralParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CacheControlEphemeralParam, A::Error> {
-                let mut field_ttl: Option<CacheControlEphemeralParamTtl> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "ephemeral",
-                            )?;
-                        }
-                        "ttl" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "ttl")?;
-                            field_ttl = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "ttl",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CacheControlEphemeralParam {
+    const EXPECTING: &'static str = "a `CacheControlEphemeralParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_ttl: Option<CacheControlEphemeralParamTtl> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "ephemeral",
+                    )?;
                 }
-                Ok(CacheControlEphemeralParam {
-                    ttl: field_ttl,
-                    extra,
-                })
+                "ttl" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "ttl")?;
+                    field_ttl = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "ttl",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self { ttl: field_ttl, extra })
     }
 }
 
@@ -386,53 +383,52 @@ impl crate::runtime::de::Tagged for ContentBlockParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            "image" => serde::Deserialize::deserialize(de).map(Self::Image),
-            "document" => serde::Deserialize::deserialize(de).map(Self::Document),
-            "search_result" => {
-                serde::Deserialize::deserialize(de).map(Self::SearchResult)
-            }
-            "thinking" => serde::Deserialize::deserialize(de).map(Self::Thinking),
+        match tag.value() {
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            "image" => crate::runtime::de::variant(map, tag, Self::Image),
+            "document" => crate::runtime::de::variant(map, tag, Self::Document),
+            "search_result" => crate::runtime::de::variant(map, tag, Self::SearchResult),
+            "thinking" => crate::runtime::de::variant(map, tag, Self::Thinking),
             "redacted_thinking" => {
-                serde::Deserialize::deserialize(de).map(Self::RedactedThinking)
+                crate::runtime::de::variant(map, tag, Self::RedactedThinking)
             }
-            "tool_use" => serde::Deserialize::deserialize(de).map(Self::ToolUse),
-            "tool_result" => serde::Deserialize::deserialize(de).map(Self::ToolResult),
+            "tool_use" => crate::runtime::de::variant(map, tag, Self::ToolUse),
+            "tool_result" => crate::runtime::de::variant(map, tag, Self::ToolResult),
             "server_tool_use" => {
-                serde::Deserialize::deserialize(de).map(Self::ServerToolUse)
+                crate::runtime::de::variant(map, tag, Self::ServerToolUse)
             }
             "web_search_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearchToolResult)
+                crate::runtime::de::variant(map, tag, Self::WebSearchToolResult)
             }
             "web_fetch_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchToolResult)
+                crate::runtime::de::variant(map, tag, Self::WebFetchToolResult)
             }
             "code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecutionToolResult)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionToolResult)
             }
             "bash_code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::BashCodeExecutionToolResult)
+                crate::runtime::de::variant(map, tag, Self::BashCodeExecutionToolResult)
             }
             "text_editor_code_execution_tool_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionToolResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionToolResult,
+                )
             }
             "tool_search_tool_result" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolResult)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolResult)
             }
             "container_upload" => {
-                serde::Deserialize::deserialize(de).map(Self::ContainerUpload)
+                crate::runtime::de::variant(map, tag, Self::ContainerUpload)
             }
             "mid_conv_system" => {
-                serde::Deserialize::deserialize(de).map(Self::MidConvSystem)
+                crate::runtime::de::variant(map, tag, Self::MidConvSystem)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -529,27 +525,22 @@ impl crate::runtime::de::Tagged for TextCitationParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "char_location" => {
-                serde::Deserialize::deserialize(de).map(Self::CharLocation)
-            }
-            "page_location" => {
-                serde::Deserialize::deserialize(de).map(Self::PageLocation)
-            }
+        match tag.value() {
+            "char_location" => crate::runtime::de::variant(map, tag, Self::CharLocation),
+            "page_location" => crate::runtime::de::variant(map, tag, Self::PageLocation),
             "content_block_location" => {
-                serde::Deserialize::deserialize(de).map(Self::ContentBlockLocation)
+                crate::runtime::de::variant(map, tag, Self::ContentBlockLocation)
             }
             "web_search_result_location" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearchResultLocation)
+                crate::runtime::de::variant(map, tag, Self::WebSearchResultLocation)
             }
             "search_result_location" => {
-                serde::Deserialize::deserialize(de).map(Self::SearchResultLocation)
+                crate::runtime::de::variant(map, tag, Self::SearchResultLocation)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -635,72 +626,68 @@ impl<'de> serde::Deserialize<'de> for TextBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<Vec<TextCitationParam>> = None;
-                let mut field_text: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "text" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "text")?;
-                            field_text = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextBlockParam {
+    const EXPECTING: &'static str = "a `TextBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<Vec<TextCitationParam>> = None;
+        let mut field_text: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text");
                 }
-                Ok(TextBlockParam {
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    text: field_text
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "text" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "text")?;
+                    field_text = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            citations: field_citations,
+            text: crate::runtime::de::required(field_text, "text")?,
+            extra,
+        })
     }
 }
 
@@ -770,97 +757,86 @@ impl<'de> serde::Deserialize<'de> for CitationCharLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationCharLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationCharLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationCharLocationParam, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_char_index: Option<i64> = None;
-                let mut field_start_char_index: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "char_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_char_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_char_index",
-                            )?;
-                            field_end_char_index = Some(map.next_value()?);
-                        }
-                        "start_char_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "start_char_index",
-                            )?;
-                            field_start_char_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationCharLocationParam {
+    const EXPECTING: &'static str = "a `CitationCharLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_char_index: Option<i64> = None;
+        let mut field_start_char_index: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "char_location");
                 }
-                Ok(CitationCharLocationParam {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_char_index: field_end_char_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_char_index",
-                        ))?,
-                    start_char_index: field_start_char_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_char_index",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "char_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_char_index" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_char_index")?;
+                    field_end_char_index = Some(map.next_value()?);
+                }
+                "start_char_index" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "start_char_index")?;
+                    field_start_char_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_char_index: crate::runtime::de::required(
+                field_end_char_index,
+                "end_char_index",
+            )?,
+            start_char_index: crate::runtime::de::required(
+                field_start_char_index,
+                "start_char_index",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -930,97 +906,86 @@ impl<'de> serde::Deserialize<'de> for CitationPageLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationPageLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationPageLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationPageLocationParam, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_page_number: Option<i64> = None;
-                let mut field_start_page_number: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "page_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_page_number" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_page_number",
-                            )?;
-                            field_end_page_number = Some(map.next_value()?);
-                        }
-                        "start_page_number" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "start_page_number",
-                            )?;
-                            field_start_page_number = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationPageLocationParam {
+    const EXPECTING: &'static str = "a `CitationPageLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_page_number: Option<i64> = None;
+        let mut field_start_page_number: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "page_location");
                 }
-                Ok(CitationPageLocationParam {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_page_number: field_end_page_number
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_page_number",
-                        ))?,
-                    start_page_number: field_start_page_number
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_page_number",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "page_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_page_number" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_page_number")?;
+                    field_end_page_number = Some(map.next_value()?);
+                }
+                "start_page_number" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "start_page_number")?;
+                    field_start_page_number = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_page_number: crate::runtime::de::required(
+                field_end_page_number,
+                "end_page_number",
+            )?,
+            start_page_number: crate::runtime::de::required(
+                field_start_page_number,
+                "start_page_number",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1090,97 +1055,86 @@ impl<'de> serde::Deserialize<'de> for CitationContentBlockLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationContentBlockLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationContentBlockLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationContentBlockLocationParam, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_document_index: Option<i64> = None;
-                let mut field_document_title: Option<String> = None;
-                let mut field_end_block_index: Option<i64> = None;
-                let mut field_start_block_index: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content_block_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "document_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "document_index",
-                            )?;
-                            field_document_index = Some(map.next_value()?);
-                        }
-                        "document_title" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "document_title",
-                            )?;
-                            field_document_title = map.next_value()?;
-                        }
-                        "end_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "end_block_index",
-                            )?;
-                            field_end_block_index = Some(map.next_value()?);
-                        }
-                        "start_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "start_block_index",
-                            )?;
-                            field_start_block_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationContentBlockLocationParam {
+    const EXPECTING: &'static str = "a `CitationContentBlockLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_document_index: Option<i64> = None;
+        let mut field_document_title: Option<String> = None;
+        let mut field_end_block_index: Option<i64> = None;
+        let mut field_start_block_index: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content_block_location");
                 }
-                Ok(CitationContentBlockLocationParam {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    document_index: field_document_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "document_index",
-                        ))?,
-                    document_title: field_document_title,
-                    end_block_index: field_end_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_block_index",
-                        ))?,
-                    start_block_index: field_start_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_block_index",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content_block_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "document_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
+                    field_document_index = Some(map.next_value()?);
+                }
+                "document_title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
+                    field_document_title = map.next_value()?;
+                }
+                "end_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "end_block_index")?;
+                    field_end_block_index = Some(map.next_value()?);
+                }
+                "start_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
+                    field_start_block_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            document_index: crate::runtime::de::required(
+                field_document_index,
+                "document_index",
+            )?,
+            document_title: field_document_title,
+            end_block_index: crate::runtime::de::required(
+                field_end_block_index,
+                "end_block_index",
+            )?,
+            start_block_index: crate::runtime::de::required(
+                field_start_block_index,
+                "start_block_index",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -1245,74 +1199,74 @@ impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationWebSearchResultLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationWebSearchResultLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationWebSearchResultLocationParam, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_encrypted_index: Option<String> = None;
-                let mut field_title: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_result_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "encrypted_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "encrypted_index",
-                            )?;
-                            field_encrypted_index = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                            field_title = map.next_value()?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationWebSearchResultLocationParam {
+    const EXPECTING: &'static str = "a `CitationWebSearchResultLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_encrypted_index: Option<String> = None;
+        let mut field_title: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_search_result_location");
                 }
-                Ok(CitationWebSearchResultLocationParam {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    encrypted_index: field_encrypted_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_index",
-                        ))?,
-                    title: field_title,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_result_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "encrypted_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_index")?;
+                    field_encrypted_index = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                    field_title = map.next_value()?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            encrypted_index: crate::runtime::de::required(
+                field_encrypted_index,
+                "encrypted_index",
+            )?,
+            title: field_title,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -1387,100 +1341,96 @@ impl<'de> serde::Deserialize<'de> for CitationSearchResultLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationSearchResultLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationSearchResultLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationSearchResultLocationParam, A::Error> {
-                let mut field_cited_text: Option<String> = None;
-                let mut field_end_block_index: Option<i64> = None;
-                let mut field_search_result_index: Option<i64> = None;
-                let mut field_source: Option<String> = None;
-                let mut field_start_block_index: Option<i64> = None;
-                let mut field_title: Option<String> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "search_result_location",
-                            )?;
-                        }
-                        "cited_text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                            field_cited_text = Some(map.next_value()?);
-                        }
-                        "end_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "end_block_index",
-                            )?;
-                            field_end_block_index = Some(map.next_value()?);
-                        }
-                        "search_result_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "search_result_index",
-                            )?;
-                            field_search_result_index = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        "start_block_index" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "start_block_index",
-                            )?;
-                            field_start_block_index = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "title")?;
-                            field_title = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationSearchResultLocationParam {
+    const EXPECTING: &'static str = "a `CitationSearchResultLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cited_text: Option<String> = None;
+        let mut field_end_block_index: Option<i64> = None;
+        let mut field_search_result_index: Option<i64> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_start_block_index: Option<i64> = None;
+        let mut field_title: Option<String> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "search_result_location");
                 }
-                Ok(CitationSearchResultLocationParam {
-                    cited_text: field_cited_text
-                        .ok_or_else(|| serde::de::Error::missing_field("cited_text"))?,
-                    end_block_index: field_end_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "end_block_index",
-                        ))?,
-                    search_result_index: field_search_result_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "search_result_index",
-                        ))?,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    start_block_index: field_start_block_index
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "start_block_index",
-                        ))?,
-                    title: field_title,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "search_result_location",
+                    )?;
+                }
+                "cited_text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
+                    field_cited_text = Some(map.next_value()?);
+                }
+                "end_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "end_block_index")?;
+                    field_end_block_index = Some(map.next_value()?);
+                }
+                "search_result_index" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[3],
+                        "search_result_index",
+                    )?;
+                    field_search_result_index = Some(map.next_value()?);
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                "start_block_index" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
+                    field_start_block_index = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "title")?;
+                    field_title = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
+            end_block_index: crate::runtime::de::required(
+                field_end_block_index,
+                "end_block_index",
+            )?,
+            search_result_index: crate::runtime::de::required(
+                field_search_result_index,
+                "search_result_index",
+            )?,
+            source: crate::runtime::de::required(field_source, "source")?,
+            start_block_index: crate::runtime::de::required(
+                field_start_block_index,
+                "start_block_index",
+            )?,
+            title: field_title,
+            extra,
+        })
     }
 }
 
@@ -1538,14 +1488,13 @@ impl crate::runtime::de::Tagged for ImageSourceParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "base64" => serde::Deserialize::deserialize(de).map(Self::Base64),
-            "url" => serde::Deserialize::deserialize(de).map(Self::Url),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "base64" => crate::runtime::de::variant(map, tag, Self::Base64),
+            "url" => crate::runtime::de::variant(map, tag, Self::Url),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -1619,62 +1568,58 @@ impl<'de> serde::Deserialize<'de> for ImageBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ImageBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImageBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_source: Option<ImageSourceParam> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "image",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ImageBlockParam {
+    const EXPECTING: &'static str = "a `ImageBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_source: Option<ImageSourceParam> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "image");
                 }
-                Ok(ImageBlockParam {
-                    cache_control: field_cache_control,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "image")?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            source: crate::runtime::de::required(field_source, "source")?,
+            extra,
+        })
     }
 }
 
@@ -1725,55 +1670,59 @@ impl<'de> serde::Deserialize<'de> for Base64ImageSourceParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Base64ImageSourceParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Base64ImageSourceParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base64ImageSourceParam, A::Error> {
-                let mut field_data: Option<String> = None;
-                let mut field_media_type: Option<Base64ImageSourceParamMediaType> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "base64",
-                            )?;
-                        }
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "media_type" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "media_type")?;
-                            field_media_type = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Base64ImageSourceParam {
+    const EXPECTING: &'static str = "a `Base64ImageSourceParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<String> = None;
+        let mut field_media_type: Option<Base64ImageSourceParamMediaType> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "base64");
                 }
-                Ok(Base64ImageSourceParam {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    media_type: field_media_type
-                        .ok_or_else(|| serde::de::Error::missing_field("media_type"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "base64",
+                    )?;
+                }
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                    field_data = Some(map.next_value()?);
+                }
+                "media_type" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "media_type")?;
+                    field_media_type = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            media_type: crate::runtime::de::required(field_media_type, "media_type")?,
+            extra,
+        })
     }
 }
 
@@ -1901,48 +1850,48 @@ impl<'de> serde::Deserialize<'de> for UrlImageSourceParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UrlImageSourceParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UrlImageSourceParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UrlImageSourceParam, A::Error> {
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "url",
-                            )?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for UrlImageSourceParam {
+    const EXPECTING: &'static str = "a `UrlImageSourceParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "url");
                 }
-                Ok(UrlImageSourceParam {
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "url")?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -2020,16 +1969,15 @@ impl crate::runtime::de::Tagged for DocumentSourceParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "base64" => serde::Deserialize::deserialize(de).map(Self::Base64),
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            "content" => serde::Deserialize::deserialize(de).map(Self::Content),
-            "url" => serde::Deserialize::deserialize(de).map(Self::Url),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "base64" => crate::runtime::de::variant(map, tag, Self::Base64),
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            "content" => crate::runtime::de::variant(map, tag, Self::Content),
+            "url" => crate::runtime::de::variant(map, tag, Self::Url),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -2139,92 +2087,93 @@ impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DocumentBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DocumentBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_context: Option<String> = None;
-                let mut field_source: Option<DocumentSourceParam> = None;
-                let mut field_title: Option<String> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "document",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "context" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "context")?;
-                            field_context = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "context",
-                            )?;
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "title")?;
-                            field_title = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "title",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DocumentBlockParam {
+    const EXPECTING: &'static str = "a `DocumentBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_context: Option<String> = None;
+        let mut field_source: Option<DocumentSourceParam> = None;
+        let mut field_title: Option<String> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "document");
                 }
-                Ok(DocumentBlockParam {
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    context: field_context,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    title: field_title,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "document",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "context" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "context")?;
+                    field_context = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "context",
+                    )?;
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "title")?;
+                    field_title = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "title",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            citations: field_citations,
+            context: field_context,
+            source: crate::runtime::de::required(field_source, "source")?,
+            title: field_title,
+            extra,
+        })
     }
 }
 
@@ -2277,42 +2226,42 @@ impl<'de> serde::Deserialize<'de> for CitationsConfigParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationsConfigParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationsConfigParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationsConfigParam, A::Error> {
-                let mut field_enabled: Option<bool> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
-                            field_enabled = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "enabled",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationsConfigParam {
+    const EXPECTING: &'static str = "a `CitationsConfigParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_enabled: Option<bool> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "enabled" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
+                    field_enabled = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "enabled",
+                    )?;
                 }
-                Ok(CitationsConfigParam {
-                    enabled: field_enabled,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            enabled: field_enabled,
+            extra,
+        })
     }
 }
 
@@ -2370,14 +2319,13 @@ impl crate::runtime::de::Tagged for ContentBlockSourceContentParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            "image" => serde::Deserialize::deserialize(de).map(Self::Image),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            "image" => crate::runtime::de::variant(map, tag, Self::Image),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -2430,48 +2378,53 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContentBlockSourceParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContentBlockSourceParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContentBlockSourceParam, A::Error> {
-                let mut field_content: Option<ContentBlockSourceContent> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContentBlockSourceParam {
+    const EXPECTING: &'static str = "a `ContentBlockSourceParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<ContentBlockSourceContent> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content");
                 }
-                Ok(ContentBlockSourceParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            extra,
+        })
     }
 }
 
@@ -2515,48 +2468,48 @@ impl<'de> serde::Deserialize<'de> for UrlpdfSourceParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UrlpdfSourceParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UrlpdfSourceParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UrlpdfSourceParam, A::Error> {
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "url",
-                            )?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for UrlpdfSourceParam {
+    const EXPECTING: &'static str = "a `UrlpdfSourceParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "url");
                 }
-                Ok(UrlpdfSourceParam {
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "url")?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -2645,86 +2598,85 @@ impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SearchResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_content: Option<Vec<TextBlockParam>> = None;
-                let mut field_source: Option<String> = None;
-                let mut field_title: Option<String> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "search_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                            field_source = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "title")?;
-                            field_title = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for SearchResultBlockParam {
+    const EXPECTING: &'static str = "a `SearchResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_content: Option<Vec<TextBlockParam>> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_title: Option<String> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "search_result");
                 }
-                Ok(SearchResultBlockParam {
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    source: field_source
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    title: field_title
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "search_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "source" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
+                    field_source = Some(map.next_value()?);
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "title")?;
+                    field_title = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            citations: field_citations,
+            content: crate::runtime::de::required(field_content, "content")?,
+            source: crate::runtime::de::required(field_source, "source")?,
+            title: crate::runtime::de::required(field_title, "title")?,
+            extra,
+        })
     }
 }
 
@@ -2772,55 +2724,59 @@ impl<'de> serde::Deserialize<'de> for ThinkingBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingBlockParam, A::Error> {
-                let mut field_signature: Option<String> = None;
-                let mut field_thinking: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "thinking",
-                            )?;
-                        }
-                        "signature" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
-                            field_signature = Some(map.next_value()?);
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
-                            field_thinking = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingBlockParam {
+    const EXPECTING: &'static str = "a `ThinkingBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_signature: Option<String> = None;
+        let mut field_thinking: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "thinking");
                 }
-                Ok(ThinkingBlockParam {
-                    signature: field_signature
-                        .ok_or_else(|| serde::de::Error::missing_field("signature"))?,
-                    thinking: field_thinking
-                        .ok_or_else(|| serde::de::Error::missing_field("thinking"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "thinking",
+                    )?;
+                }
+                "signature" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                    field_signature = Some(map.next_value()?);
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
+                    field_thinking = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            signature: crate::runtime::de::required(field_signature, "signature")?,
+            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
+            extra,
+        })
     }
 }
 
@@ -2864,48 +2820,53 @@ impl<'de> serde::Deserialize<'de> for RedactedThinkingBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RedactedThinkingBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RedactedThinkingBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RedactedThinkingBlockParam, A::Error> {
-                let mut field_data: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "redacted_thinking",
-                            )?;
-                        }
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for RedactedThinkingBlockParam {
+    const EXPECTING: &'static str = "a `RedactedThinkingBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "redacted_thinking");
                 }
-                Ok(RedactedThinkingBlockParam {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "redacted_thinking",
+                    )?;
+                }
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
+                    field_data = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            extra,
+        })
     }
 }
 
@@ -2994,87 +2955,85 @@ impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolUseBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolUseBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolUseBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_input: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_name: Option<String> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_use",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                            field_caller = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "caller",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "input" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "input")?;
-                            field_input = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolUseBlockParam {
+    const EXPECTING: &'static str = "a `ToolUseBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_name: Option<String> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_use");
                 }
-                Ok(ToolUseBlockParam {
-                    cache_control: field_cache_control,
-                    caller: field_caller,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    input: field_input
-                        .ok_or_else(|| serde::de::Error::missing_field("input"))?,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_use",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
+                    field_caller = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "caller",
+                    )?;
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "input" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "input")?;
+                    field_input = Some(map.next_value()?);
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            caller: field_caller,
+            id: crate::runtime::de::required(field_id, "id")?,
+            input: crate::runtime::de::required(field_input, "input")?,
+            name: crate::runtime::de::required(field_name, "name")?,
+            extra,
+        })
     }
 }
 
@@ -3162,21 +3121,18 @@ impl crate::runtime::de::Tagged for ToolResultContentBlockParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "text" => serde::Deserialize::deserialize(de).map(Self::Text),
-            "image" => serde::Deserialize::deserialize(de).map(Self::Image),
-            "search_result" => {
-                serde::Deserialize::deserialize(de).map(Self::SearchResult)
-            }
-            "document" => serde::Deserialize::deserialize(de).map(Self::Document),
+        match tag.value() {
+            "text" => crate::runtime::de::variant(map, tag, Self::Text),
+            "image" => crate::runtime::de::variant(map, tag, Self::Image),
+            "search_result" => crate::runtime::de::variant(map, tag, Self::SearchResult),
+            "document" => crate::runtime::de::variant(map, tag, Self::Document),
             "tool_reference" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolReference)
+                crate::runtime::de::variant(map, tag, Self::ToolReference)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -3274,86 +3230,83 @@ impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<ToolResultContent> = None;
-                let mut field_is_error: Option<bool> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "content",
-                            )?;
-                        }
-                        "is_error" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "is_error")?;
-                            field_is_error = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "is_error",
-                            )?;
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolResultBlockParam {
+    const EXPECTING: &'static str = "a `ToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<ToolResultContent> = None;
+        let mut field_is_error: Option<bool> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_result");
                 }
-                Ok(ToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content,
-                    is_error: field_is_error,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "content",
+                    )?;
+                }
+                "is_error" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "is_error")?;
+                    field_is_error = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "is_error",
+                    )?;
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: field_content,
+            is_error: field_is_error,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -3418,62 +3371,63 @@ impl<'de> serde::Deserialize<'de> for ToolReferenceBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolReferenceBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolReferenceBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolReferenceBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_tool_name: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_reference",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "tool_name" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "tool_name")?;
-                            field_tool_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolReferenceBlockParam {
+    const EXPECTING: &'static str = "a `ToolReferenceBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_tool_name: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_reference");
                 }
-                Ok(ToolReferenceBlockParam {
-                    cache_control: field_cache_control,
-                    tool_name: field_tool_name
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_reference",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "tool_name" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "tool_name")?;
+                    field_tool_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            tool_name: crate::runtime::de::required(field_tool_name, "tool_name")?,
+            extra,
+        })
     }
 }
 
@@ -3562,87 +3516,85 @@ impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServerToolUseBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ServerToolUseBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerToolUseBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_input: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_name: Option<ServerToolUseBlockParamName> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "server_tool_use",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                            field_caller = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "caller",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "input" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "input")?;
-                            field_input = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ServerToolUseBlockParam {
+    const EXPECTING: &'static str = "a `ServerToolUseBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_name: Option<ServerToolUseBlockParamName> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "server_tool_use");
                 }
-                Ok(ServerToolUseBlockParam {
-                    cache_control: field_cache_control,
-                    caller: field_caller,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    input: field_input
-                        .ok_or_else(|| serde::de::Error::missing_field("input"))?,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "server_tool_use",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
+                    field_caller = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "caller",
+                    )?;
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "input" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "input")?;
+                    field_input = Some(map.next_value()?);
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            caller: field_caller,
+            id: crate::runtime::de::required(field_id, "id")?,
+            input: crate::runtime::de::required(field_input, "input")?,
+            name: crate::runtime::de::required(field_name, "name")?,
+            extra,
+        })
     }
 }
 
@@ -3780,30 +3732,26 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContentParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "WebSearchToolResultBlockContentParam",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::WebSearchResultBlockParamList)
-                        },
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Object,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::WebSearchToolRequestErrorParam)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "WebSearchToolResultBlockContentParam",
+            &[
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| {
+                        serde_json::from_value(value)
+                            .map(Self::WebSearchResultBlockParamList)
+                    },
+                ),
+                (
+                    crate::runtime::de::JsonKind::Object,
+                    |value| {
+                        serde_json::from_value(value)
+                            .map(Self::WebSearchToolRequestErrorParam)
+                    },
+                ),
+            ],
+        )
     }
 }
 
@@ -3887,83 +3835,79 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_content: Option<WebSearchToolResultBlockContentParam> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                            field_caller = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "caller",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchToolResultBlockParam {
+    const EXPECTING: &'static str = "a `WebSearchToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_content: Option<WebSearchToolResultBlockContentParam> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_search_tool_result");
                 }
-                Ok(WebSearchToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    caller: field_caller,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
+                    field_caller = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "caller",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            caller: field_caller,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -4037,78 +3981,72 @@ impl<'de> serde::Deserialize<'de> for WebSearchResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchResultBlockParam, A::Error> {
-                let mut field_encrypted_content: Option<String> = None;
-                let mut field_page_age: Option<String> = None;
-                let mut field_title: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_result",
-                            )?;
-                        }
-                        "encrypted_content" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "encrypted_content",
-                            )?;
-                            field_encrypted_content = Some(map.next_value()?);
-                        }
-                        "page_age" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
-                            field_page_age = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "page_age",
-                            )?;
-                        }
-                        "title" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                            field_title = Some(map.next_value()?);
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchResultBlockParam {
+    const EXPECTING: &'static str = "a `WebSearchResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_encrypted_content: Option<String> = None;
+        let mut field_page_age: Option<String> = None;
+        let mut field_title: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_result",
+                    )?;
                 }
-                Ok(WebSearchResultBlockParam {
-                    encrypted_content: field_encrypted_content
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_content",
-                        ))?,
-                    page_age: field_page_age,
-                    title: field_title
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                "encrypted_content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "encrypted_content")?;
+                    field_encrypted_content = Some(map.next_value()?);
+                }
+                "page_age" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
+                    field_page_age = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "page_age",
+                    )?;
+                }
+                "title" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
+                    field_title = Some(map.next_value()?);
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            encrypted_content: crate::runtime::de::required(
+                field_encrypted_content,
+                "encrypted_content",
+            )?,
+            page_age: field_page_age,
+            title: crate::runtime::de::required(field_title, "title")?,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -4152,48 +4090,47 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolRequestErrorParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchToolRequestErrorParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchToolRequestErrorParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchToolRequestErrorParam, A::Error> {
-                let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchToolRequestErrorParam {
+    const EXPECTING: &'static str = "a `WebSearchToolRequestErrorParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_tool_result_error",
+                    )?;
                 }
-                Ok(WebSearchToolRequestErrorParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -4251,18 +4188,17 @@ impl crate::runtime::de::Tagged for WebFetchToolResultBlockContentParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "web_fetch_tool_result_error" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchToolResultError)
+                crate::runtime::de::variant(map, tag, Self::WebFetchToolResultError)
             }
             "web_fetch_result" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetchResult)
+                crate::runtime::de::variant(map, tag, Self::WebFetchResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -4355,83 +4291,79 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_caller: Option<ToolCaller> = None;
-                let mut field_content: Option<WebFetchToolResultBlockContentParam> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "caller" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                            field_caller = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "caller",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchToolResultBlockParam {
+    const EXPECTING: &'static str = "a `WebFetchToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_caller: Option<ToolCaller> = None;
+        let mut field_content: Option<WebFetchToolResultBlockContentParam> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_tool_result");
                 }
-                Ok(WebFetchToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    caller: field_caller,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "caller" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
+                    field_caller = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "caller",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            caller: field_caller,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -4475,48 +4407,53 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchToolResultErrorBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchToolResultErrorBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchToolResultErrorBlockParam, A::Error> {
-                let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchToolResultErrorBlockParam {
+    const EXPECTING: &'static str = "a `WebFetchToolResultErrorBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_tool_result_error");
                 }
-                Ok(WebFetchToolResultErrorBlockParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -4582,69 +4519,69 @@ impl<'de> serde::Deserialize<'de> for WebFetchBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchBlockParam, A::Error> {
-                let mut field_content: Option<DocumentBlockParam> = None;
-                let mut field_retrieved_at: Option<String> = None;
-                let mut field_url: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "retrieved_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "retrieved_at",
-                            )?;
-                            field_retrieved_at = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "retrieved_at",
-                            )?;
-                        }
-                        "url" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "url")?;
-                            field_url = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchBlockParam {
+    const EXPECTING: &'static str = "a `WebFetchBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<DocumentBlockParam> = None;
+        let mut field_retrieved_at: Option<String> = None;
+        let mut field_url: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "web_fetch_result");
                 }
-                Ok(WebFetchBlockParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    retrieved_at: field_retrieved_at,
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "retrieved_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "retrieved_at")?;
+                    field_retrieved_at = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "retrieved_at",
+                    )?;
+                }
+                "url" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "url")?;
+                    field_url = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            retrieved_at: field_retrieved_at,
+            url: crate::runtime::de::required(field_url, "url")?,
+            extra,
+        })
     }
 }
 
@@ -4714,23 +4651,20 @@ impl crate::runtime::de::Tagged for CodeExecutionToolResultBlockContentParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::CodeExecutionToolResultError)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionToolResultError)
             }
             "code_execution_result" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::CodeExecutionResult)
             }
             "encrypted_code_execution_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::EncryptedCodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::EncryptedCodeExecutionResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -4811,75 +4745,69 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<
-                    CodeExecutionToolResultBlockContentParam,
-                > = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionToolResultBlockParam {
+    const EXPECTING: &'static str = "a `CodeExecutionToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<CodeExecutionToolResultBlockContentParam> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_tool_result");
                 }
-                Ok(CodeExecutionToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -4923,48 +4851,53 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionToolResultErrorParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionToolResultErrorParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionToolResultErrorParam, A::Error> {
-                let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionToolResultErrorParam {
+    const EXPECTING: &'static str = "a `CodeExecutionToolResultErrorParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_tool_result_error");
                 }
-                Ok(CodeExecutionToolResultErrorParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -5025,73 +4958,71 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionResultBlockParam, A::Error> {
-                let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut field_stdout: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        "stdout" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                            field_stdout = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionResultBlockParam {
+    const EXPECTING: &'static str = "a `CodeExecutionResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut field_stdout: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "code_execution_result");
                 }
-                Ok(CodeExecutionResultBlockParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    stdout: field_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                "stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                    field_stdout = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
+            extra,
+        })
     }
 }
 
@@ -5135,48 +5066,47 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionOutputBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionOutputBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionOutputBlockParam, A::Error> {
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_output",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionOutputBlockParam {
+    const EXPECTING: &'static str = "a `CodeExecutionOutputBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_output",
+                    )?;
                 }
-                Ok(CodeExecutionOutputBlockParam {
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -5237,79 +5167,74 @@ impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EncryptedCodeExecutionResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EncryptedCodeExecutionResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EncryptedCodeExecutionResultBlockParam, A::Error> {
-                let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
-                let mut field_encrypted_stdout: Option<String> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "encrypted_code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "encrypted_stdout" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "encrypted_stdout",
-                            )?;
-                            field_encrypted_stdout = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for EncryptedCodeExecutionResultBlockParam {
+    const EXPECTING: &'static str = "a `EncryptedCodeExecutionResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
+        let mut field_encrypted_stdout: Option<String> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "encrypted_code_execution_result");
                 }
-                Ok(EncryptedCodeExecutionResultBlockParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    encrypted_stdout: field_encrypted_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "encrypted_stdout",
-                        ))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "encrypted_code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "encrypted_stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_stdout")?;
+                    field_encrypted_stdout = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            encrypted_stdout: crate::runtime::de::required(
+                field_encrypted_stdout,
+                "encrypted_stdout",
+            )?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            extra,
+        })
     }
 }
 
@@ -5371,19 +5296,21 @@ impl crate::runtime::de::Tagged for BashCodeExecutionToolResultBlockContentParam
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "bash_code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::BashCodeExecutionToolResultError)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::BashCodeExecutionToolResultError,
+                )
             }
             "bash_code_execution_result" => {
-                serde::Deserialize::deserialize(de).map(Self::BashCodeExecutionResult)
+                crate::runtime::de::variant(map, tag, Self::BashCodeExecutionResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -5464,75 +5391,69 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<
-                    BashCodeExecutionToolResultBlockContentParam,
-                > = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionToolResultBlockParam {
+    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<BashCodeExecutionToolResultBlockContentParam> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_tool_result");
                 }
-                Ok(BashCodeExecutionToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -5576,48 +5497,53 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionToolResultErrorParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionToolResultErrorParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionToolResultErrorParam, A::Error> {
-                let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionToolResultErrorParam {
+    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultErrorParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_tool_result_error");
                 }
-                Ok(BashCodeExecutionToolResultErrorParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            extra,
+        })
     }
 }
 
@@ -5678,73 +5604,71 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionResultBlockParam, A::Error> {
-                let mut field_content: Option<Vec<BashCodeExecutionOutputBlockParam>> = None;
-                let mut field_return_code: Option<i64> = None;
-                let mut field_stderr: Option<String> = None;
-                let mut field_stdout: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "return_code" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "return_code",
-                            )?;
-                            field_return_code = Some(map.next_value()?);
-                        }
-                        "stderr" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                            field_stderr = Some(map.next_value()?);
-                        }
-                        "stdout" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                            field_stdout = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionResultBlockParam {
+    const EXPECTING: &'static str = "a `BashCodeExecutionResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<Vec<BashCodeExecutionOutputBlockParam>> = None;
+        let mut field_return_code: Option<i64> = None;
+        let mut field_stderr: Option<String> = None;
+        let mut field_stdout: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "bash_code_execution_result");
                 }
-                Ok(BashCodeExecutionResultBlockParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    return_code: field_return_code
-                        .ok_or_else(|| serde::de::Error::missing_field("return_code"))?,
-                    stderr: field_stderr
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    stdout: field_stdout
-                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "return_code" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
+                    field_return_code = Some(map.next_value()?);
+                }
+                "stderr" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
+                    field_stderr = Some(map.next_value()?);
+                }
+                "stdout" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
+                    field_stdout = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
+            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
+            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
+            extra,
+        })
     }
 }
 
@@ -5788,48 +5712,47 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BashCodeExecutionOutputBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BashCodeExecutionOutputBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BashCodeExecutionOutputBlockParam, A::Error> {
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_code_execution_output",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BashCodeExecutionOutputBlockParam {
+    const EXPECTING: &'static str = "a `BashCodeExecutionOutputBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_code_execution_output",
+                    )?;
                 }
-                Ok(BashCodeExecutionOutputBlockParam {
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -5927,28 +5850,39 @@ impl crate::runtime::de::Tagged for TextEditorCodeExecutionToolResultBlockConten
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "text_editor_code_execution_tool_result_error" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionToolResultError)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionToolResultError,
+                )
             }
             "text_editor_code_execution_view_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionViewResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionViewResult,
+                )
             }
             "text_editor_code_execution_create_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionCreateResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionCreateResult,
+                )
             }
             "text_editor_code_execution_str_replace_result" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::TextEditorCodeExecutionStrReplaceResult)
+                crate::runtime::de::variant(
+                    map,
+                    tag,
+                    Self::TextEditorCodeExecutionStrReplaceResult,
+                )
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -6030,75 +5964,71 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockPara
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<
-                    TextEditorCodeExecutionToolResultBlockContentParam,
-                > = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultBlockParam {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<
+            TextEditorCodeExecutionToolResultBlockContentParam,
+        > = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text_editor_code_execution_tool_result");
                 }
-                Ok(TextEditorCodeExecutionToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -6162,64 +6092,67 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorPara
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionToolResultErrorParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionToolResultErrorParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionToolResultErrorParam, A::Error> {
-                let mut field_error_code: Option<
-                    TextEditorCodeExecutionToolResultErrorCode,
-                > = None;
-                let mut field_error_message: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        "error_message" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "error_message",
-                            )?;
-                            field_error_message = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "error_message",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultErrorParam {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultErrorParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<TextEditorCodeExecutionToolResultErrorCode> = None;
+        let mut field_error_message: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_tool_result_error",
+                        );
                 }
-                Ok(TextEditorCodeExecutionToolResultErrorParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    error_message: field_error_message,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                "error_message" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
+                    field_error_message = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "error_message",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            error_message: field_error_message,
+            extra,
+        })
     }
 }
 
@@ -6312,91 +6245,91 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockPara
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionViewResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionViewResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionViewResultBlockParam, A::Error> {
-                let mut field_content: Option<String> = None;
-                let mut field_file_type: Option<
-                    TextEditorCodeExecutionViewResultBlockParamFileType,
-                > = None;
-                let mut field_num_lines: Option<i64> = None;
-                let mut field_start_line: Option<i64> = None;
-                let mut field_total_lines: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_view_result",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "file_type" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
-                            field_file_type = Some(map.next_value()?);
-                        }
-                        "num_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
-                            field_num_lines = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "num_lines",
-                            )?;
-                        }
-                        "start_line" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
-                            field_start_line = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "start_line",
-                            )?;
-                        }
-                        "total_lines" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "total_lines",
-                            )?;
-                            field_total_lines = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "total_lines",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionViewResultBlockParam {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionViewResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<String> = None;
+        let mut field_file_type: Option<
+            TextEditorCodeExecutionViewResultBlockParamFileType,
+        > = None;
+        let mut field_num_lines: Option<i64> = None;
+        let mut field_start_line: Option<i64> = None;
+        let mut field_total_lines: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text_editor_code_execution_view_result");
                 }
-                Ok(TextEditorCodeExecutionViewResultBlockParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    file_type: field_file_type
-                        .ok_or_else(|| serde::de::Error::missing_field("file_type"))?,
-                    num_lines: field_num_lines,
-                    start_line: field_start_line,
-                    total_lines: field_total_lines,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_view_result",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "file_type" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
+                    field_file_type = Some(map.next_value()?);
+                }
+                "num_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
+                    field_num_lines = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "num_lines",
+                    )?;
+                }
+                "start_line" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
+                    field_start_line = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "start_line",
+                    )?;
+                }
+                "total_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "total_lines")?;
+                    field_total_lines = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "total_lines",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            file_type: crate::runtime::de::required(field_file_type, "file_type")?,
+            num_lines: field_num_lines,
+            start_line: field_start_line,
+            total_lines: field_total_lines,
+            extra,
+        })
     }
 }
 
@@ -6520,54 +6453,60 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlockPa
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionCreateResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextEditorCodeExecutionCreateResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionCreateResultBlockParam, A::Error> {
-                let mut field_is_file_update: Option<bool> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_create_result",
-                            )?;
-                        }
-                        "is_file_update" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "is_file_update",
-                            )?;
-                            field_is_file_update = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionCreateResultBlockParam {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionCreateResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_is_file_update: Option<bool> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_create_result",
+                        );
                 }
-                Ok(TextEditorCodeExecutionCreateResultBlockParam {
-                    is_file_update: field_is_file_update
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "is_file_update",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_create_result",
+                    )?;
+                }
+                "is_file_update" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "is_file_update")?;
+                    field_is_file_update = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            is_file_update: crate::runtime::de::required(
+                field_is_file_update,
+                "is_file_update",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -6676,93 +6615,101 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlo
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextEditorCodeExecutionStrReplaceResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `TextEditorCodeExecutionStrReplaceResultBlockParam` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextEditorCodeExecutionStrReplaceResultBlockParam, A::Error> {
-                let mut field_lines: Option<Vec<String>> = None;
-                let mut field_new_lines: Option<i64> = None;
-                let mut field_new_start: Option<i64> = None;
-                let mut field_old_lines: Option<i64> = None;
-                let mut field_old_start: Option<i64> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_code_execution_str_replace_result",
-                            )?;
-                        }
-                        "lines" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "lines")?;
-                            field_lines = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "lines",
-                            )?;
-                        }
-                        "new_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
-                            field_new_lines = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "new_lines",
-                            )?;
-                        }
-                        "new_start" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
-                            field_new_start = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "new_start",
-                            )?;
-                        }
-                        "old_lines" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
-                            field_old_lines = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "old_lines",
-                            )?;
-                        }
-                        "old_start" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
-                            field_old_start = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "old_start",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextEditorCodeExecutionStrReplaceResultBlockParam {
+    const EXPECTING: &'static str = "a `TextEditorCodeExecutionStrReplaceResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_lines: Option<Vec<String>> = None;
+        let mut field_new_lines: Option<i64> = None;
+        let mut field_new_start: Option<i64> = None;
+        let mut field_old_lines: Option<i64> = None;
+        let mut field_old_start: Option<i64> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry
+                        .constant(
+                            &mut extra,
+                            "text_editor_code_execution_str_replace_result",
+                        );
                 }
-                Ok(TextEditorCodeExecutionStrReplaceResultBlockParam {
-                    lines: field_lines,
-                    new_lines: field_new_lines,
-                    new_start: field_new_start,
-                    old_lines: field_old_lines,
-                    old_start: field_old_start,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_code_execution_str_replace_result",
+                    )?;
+                }
+                "lines" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "lines")?;
+                    field_lines = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "lines",
+                    )?;
+                }
+                "new_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
+                    field_new_lines = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "new_lines",
+                    )?;
+                }
+                "new_start" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
+                    field_new_start = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "new_start",
+                    )?;
+                }
+                "old_lines" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
+                    field_old_lines = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "old_lines",
+                    )?;
+                }
+                "old_start" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
+                    field_old_start = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "old_start",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            lines: field_lines,
+            new_lines: field_new_lines,
+            new_start: field_new_start,
+            old_lines: field_old_lines,
+            old_start: field_old_start,
+            extra,
+        })
     }
 }
 
@@ -6821,18 +6768,17 @@ impl crate::runtime::de::Tagged for ToolSearchToolResultBlockContentParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "tool_search_tool_result_error" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolResultError)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolResultError)
             }
             "tool_search_tool_search_result" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolSearchResult)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolSearchResult)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -6913,73 +6859,69 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolResultBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<ToolSearchToolResultBlockContentParam> = None;
-                let mut field_tool_use_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_result",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "tool_use_id" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "tool_use_id",
-                            )?;
-                            field_tool_use_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolResultBlockParam {
+    const EXPECTING: &'static str = "a `ToolSearchToolResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<ToolSearchToolResultBlockContentParam> = None;
+        let mut field_tool_use_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_result");
                 }
-                Ok(ToolSearchToolResultBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    tool_use_id: field_tool_use_id
-                        .ok_or_else(|| serde::de::Error::missing_field("tool_use_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_result",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "tool_use_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
+                    field_tool_use_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: crate::runtime::de::required(field_content, "content")?,
+            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
+            extra,
+        })
     }
 }
 
@@ -7041,62 +6983,63 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolResultErrorParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolResultErrorParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolResultErrorParam, A::Error> {
-                let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
-                let mut field_error_message: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_result_error",
-                            )?;
-                        }
-                        "error_code" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                            field_error_code = Some(map.next_value()?);
-                        }
-                        "error_message" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "error_message",
-                            )?;
-                            field_error_message = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "error_message",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolResultErrorParam {
+    const EXPECTING: &'static str = "a `ToolSearchToolResultErrorParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
+        let mut field_error_message: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_result_error");
                 }
-                Ok(ToolSearchToolResultErrorParam {
-                    error_code: field_error_code
-                        .ok_or_else(|| serde::de::Error::missing_field("error_code"))?,
-                    error_message: field_error_message,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_result_error",
+                    )?;
+                }
+                "error_code" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
+                    field_error_code = Some(map.next_value()?);
+                }
+                "error_message" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
+                    field_error_message = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "error_message",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
+            error_message: field_error_message,
+            extra,
+        })
     }
 }
 
@@ -7140,54 +7083,56 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolSearchResultBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolSearchResultBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolSearchResultBlockParam, A::Error> {
-                let mut field_tool_references: Option<Vec<ToolReferenceBlockParam>> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool_search_tool_search_result",
-                            )?;
-                        }
-                        "tool_references" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "tool_references",
-                            )?;
-                            field_tool_references = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolSearchResultBlockParam {
+    const EXPECTING: &'static str = "a `ToolSearchToolSearchResultBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_tool_references: Option<Vec<ToolReferenceBlockParam>> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool_search_tool_search_result");
                 }
-                Ok(ToolSearchToolSearchResultBlockParam {
-                    tool_references: field_tool_references
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "tool_references",
-                        ))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "tool_search_tool_search_result",
+                    )?;
+                }
+                "tool_references" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "tool_references")?;
+                    field_tool_references = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            tool_references: crate::runtime::de::required(
+                field_tool_references,
+                "tool_references",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -7252,62 +7197,63 @@ impl<'de> serde::Deserialize<'de> for ContainerUploadBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContainerUploadBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContainerUploadBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContainerUploadBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_file_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "container_upload",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "file_id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "file_id")?;
-                            field_file_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContainerUploadBlockParam {
+    const EXPECTING: &'static str = "a `ContainerUploadBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_file_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "container_upload");
                 }
-                Ok(ContainerUploadBlockParam {
-                    cache_control: field_cache_control,
-                    file_id: field_file_id
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "container_upload",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "file_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "file_id")?;
+                    field_file_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
+            extra,
+        })
     }
 }
 
@@ -7372,61 +7318,62 @@ impl<'de> serde::Deserialize<'de> for MidConversationSystemBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MidConversationSystemBlockParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MidConversationSystemBlockParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MidConversationSystemBlockParam, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_content: Option<Vec<TextBlockParam>> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "mid_conv_system",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MidConversationSystemBlockParam {
+    const EXPECTING: &'static str = "a `MidConversationSystemBlockParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_content: Option<Vec<TextBlockParam>> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "mid_conv_system");
                 }
-                Ok(MidConversationSystemBlockParam {
-                    cache_control: field_cache_control,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "mid_conv_system",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            cache_control: field_cache_control,
+            content: crate::runtime::de::required(field_content, "content")?,
+            extra,
+        })
     }
 }

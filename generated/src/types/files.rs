@@ -96,99 +96,86 @@ impl<'de> serde::Deserialize<'de> for FileMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileMetadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileMetadata` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileMetadata, A::Error> {
-                let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_downloadable: Option<bool> = None;
-                let mut field_filename: Option<String> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_mime_type: Option<String> = None;
-                let mut field_scope: Option<FileScope> = None;
-                let mut field_size_bytes: Option<i64> = None;
-                let mut seen = [false; 8];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "file",
-                            )?;
-                        }
-                        "created_at" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "created_at")?;
-                            field_created_at = Some(map.next_value()?);
-                        }
-                        "downloadable" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "downloadable",
-                            )?;
-                            field_downloadable = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "downloadable",
-                            )?;
-                        }
-                        "filename" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "filename")?;
-                            field_filename = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "mime_type" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "mime_type")?;
-                            field_mime_type = Some(map.next_value()?);
-                        }
-                        "scope" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "scope")?;
-                            field_scope = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "scope",
-                            )?;
-                        }
-                        "size_bytes" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "size_bytes")?;
-                            field_size_bytes = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for FileMetadata {
+    const EXPECTING: &'static str = "a `FileMetadata` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_downloadable: Option<bool> = None;
+        let mut field_filename: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_mime_type: Option<String> = None;
+        let mut field_scope: Option<FileScope> = None;
+        let mut field_size_bytes: Option<i64> = None;
+        let mut seen = [false; 8];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "file")?;
                 }
-                Ok(FileMetadata {
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    downloadable: field_downloadable,
-                    filename: field_filename
-                        .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    mime_type: field_mime_type
-                        .ok_or_else(|| serde::de::Error::missing_field("mime_type"))?,
-                    scope: field_scope,
-                    size_bytes: field_size_bytes
-                        .ok_or_else(|| serde::de::Error::missing_field("size_bytes"))?,
-                    extra,
-                })
+                "created_at" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "created_at")?;
+                    field_created_at = Some(map.next_value()?);
+                }
+                "downloadable" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "downloadable")?;
+                    field_downloadable = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "downloadable",
+                    )?;
+                }
+                "filename" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "filename")?;
+                    field_filename = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "mime_type" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "mime_type")?;
+                    field_mime_type = Some(map.next_value()?);
+                }
+                "scope" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "scope")?;
+                    field_scope = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "scope",
+                    )?;
+                }
+                "size_bytes" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "size_bytes")?;
+                    field_size_bytes = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
+            downloadable: field_downloadable,
+            filename: crate::runtime::de::required(field_filename, "filename")?,
+            id: crate::runtime::de::required(field_id, "id")?,
+            mime_type: crate::runtime::de::required(field_mime_type, "mime_type")?,
+            scope: field_scope,
+            size_bytes: crate::runtime::de::required(field_size_bytes, "size_bytes")?,
+            extra,
+        })
     }
 }
 
@@ -232,47 +219,47 @@ impl<'de> serde::Deserialize<'de> for FileScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileScope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileScope` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileScope, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "session",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for FileScope {
+    const EXPECTING: &'static str = "a `FileScope` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "session",
+                    )?;
                 }
-                Ok(FileScope {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 
@@ -353,69 +340,68 @@ impl<'de> serde::Deserialize<'de> for FileList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileList, A::Error> {
-                let mut field_data: Option<Vec<FileMetadata>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "first_id",
-                            )?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "has_more",
-                            )?;
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "last_id",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for FileList {
+    const EXPECTING: &'static str = "a `FileList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<FileMetadata>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(FileList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "first_id",
+                    )?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "has_more",
+                    )?;
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "last_id",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: field_has_more,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -459,47 +445,47 @@ impl<'de> serde::Deserialize<'de> for DeletedFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedFile;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeletedFile` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedFile, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "file_deleted",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DeletedFile {
+    const EXPECTING: &'static str = "a `DeletedFile` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "file_deleted",
+                    )?;
                 }
-                Ok(DeletedFile {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 

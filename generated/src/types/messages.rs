@@ -243,231 +243,200 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageCreateParams, A::Error> {
-                let mut field_model: Option<Model> = None;
-                let mut field_messages: Option<Vec<MessageParam>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_container: Option<String> = None;
-                let mut field_inference_geo: Option<String> = None;
-                let mut field_max_tokens: Option<i64> = None;
-                let mut field_metadata: Option<MetadataParam> = None;
-                let mut field_output_config: Option<OutputConfigParam> = None;
-                let mut field_service_tier: Option<MessageCreateParamsServiceTier> = None;
-                let mut field_stop_sequences: Option<Vec<String>> = None;
-                let mut field_stream: Option<bool> = None;
-                let mut field_system: Option<SystemPrompt> = None;
-                let mut field_temperature: Option<f64> = None;
-                let mut field_thinking: Option<ThinkingConfigParam> = None;
-                let mut field_tool_choice: Option<ToolChoiceParam> = None;
-                let mut field_tools: Option<Vec<ToolUnion>> = None;
-                let mut field_top_k: Option<i64> = None;
-                let mut field_top_p: Option<f64> = None;
-                let mut seen = [false; 18];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "messages" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "messages")?;
-                            field_messages = Some(map.next_value()?);
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "container" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "container")?;
-                            field_container = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "container",
-                            )?;
-                        }
-                        "inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "inference_geo",
-                            )?;
-                            field_inference_geo = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "inference_geo",
-                            )?;
-                        }
-                        "max_tokens" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "max_tokens")?;
-                            field_max_tokens = Some(map.next_value()?);
-                        }
-                        "metadata" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "metadata")?;
-                            field_metadata = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "metadata",
-                            )?;
-                        }
-                        "output_config" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "output_config",
-                            )?;
-                            field_output_config = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "output_config",
-                            )?;
-                        }
-                        "service_tier" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "service_tier",
-                            )?;
-                            field_service_tier = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "service_tier",
-                            )?;
-                        }
-                        "stop_sequences" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "stop_sequences",
-                            )?;
-                            field_stop_sequences = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "stop_sequences",
-                            )?;
-                        }
-                        "stream" => {
-                            crate::runtime::de::first(&map, &mut seen[10], "stream")?;
-                            field_stream = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "stream",
-                            )?;
-                        }
-                        "system" => {
-                            crate::runtime::de::first(&map, &mut seen[11], "system")?;
-                            field_system = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "system",
-                            )?;
-                        }
-                        "temperature" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[12],
-                                "temperature",
-                            )?;
-                            field_temperature = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "temperature",
-                            )?;
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[13], "thinking")?;
-                            field_thinking = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "thinking",
-                            )?;
-                        }
-                        "tool_choice" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[14],
-                                "tool_choice",
-                            )?;
-                            field_tool_choice = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tool_choice",
-                            )?;
-                        }
-                        "tools" => {
-                            crate::runtime::de::first(&map, &mut seen[15], "tools")?;
-                            field_tools = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tools",
-                            )?;
-                        }
-                        "top_k" => {
-                            crate::runtime::de::first(&map, &mut seen[16], "top_k")?;
-                            field_top_k = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "top_k",
-                            )?;
-                        }
-                        "top_p" => {
-                            crate::runtime::de::first(&map, &mut seen[17], "top_p")?;
-                            field_top_p = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "top_p",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageCreateParams {
+    const EXPECTING: &'static str = "a `MessageCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_model: Option<Model> = None;
+        let mut field_messages: Option<Vec<MessageParam>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_container: Option<String> = None;
+        let mut field_inference_geo: Option<String> = None;
+        let mut field_max_tokens: Option<i64> = None;
+        let mut field_metadata: Option<MetadataParam> = None;
+        let mut field_output_config: Option<OutputConfigParam> = None;
+        let mut field_service_tier: Option<MessageCreateParamsServiceTier> = None;
+        let mut field_stop_sequences: Option<Vec<String>> = None;
+        let mut field_stream: Option<bool> = None;
+        let mut field_system: Option<SystemPrompt> = None;
+        let mut field_temperature: Option<f64> = None;
+        let mut field_thinking: Option<ThinkingConfigParam> = None;
+        let mut field_tool_choice: Option<ToolChoiceParam> = None;
+        let mut field_tools: Option<Vec<ToolUnion>> = None;
+        let mut field_top_k: Option<i64> = None;
+        let mut field_top_p: Option<f64> = None;
+        let mut seen = [false; 18];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "model")?;
+                    field_model = Some(map.next_value()?);
                 }
-                Ok(MessageCreateParams {
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    messages: field_messages
-                        .ok_or_else(|| serde::de::Error::missing_field("messages"))?,
-                    cache_control: field_cache_control,
-                    container: field_container,
-                    inference_geo: field_inference_geo,
-                    max_tokens: field_max_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field("max_tokens"))?,
-                    metadata: field_metadata,
-                    output_config: field_output_config,
-                    service_tier: field_service_tier,
-                    stop_sequences: field_stop_sequences,
-                    stream: field_stream,
-                    system: field_system,
-                    temperature: field_temperature,
-                    thinking: field_thinking,
-                    tool_choice: field_tool_choice,
-                    tools: field_tools,
-                    top_k: field_top_k,
-                    top_p: field_top_p,
-                    extra,
-                })
+                "messages" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "messages")?;
+                    field_messages = Some(map.next_value()?);
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "container" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "container")?;
+                    field_container = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "container",
+                    )?;
+                }
+                "inference_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "inference_geo")?;
+                    field_inference_geo = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "inference_geo",
+                    )?;
+                }
+                "max_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "max_tokens")?;
+                    field_max_tokens = Some(map.next_value()?);
+                }
+                "metadata" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "metadata")?;
+                    field_metadata = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "metadata",
+                    )?;
+                }
+                "output_config" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "output_config")?;
+                    field_output_config = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "output_config",
+                    )?;
+                }
+                "service_tier" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "service_tier")?;
+                    field_service_tier = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "service_tier",
+                    )?;
+                }
+                "stop_sequences" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "stop_sequences")?;
+                    field_stop_sequences = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "stop_sequences",
+                    )?;
+                }
+                "stream" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "stream")?;
+                    field_stream = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "stream",
+                    )?;
+                }
+                "system" => {
+                    crate::runtime::de::first(&map, &mut seen[11], "system")?;
+                    field_system = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "system",
+                    )?;
+                }
+                "temperature" => {
+                    crate::runtime::de::first(&map, &mut seen[12], "temperature")?;
+                    field_temperature = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "temperature",
+                    )?;
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[13], "thinking")?;
+                    field_thinking = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "thinking",
+                    )?;
+                }
+                "tool_choice" => {
+                    crate::runtime::de::first(&map, &mut seen[14], "tool_choice")?;
+                    field_tool_choice = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tool_choice",
+                    )?;
+                }
+                "tools" => {
+                    crate::runtime::de::first(&map, &mut seen[15], "tools")?;
+                    field_tools = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tools",
+                    )?;
+                }
+                "top_k" => {
+                    crate::runtime::de::first(&map, &mut seen[16], "top_k")?;
+                    field_top_k = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "top_k",
+                    )?;
+                }
+                "top_p" => {
+                    crate::runtime::de::first(&map, &mut seen[17], "top_p")?;
+                    field_top_p = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "top_p",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            model: crate::runtime::de::required(field_model, "model")?,
+            messages: crate::runtime::de::required(field_messages, "messages")?,
+            cache_control: field_cache_control,
+            container: field_container,
+            inference_geo: field_inference_geo,
+            max_tokens: crate::runtime::de::required(field_max_tokens, "max_tokens")?,
+            metadata: field_metadata,
+            output_config: field_output_config,
+            service_tier: field_service_tier,
+            stop_sequences: field_stop_sequences,
+            stream: field_stream,
+            system: field_system,
+            temperature: field_temperature,
+            thinking: field_thinking,
+            tool_choice: field_tool_choice,
+            tools: field_tools,
+            top_k: field_top_k,
+            top_p: field_top_p,
+            extra,
+        })
     }
 }
 
@@ -665,118 +634,104 @@ impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageCountTokensParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageCountTokensParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageCountTokensParams, A::Error> {
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_messages: Option<Vec<MessageParam>> = None;
-                let mut field_model: Option<Model> = None;
-                let mut field_output_config: Option<OutputConfigParam> = None;
-                let mut field_system: Option<SystemPrompt> = None;
-                let mut field_thinking: Option<ThinkingConfigParam> = None;
-                let mut field_tool_choice: Option<ToolChoiceParam> = None;
-                let mut field_tools: Option<Vec<ToolUnion>> = None;
-                let mut seen = [false; 8];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "messages" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "messages")?;
-                            field_messages = Some(map.next_value()?);
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "output_config" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "output_config",
-                            )?;
-                            field_output_config = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "output_config",
-                            )?;
-                        }
-                        "system" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "system")?;
-                            field_system = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "system",
-                            )?;
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "thinking")?;
-                            field_thinking = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "thinking",
-                            )?;
-                        }
-                        "tool_choice" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "tool_choice",
-                            )?;
-                            field_tool_choice = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tool_choice",
-                            )?;
-                        }
-                        "tools" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "tools")?;
-                            field_tools = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "tools",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageCountTokensParams {
+    const EXPECTING: &'static str = "a `MessageCountTokensParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_messages: Option<Vec<MessageParam>> = None;
+        let mut field_model: Option<Model> = None;
+        let mut field_output_config: Option<OutputConfigParam> = None;
+        let mut field_system: Option<SystemPrompt> = None;
+        let mut field_thinking: Option<ThinkingConfigParam> = None;
+        let mut field_tool_choice: Option<ToolChoiceParam> = None;
+        let mut field_tools: Option<Vec<ToolUnion>> = None;
+        let mut seen = [false; 8];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
                 }
-                Ok(MessageCountTokensParams {
-                    cache_control: field_cache_control,
-                    messages: field_messages
-                        .ok_or_else(|| serde::de::Error::missing_field("messages"))?,
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    output_config: field_output_config,
-                    system: field_system,
-                    thinking: field_thinking,
-                    tool_choice: field_tool_choice,
-                    tools: field_tools,
-                    extra,
-                })
+                "messages" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "messages")?;
+                    field_messages = Some(map.next_value()?);
+                }
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "model")?;
+                    field_model = Some(map.next_value()?);
+                }
+                "output_config" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "output_config")?;
+                    field_output_config = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "output_config",
+                    )?;
+                }
+                "system" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "system")?;
+                    field_system = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "system",
+                    )?;
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "thinking")?;
+                    field_thinking = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "thinking",
+                    )?;
+                }
+                "tool_choice" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "tool_choice")?;
+                    field_tool_choice = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tool_choice",
+                    )?;
+                }
+                "tools" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "tools")?;
+                    field_tools = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "tools",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            cache_control: field_cache_control,
+            messages: crate::runtime::de::required(field_messages, "messages")?,
+            model: crate::runtime::de::required(field_model, "model")?,
+            output_config: field_output_config,
+            system: field_system,
+            thinking: field_thinking,
+            tool_choice: field_tool_choice,
+            tools: field_tools,
+            extra,
+        })
     }
 }
 
@@ -815,43 +770,41 @@ impl<'de> serde::Deserialize<'de> for MessageTokensCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageTokensCount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageTokensCount` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageTokensCount, A::Error> {
-                let mut field_input_tokens: Option<i64> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "input_tokens",
-                            )?;
-                            field_input_tokens = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageTokensCount {
+    const EXPECTING: &'static str = "a `MessageTokensCount` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_input_tokens: Option<i64> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "input_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "input_tokens")?;
+                    field_input_tokens = Some(map.next_value()?);
                 }
-                Ok(MessageTokensCount {
-                    input_tokens: field_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field("input_tokens"))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            input_tokens: crate::runtime::de::required(
+                field_input_tokens,
+                "input_tokens",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -897,46 +850,44 @@ impl<'de> serde::Deserialize<'de> for MessageParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageParam, A::Error> {
-                let mut field_content: Option<MessageContent> = None;
-                let mut field_role: Option<MessageParamRole> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
-                            field_role = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageParam {
+    const EXPECTING: &'static str = "a `MessageParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content: Option<MessageContent> = None;
+        let mut field_role: Option<MessageParamRole> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "content")?;
+                    field_content = Some(map.next_value()?);
                 }
-                Ok(MessageParam {
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    role: field_role
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    extra,
-                })
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "role")?;
+                    field_role = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            content: crate::runtime::de::required(field_content, "content")?,
+            role: crate::runtime::de::required(field_role, "role")?,
+            extra,
+        })
     }
 }
 
@@ -1060,27 +1011,22 @@ impl<'de> serde::Deserialize<'de> for MessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "MessageContent",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::String),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value)
-                                .map(Self::ContentBlockParamList)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "MessageContent",
+            &[
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::String),
+                ),
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| {
+                        serde_json::from_value(value).map(Self::ContentBlockParamList)
+                    },
+                ),
+            ],
+        )
     }
 }
 
@@ -1125,26 +1071,20 @@ impl<'de> serde::Deserialize<'de> for SystemPrompt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::de::deserialize_untagged(
             deserializer,
-        )?;
-        crate::runtime::de::untagged(
-                value,
-                "SystemPrompt",
-                &[
-                    (
-                        crate::runtime::de::JsonKind::String,
-                        |value| serde_json::from_value(value).map(Self::String),
-                    ),
-                    (
-                        crate::runtime::de::JsonKind::Array,
-                        |value| {
-                            serde_json::from_value(value).map(Self::TextBlockParamList)
-                        },
-                    ),
-                ],
-            )
-            .map_err(serde::de::Error::custom)
+            "SystemPrompt",
+            &[
+                (
+                    crate::runtime::de::JsonKind::String,
+                    |value| serde_json::from_value(value).map(Self::String),
+                ),
+                (
+                    crate::runtime::de::JsonKind::Array,
+                    |value| serde_json::from_value(value).map(Self::TextBlockParamList),
+                ),
+            ],
+        )
     }
 }
 
@@ -1197,42 +1137,42 @@ impl<'de> serde::Deserialize<'de> for MetadataParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MetadataParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MetadataParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetadataParam, A::Error> {
-                let mut field_user_id: Option<String> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
-                            field_user_id = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "user_id",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MetadataParam {
+    const EXPECTING: &'static str = "a `MetadataParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_id: Option<String> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "user_id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
+                    field_user_id = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "user_id",
+                    )?;
                 }
-                Ok(MetadataParam {
-                    user_id: field_user_id,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            user_id: field_user_id,
+            extra,
+        })
     }
 }
 
@@ -1297,52 +1237,52 @@ impl<'de> serde::Deserialize<'de> for OutputConfigParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OutputConfigParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OutputConfigParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutputConfigParam, A::Error> {
-                let mut field_effort: Option<EffortLevel> = None;
-                let mut field_format: Option<JsonOutputFormatParam> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "effort" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "effort")?;
-                            field_effort = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "effort",
-                            )?;
-                        }
-                        "format" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "format")?;
-                            field_format = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "format",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for OutputConfigParam {
+    const EXPECTING: &'static str = "a `OutputConfigParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_effort: Option<EffortLevel> = None;
+        let mut field_format: Option<JsonOutputFormatParam> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "effort" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "effort")?;
+                    field_effort = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "effort",
+                    )?;
                 }
-                Ok(OutputConfigParam {
-                    effort: field_effort,
-                    format: field_format,
-                    extra,
-                })
+                "format" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "format")?;
+                    field_format = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "format",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            effort: field_effort,
+            format: field_format,
+            extra,
+        })
     }
 }
 
@@ -1475,50 +1415,47 @@ impl<'de> serde::Deserialize<'de> for JsonOutputFormatParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = JsonOutputFormatParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `JsonOutputFormatParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JsonOutputFormatParam, A::Error> {
-                let mut field_schema: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "json_schema",
-                            )?;
-                        }
-                        "schema" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "schema")?;
-                            field_schema = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for JsonOutputFormatParam {
+    const EXPECTING: &'static str = "a `JsonOutputFormatParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_schema: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "json_schema",
+                    )?;
                 }
-                Ok(JsonOutputFormatParam {
-                    schema: field_schema
-                        .ok_or_else(|| serde::de::Error::missing_field("schema"))?,
-                    extra,
-                })
+                "schema" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "schema")?;
+                    field_schema = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            schema: crate::runtime::de::required(field_schema, "schema")?,
+            extra,
+        })
     }
 }
 
@@ -1586,15 +1523,14 @@ impl crate::runtime::de::Tagged for ThinkingConfigParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "enabled" => serde::Deserialize::deserialize(de).map(Self::Enabled),
-            "disabled" => serde::Deserialize::deserialize(de).map(Self::Disabled),
-            "adaptive" => serde::Deserialize::deserialize(de).map(Self::Adaptive),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "enabled" => crate::runtime::de::variant(map, tag, Self::Enabled),
+            "disabled" => crate::runtime::de::variant(map, tag, Self::Disabled),
+            "adaptive" => crate::runtime::de::variant(map, tag, Self::Adaptive),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -1665,64 +1601,66 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigEnabledParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingConfigEnabledParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingConfigEnabledParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingConfigEnabledParam, A::Error> {
-                let mut field_budget_tokens: Option<i64> = None;
-                let mut field_display: Option<ThinkingDisplayMode> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "enabled",
-                            )?;
-                        }
-                        "budget_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "budget_tokens",
-                            )?;
-                            field_budget_tokens = Some(map.next_value()?);
-                        }
-                        "display" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "display")?;
-                            field_display = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "display",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingConfigEnabledParam {
+    const EXPECTING: &'static str = "a `ThinkingConfigEnabledParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_budget_tokens: Option<i64> = None;
+        let mut field_display: Option<ThinkingDisplayMode> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "enabled");
                 }
-                Ok(ThinkingConfigEnabledParam {
-                    budget_tokens: field_budget_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "budget_tokens",
-                        ))?,
-                    display: field_display,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "enabled",
+                    )?;
+                }
+                "budget_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "budget_tokens")?;
+                    field_budget_tokens = Some(map.next_value()?);
+                }
+                "display" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "display")?;
+                    field_display = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "display",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            budget_tokens: crate::runtime::de::required(
+                field_budget_tokens,
+                "budget_tokens",
+            )?,
+            display: field_display,
+            extra,
+        })
     }
 }
 
@@ -1762,41 +1700,45 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigDisabledParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingConfigDisabledParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingConfigDisabledParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingConfigDisabledParam, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "disabled",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingConfigDisabledParam {
+    const EXPECTING: &'static str = "a `ThinkingConfigDisabledParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "disabled");
                 }
-                Ok(ThinkingConfigDisabledParam {
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "disabled",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -1854,51 +1796,57 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigAdaptiveParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingConfigAdaptiveParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingConfigAdaptiveParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingConfigAdaptiveParam, A::Error> {
-                let mut field_display: Option<ThinkingDisplayMode> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "adaptive",
-                            )?;
-                        }
-                        "display" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "display")?;
-                            field_display = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "display",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingConfigAdaptiveParam {
+    const EXPECTING: &'static str = "a `ThinkingConfigAdaptiveParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_display: Option<ThinkingDisplayMode> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "adaptive");
                 }
-                Ok(ThinkingConfigAdaptiveParam {
-                    display: field_display,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "adaptive",
+                    )?;
+                }
+                "display" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "display")?;
+                    field_display = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "display",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            display: field_display,
+            extra,
+        })
     }
 }
 
@@ -2011,39 +1959,38 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCreateParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchCreateParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchCreateParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchCreateParams, A::Error> {
-                let mut field_requests: Option<Vec<MessageBatchRequest>> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "requests" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "requests")?;
-                            field_requests = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchCreateParams {
+    const EXPECTING: &'static str = "a `MessageBatchCreateParams` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_requests: Option<Vec<MessageBatchRequest>> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "requests" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "requests")?;
+                    field_requests = Some(map.next_value()?);
                 }
-                Ok(MessageBatchCreateParams {
-                    requests: field_requests
-                        .ok_or_else(|| serde::de::Error::missing_field("requests"))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            requests: crate::runtime::de::required(field_requests, "requests")?,
+            extra,
+        })
     }
 }
 
@@ -2089,46 +2036,44 @@ impl<'de> serde::Deserialize<'de> for MessageBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchRequest, A::Error> {
-                let mut field_custom_id: Option<String> = None;
-                let mut field_params: Option<MessageCreateParams> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "custom_id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
-                            field_custom_id = Some(map.next_value()?);
-                        }
-                        "params" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "params")?;
-                            field_params = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchRequest {
+    const EXPECTING: &'static str = "a `MessageBatchRequest` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_custom_id: Option<String> = None;
+        let mut field_params: Option<MessageCreateParams> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "custom_id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
+                    field_custom_id = Some(map.next_value()?);
                 }
-                Ok(MessageBatchRequest {
-                    custom_id: field_custom_id
-                        .ok_or_else(|| serde::de::Error::missing_field("custom_id"))?,
-                    params: field_params
-                        .ok_or_else(|| serde::de::Error::missing_field("params"))?,
-                    extra,
-                })
+                "params" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "params")?;
+                    field_params = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            custom_id: crate::runtime::de::required(field_custom_id, "custom_id")?,
+            params: crate::runtime::de::required(field_params, "params")?,
+            extra,
+        })
     }
 }
 
@@ -2236,125 +2181,105 @@ impl<'de> serde::Deserialize<'de> for MessageBatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatch` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatch, A::Error> {
-                let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_cancel_initiated_at: Option<
-                    chrono::DateTime<chrono::Utc>,
-                > = None;
-                let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_ended_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_processing_status: Option<MessageBatchProcessingStatus> = None;
-                let mut field_request_counts: Option<MessageBatchRequestCounts> = None;
-                let mut field_results_url: Option<String> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message_batch",
-                            )?;
-                        }
-                        "archived_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "archived_at",
-                            )?;
-                            field_archived_at = map.next_value()?;
-                        }
-                        "cancel_initiated_at" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cancel_initiated_at",
-                            )?;
-                            field_cancel_initiated_at = map.next_value()?;
-                        }
-                        "created_at" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "created_at")?;
-                            field_created_at = Some(map.next_value()?);
-                        }
-                        "ended_at" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "ended_at")?;
-                            field_ended_at = map.next_value()?;
-                        }
-                        "expires_at" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "expires_at")?;
-                            field_expires_at = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "processing_status" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "processing_status",
-                            )?;
-                            field_processing_status = Some(map.next_value()?);
-                        }
-                        "request_counts" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "request_counts",
-                            )?;
-                            field_request_counts = Some(map.next_value()?);
-                        }
-                        "results_url" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "results_url",
-                            )?;
-                            field_results_url = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatch {
+    const EXPECTING: &'static str = "a `MessageBatch` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_cancel_initiated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_ended_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_processing_status: Option<MessageBatchProcessingStatus> = None;
+        let mut field_request_counts: Option<MessageBatchRequestCounts> = None;
+        let mut field_results_url: Option<String> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message_batch",
+                    )?;
                 }
-                Ok(MessageBatch {
-                    archived_at: field_archived_at,
-                    cancel_initiated_at: field_cancel_initiated_at,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    ended_at: field_ended_at,
-                    expires_at: field_expires_at
-                        .ok_or_else(|| serde::de::Error::missing_field("expires_at"))?,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    processing_status: field_processing_status
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "processing_status",
-                        ))?,
-                    request_counts: field_request_counts
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "request_counts",
-                        ))?,
-                    results_url: field_results_url,
-                    extra,
-                })
+                "archived_at" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "archived_at")?;
+                    field_archived_at = map.next_value()?;
+                }
+                "cancel_initiated_at" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[2],
+                        "cancel_initiated_at",
+                    )?;
+                    field_cancel_initiated_at = map.next_value()?;
+                }
+                "created_at" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "created_at")?;
+                    field_created_at = Some(map.next_value()?);
+                }
+                "ended_at" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "ended_at")?;
+                    field_ended_at = map.next_value()?;
+                }
+                "expires_at" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "expires_at")?;
+                    field_expires_at = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "processing_status" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "processing_status")?;
+                    field_processing_status = Some(map.next_value()?);
+                }
+                "request_counts" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "request_counts")?;
+                    field_request_counts = Some(map.next_value()?);
+                }
+                "results_url" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "results_url")?;
+                    field_results_url = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            archived_at: field_archived_at,
+            cancel_initiated_at: field_cancel_initiated_at,
+            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
+            ended_at: field_ended_at,
+            expires_at: crate::runtime::de::required(field_expires_at, "expires_at")?,
+            id: crate::runtime::de::required(field_id, "id")?,
+            processing_status: crate::runtime::de::required(
+                field_processing_status,
+                "processing_status",
+            )?,
+            request_counts: crate::runtime::de::required(
+                field_request_counts,
+                "request_counts",
+            )?,
+            results_url: field_results_url,
+            extra,
+        })
     }
 }
 
@@ -2494,87 +2419,62 @@ impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchRequestCounts;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchRequestCounts` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchRequestCounts, A::Error> {
-                let mut field_canceled: Option<i64> = None;
-                let mut field_errored: Option<i64> = None;
-                let mut field_expired: Option<i64> = None;
-                let mut field_processing: Option<i64> = None;
-                let mut field_succeeded: Option<i64> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "canceled" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "canceled")?;
-                            field_canceled = Some(map.next_value()?);
-                        }
-                        "errored" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "errored")?;
-                            field_errored = Some(map.next_value()?);
-                        }
-                        "expired" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "expired")?;
-                            field_expired = Some(map.next_value()?);
-                        }
-                        "processing" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "processing")?;
-                            field_processing = Some(map.next_value()?);
-                        }
-                        "succeeded" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "succeeded")?;
-                            field_succeeded = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchRequestCounts {
+    const EXPECTING: &'static str = "a `MessageBatchRequestCounts` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_canceled: Option<i64> = None;
+        let mut field_errored: Option<i64> = None;
+        let mut field_expired: Option<i64> = None;
+        let mut field_processing: Option<i64> = None;
+        let mut field_succeeded: Option<i64> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "canceled" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "canceled")?;
+                    field_canceled = Some(map.next_value()?);
                 }
-                Ok(MessageBatchRequestCounts {
-                    canceled: match field_canceled {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    errored: match field_errored {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    expired: match field_expired {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    processing: match field_processing {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    succeeded: match field_succeeded {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                "errored" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "errored")?;
+                    field_errored = Some(map.next_value()?);
+                }
+                "expired" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "expired")?;
+                    field_expired = Some(map.next_value()?);
+                }
+                "processing" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "processing")?;
+                    field_processing = Some(map.next_value()?);
+                }
+                "succeeded" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "succeeded")?;
+                    field_succeeded = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            canceled: field_canceled.unwrap_or_default(),
+            errored: field_errored.unwrap_or_default(),
+            expired: field_expired.unwrap_or_default(),
+            processing: field_processing.unwrap_or_default(),
+            succeeded: field_succeeded.unwrap_or_default(),
+            extra,
+        })
     }
 }
 
@@ -2635,58 +2535,56 @@ impl<'de> serde::Deserialize<'de> for MessageBatchList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchList, A::Error> {
-                let mut field_data: Option<Vec<MessageBatch>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchList {
+    const EXPECTING: &'static str = "a `MessageBatchList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<MessageBatch>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(MessageBatchList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -2730,47 +2628,47 @@ impl<'de> serde::Deserialize<'de> for DeletedMessageBatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedMessageBatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeletedMessageBatch` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedMessageBatch, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message_batch_deleted",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for DeletedMessageBatch {
+    const EXPECTING: &'static str = "a `DeletedMessageBatch` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message_batch_deleted",
+                    )?;
                 }
-                Ok(DeletedMessageBatch {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 
@@ -2816,46 +2714,44 @@ impl<'de> serde::Deserialize<'de> for MessageBatchIndividualResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchIndividualResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchIndividualResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchIndividualResponse, A::Error> {
-                let mut field_custom_id: Option<String> = None;
-                let mut field_result: Option<MessageBatchResult> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "custom_id" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
-                            field_custom_id = Some(map.next_value()?);
-                        }
-                        "result" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "result")?;
-                            field_result = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchIndividualResponse {
+    const EXPECTING: &'static str = "a `MessageBatchIndividualResponse` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_custom_id: Option<String> = None;
+        let mut field_result: Option<MessageBatchResult> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "custom_id" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
+                    field_custom_id = Some(map.next_value()?);
                 }
-                Ok(MessageBatchIndividualResponse {
-                    custom_id: field_custom_id
-                        .ok_or_else(|| serde::de::Error::missing_field("custom_id"))?,
-                    result: field_result
-                        .ok_or_else(|| serde::de::Error::missing_field("result"))?,
-                    extra,
-                })
+                "result" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "result")?;
+                    field_result = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            custom_id: crate::runtime::de::required(field_custom_id, "custom_id")?,
+            result: crate::runtime::de::required(field_result, "result")?,
+            extra,
+        })
     }
 }
 
@@ -2933,16 +2829,15 @@ impl crate::runtime::de::Tagged for MessageBatchResult {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "succeeded" => serde::Deserialize::deserialize(de).map(Self::Succeeded),
-            "errored" => serde::Deserialize::deserialize(de).map(Self::Errored),
-            "canceled" => serde::Deserialize::deserialize(de).map(Self::Canceled),
-            "expired" => serde::Deserialize::deserialize(de).map(Self::Expired),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "succeeded" => crate::runtime::de::variant(map, tag, Self::Succeeded),
+            "errored" => crate::runtime::de::variant(map, tag, Self::Errored),
+            "canceled" => crate::runtime::de::variant(map, tag, Self::Canceled),
+            "expired" => crate::runtime::de::variant(map, tag, Self::Expired),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -2995,48 +2890,53 @@ impl<'de> serde::Deserialize<'de> for MessageBatchSucceededResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchSucceededResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchSucceededResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchSucceededResult, A::Error> {
-                let mut field_message: Option<Message> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "succeeded",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchSucceededResult {
+    const EXPECTING: &'static str = "a `MessageBatchSucceededResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<Message> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "succeeded");
                 }
-                Ok(MessageBatchSucceededResult {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "succeeded",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: crate::runtime::de::required(field_message, "message")?,
+            extra,
+        })
     }
 }
 
@@ -3080,48 +2980,53 @@ impl<'de> serde::Deserialize<'de> for MessageBatchErroredResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchErroredResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchErroredResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchErroredResult, A::Error> {
-                let mut field_error: Option<ErrorResponse> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "errored",
-                            )?;
-                        }
-                        "error" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
-                            field_error = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchErroredResult {
+    const EXPECTING: &'static str = "a `MessageBatchErroredResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error: Option<ErrorResponse> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "errored");
                 }
-                Ok(MessageBatchErroredResult {
-                    error: field_error
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "errored",
+                    )?;
+                }
+                "error" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                    field_error = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error: crate::runtime::de::required(field_error, "error")?,
+            extra,
+        })
     }
 }
 
@@ -3161,41 +3066,45 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCanceledResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchCanceledResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchCanceledResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchCanceledResult, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "canceled",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchCanceledResult {
+    const EXPECTING: &'static str = "a `MessageBatchCanceledResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "canceled");
                 }
-                Ok(MessageBatchCanceledResult {
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "canceled",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -3235,39 +3144,45 @@ impl<'de> serde::Deserialize<'de> for MessageBatchExpiredResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageBatchExpiredResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageBatchExpiredResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageBatchExpiredResult, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "expired",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageBatchExpiredResult {
+    const EXPECTING: &'static str = "a `MessageBatchExpiredResult` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "expired");
                 }
-                Ok(MessageBatchExpiredResult { extra })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "expired",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -3320,54 +3235,48 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ErrorResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut field_error: Option<ErrorObject> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "error",
-                            )?;
-                        }
-                        "error" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
-                            field_error = Some(map.next_value()?);
-                        }
-                        "request_id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "request_id")?;
-                            field_request_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ErrorResponse {
+    const EXPECTING: &'static str = "a `ErrorResponse` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error: Option<ErrorObject> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "error")?;
                 }
-                Ok(ErrorResponse {
-                    error: field_error
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    request_id: field_request_id,
-                    extra,
-                })
+                "error" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                    field_error = Some(map.next_value()?);
+                }
+                "request_id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "request_id")?;
+                    field_request_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            error: crate::runtime::de::required(field_error, "error")?,
+            request_id: field_request_id,
+            extra,
+        })
     }
 }
 

@@ -61,58 +61,56 @@ impl<'de> serde::Deserialize<'de> for ModelInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModelInfoList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModelInfoList` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModelInfoList, A::Error> {
-                let mut field_data: Option<Vec<ModelInfo>> = None;
-                let mut field_first_id: Option<String> = None;
-                let mut field_has_more: Option<bool> = None;
-                let mut field_last_id: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                            field_data = Some(map.next_value()?);
-                        }
-                        "first_id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                            field_first_id = map.next_value()?;
-                        }
-                        "has_more" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                            field_has_more = Some(map.next_value()?);
-                        }
-                        "last_id" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                            field_last_id = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ModelInfoList {
+    const EXPECTING: &'static str = "a `ModelInfoList` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<Vec<ModelInfo>> = None;
+        let mut field_first_id: Option<String> = None;
+        let mut field_has_more: Option<bool> = None;
+        let mut field_last_id: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "data" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
+                    field_data = Some(map.next_value()?);
                 }
-                Ok(ModelInfoList {
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    first_id: field_first_id,
-                    has_more: field_has_more
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    last_id: field_last_id,
-                    extra,
-                })
+                "first_id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
+                    field_first_id = map.next_value()?;
+                }
+                "has_more" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
+                    field_has_more = Some(map.next_value()?);
+                }
+                "last_id" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
+                    field_last_id = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            data: crate::runtime::de::required(field_data, "data")?,
+            first_id: field_first_id,
+            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
+            last_id: field_last_id,
+            extra,
+        })
     }
 }
 
@@ -195,91 +193,75 @@ impl<'de> serde::Deserialize<'de> for ModelInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModelInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModelInfo` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModelInfo, A::Error> {
-                let mut field_capabilities: Option<ModelCapabilities> = None;
-                let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_display_name: Option<String> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_max_input_tokens: Option<i64> = None;
-                let mut field_max_tokens: Option<i64> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "model",
-                            )?;
-                        }
-                        "capabilities" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "capabilities",
-                            )?;
-                            field_capabilities = map.next_value()?;
-                        }
-                        "created_at" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
-                            field_created_at = Some(map.next_value()?);
-                        }
-                        "display_name" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "display_name",
-                            )?;
-                            field_display_name = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "max_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "max_input_tokens",
-                            )?;
-                            field_max_input_tokens = map.next_value()?;
-                        }
-                        "max_tokens" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "max_tokens")?;
-                            field_max_tokens = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ModelInfo {
+    const EXPECTING: &'static str = "a `ModelInfo` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_capabilities: Option<ModelCapabilities> = None;
+        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_display_name: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_max_input_tokens: Option<i64> = None;
+        let mut field_max_tokens: Option<i64> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "model")?;
                 }
-                Ok(ModelInfo {
-                    capabilities: field_capabilities,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    display_name: field_display_name
-                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    max_input_tokens: field_max_input_tokens,
-                    max_tokens: field_max_tokens,
-                    extra,
-                })
+                "capabilities" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "capabilities")?;
+                    field_capabilities = map.next_value()?;
+                }
+                "created_at" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
+                    field_created_at = Some(map.next_value()?);
+                }
+                "display_name" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "display_name")?;
+                    field_display_name = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "max_input_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "max_input_tokens")?;
+                    field_max_input_tokens = map.next_value()?;
+                }
+                "max_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "max_tokens")?;
+                    field_max_tokens = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            capabilities: field_capabilities,
+            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
+            display_name: crate::runtime::de::required(
+                field_display_name,
+                "display_name",
+            )?,
+            id: crate::runtime::de::required(field_id, "id")?,
+            max_input_tokens: field_max_input_tokens,
+            max_tokens: field_max_tokens,
+            extra,
+        })
     }
 }
 
@@ -361,117 +343,95 @@ impl<'de> serde::Deserialize<'de> for ModelCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModelCapabilities;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModelCapabilities` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModelCapabilities, A::Error> {
-                let mut field_batch: Option<CapabilitySupport> = None;
-                let mut field_citations: Option<CapabilitySupport> = None;
-                let mut field_code_execution: Option<CapabilitySupport> = None;
-                let mut field_context_management: Option<ContextManagementCapability> = None;
-                let mut field_effort: Option<EffortCapability> = None;
-                let mut field_image_input: Option<CapabilitySupport> = None;
-                let mut field_pdf_input: Option<CapabilitySupport> = None;
-                let mut field_structured_outputs: Option<CapabilitySupport> = None;
-                let mut field_thinking: Option<ThinkingCapability> = None;
-                let mut seen = [false; 9];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "batch" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "batch")?;
-                            field_batch = Some(map.next_value()?);
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                            field_citations = Some(map.next_value()?);
-                        }
-                        "code_execution" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "code_execution",
-                            )?;
-                            field_code_execution = Some(map.next_value()?);
-                        }
-                        "context_management" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "context_management",
-                            )?;
-                            field_context_management = Some(map.next_value()?);
-                        }
-                        "effort" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "effort")?;
-                            field_effort = Some(map.next_value()?);
-                        }
-                        "image_input" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "image_input",
-                            )?;
-                            field_image_input = Some(map.next_value()?);
-                        }
-                        "pdf_input" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "pdf_input")?;
-                            field_pdf_input = Some(map.next_value()?);
-                        }
-                        "structured_outputs" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "structured_outputs",
-                            )?;
-                            field_structured_outputs = Some(map.next_value()?);
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "thinking")?;
-                            field_thinking = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ModelCapabilities {
+    const EXPECTING: &'static str = "a `ModelCapabilities` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_batch: Option<CapabilitySupport> = None;
+        let mut field_citations: Option<CapabilitySupport> = None;
+        let mut field_code_execution: Option<CapabilitySupport> = None;
+        let mut field_context_management: Option<ContextManagementCapability> = None;
+        let mut field_effort: Option<EffortCapability> = None;
+        let mut field_image_input: Option<CapabilitySupport> = None;
+        let mut field_pdf_input: Option<CapabilitySupport> = None;
+        let mut field_structured_outputs: Option<CapabilitySupport> = None;
+        let mut field_thinking: Option<ThinkingCapability> = None;
+        let mut seen = [false; 9];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "batch" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "batch")?;
+                    field_batch = Some(map.next_value()?);
                 }
-                Ok(ModelCapabilities {
-                    batch: field_batch
-                        .ok_or_else(|| serde::de::Error::missing_field("batch"))?,
-                    citations: field_citations
-                        .ok_or_else(|| serde::de::Error::missing_field("citations"))?,
-                    code_execution: field_code_execution
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "code_execution",
-                        ))?,
-                    context_management: field_context_management
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "context_management",
-                        ))?,
-                    effort: field_effort
-                        .ok_or_else(|| serde::de::Error::missing_field("effort"))?,
-                    image_input: field_image_input
-                        .ok_or_else(|| serde::de::Error::missing_field("image_input"))?,
-                    pdf_input: field_pdf_input
-                        .ok_or_else(|| serde::de::Error::missing_field("pdf_input"))?,
-                    structured_outputs: field_structured_outputs
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "structured_outputs",
-                        ))?,
-                    thinking: field_thinking
-                        .ok_or_else(|| serde::de::Error::missing_field("thinking"))?,
-                    extra,
-                })
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
+                    field_citations = Some(map.next_value()?);
+                }
+                "code_execution" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "code_execution")?;
+                    field_code_execution = Some(map.next_value()?);
+                }
+                "context_management" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "context_management")?;
+                    field_context_management = Some(map.next_value()?);
+                }
+                "effort" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "effort")?;
+                    field_effort = Some(map.next_value()?);
+                }
+                "image_input" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "image_input")?;
+                    field_image_input = Some(map.next_value()?);
+                }
+                "pdf_input" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "pdf_input")?;
+                    field_pdf_input = Some(map.next_value()?);
+                }
+                "structured_outputs" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "structured_outputs")?;
+                    field_structured_outputs = Some(map.next_value()?);
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "thinking")?;
+                    field_thinking = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            batch: crate::runtime::de::required(field_batch, "batch")?,
+            citations: crate::runtime::de::required(field_citations, "citations")?,
+            code_execution: crate::runtime::de::required(
+                field_code_execution,
+                "code_execution",
+            )?,
+            context_management: crate::runtime::de::required(
+                field_context_management,
+                "context_management",
+            )?,
+            effort: crate::runtime::de::required(field_effort, "effort")?,
+            image_input: crate::runtime::de::required(field_image_input, "image_input")?,
+            pdf_input: crate::runtime::de::required(field_pdf_input, "pdf_input")?,
+            structured_outputs: crate::runtime::de::required(
+                field_structured_outputs,
+                "structured_outputs",
+            )?,
+            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
+            extra,
+        })
     }
 }
 
@@ -510,39 +470,38 @@ impl<'de> serde::Deserialize<'de> for CapabilitySupport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CapabilitySupport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CapabilitySupport` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CapabilitySupport, A::Error> {
-                let mut field_supported: Option<bool> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "supported" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "supported")?;
-                            field_supported = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CapabilitySupport {
+    const EXPECTING: &'static str = "a `CapabilitySupport` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_supported: Option<bool> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "supported" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "supported")?;
+                    field_supported = Some(map.next_value()?);
                 }
-                Ok(CapabilitySupport {
-                    supported: field_supported
-                        .ok_or_else(|| serde::de::Error::missing_field("supported"))?,
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            supported: crate::runtime::de::required(field_supported, "supported")?,
+            extra,
+        })
     }
 }
 
@@ -614,69 +573,64 @@ impl<'de> serde::Deserialize<'de> for ContextManagementCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContextManagementCapability;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContextManagementCapability` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContextManagementCapability, A::Error> {
-                let mut field_clear_thinking_20251015: Option<CapabilitySupport> = None;
-                let mut field_clear_tool_uses_20250919: Option<CapabilitySupport> = None;
-                let mut field_compact_20260112: Option<CapabilitySupport> = None;
-                let mut field_supported: Option<bool> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "clear_thinking_20251015" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "clear_thinking_20251015",
-                            )?;
-                            field_clear_thinking_20251015 = map.next_value()?;
-                        }
-                        "clear_tool_uses_20250919" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "clear_tool_uses_20250919",
-                            )?;
-                            field_clear_tool_uses_20250919 = map.next_value()?;
-                        }
-                        "compact_20260112" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "compact_20260112",
-                            )?;
-                            field_compact_20260112 = map.next_value()?;
-                        }
-                        "supported" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "supported")?;
-                            field_supported = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContextManagementCapability {
+    const EXPECTING: &'static str = "a `ContextManagementCapability` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_clear_thinking_20251015: Option<CapabilitySupport> = None;
+        let mut field_clear_tool_uses_20250919: Option<CapabilitySupport> = None;
+        let mut field_compact_20260112: Option<CapabilitySupport> = None;
+        let mut field_supported: Option<bool> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "clear_thinking_20251015" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "clear_thinking_20251015",
+                    )?;
+                    field_clear_thinking_20251015 = map.next_value()?;
                 }
-                Ok(ContextManagementCapability {
-                    clear_thinking_20251015: field_clear_thinking_20251015,
-                    clear_tool_uses_20250919: field_clear_tool_uses_20250919,
-                    compact_20260112: field_compact_20260112,
-                    supported: field_supported
-                        .ok_or_else(|| serde::de::Error::missing_field("supported"))?,
-                    extra,
-                })
+                "clear_tool_uses_20250919" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "clear_tool_uses_20250919",
+                    )?;
+                    field_clear_tool_uses_20250919 = map.next_value()?;
+                }
+                "compact_20260112" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "compact_20260112")?;
+                    field_compact_20260112 = map.next_value()?;
+                }
+                "supported" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "supported")?;
+                    field_supported = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            clear_thinking_20251015: field_clear_thinking_20251015,
+            clear_tool_uses_20250919: field_clear_tool_uses_20250919,
+            compact_20260112: field_compact_20260112,
+            supported: crate::runtime::de::required(field_supported, "supported")?,
+            extra,
+        })
     }
 }
 
@@ -746,73 +700,68 @@ impl<'de> serde::Deserialize<'de> for EffortCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EffortCapability;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EffortCapability` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EffortCapability, A::Error> {
-                let mut field_high: Option<CapabilitySupport> = None;
-                let mut field_low: Option<CapabilitySupport> = None;
-                let mut field_max: Option<CapabilitySupport> = None;
-                let mut field_medium: Option<CapabilitySupport> = None;
-                let mut field_supported: Option<bool> = None;
-                let mut field_xhigh: Option<CapabilitySupport> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "high" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "high")?;
-                            field_high = Some(map.next_value()?);
-                        }
-                        "low" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "low")?;
-                            field_low = Some(map.next_value()?);
-                        }
-                        "max" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "max")?;
-                            field_max = Some(map.next_value()?);
-                        }
-                        "medium" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "medium")?;
-                            field_medium = Some(map.next_value()?);
-                        }
-                        "supported" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "supported")?;
-                            field_supported = Some(map.next_value()?);
-                        }
-                        "xhigh" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "xhigh")?;
-                            field_xhigh = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for EffortCapability {
+    const EXPECTING: &'static str = "a `EffortCapability` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_high: Option<CapabilitySupport> = None;
+        let mut field_low: Option<CapabilitySupport> = None;
+        let mut field_max: Option<CapabilitySupport> = None;
+        let mut field_medium: Option<CapabilitySupport> = None;
+        let mut field_supported: Option<bool> = None;
+        let mut field_xhigh: Option<CapabilitySupport> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "high" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "high")?;
+                    field_high = Some(map.next_value()?);
                 }
-                Ok(EffortCapability {
-                    high: field_high
-                        .ok_or_else(|| serde::de::Error::missing_field("high"))?,
-                    low: field_low
-                        .ok_or_else(|| serde::de::Error::missing_field("low"))?,
-                    max: field_max
-                        .ok_or_else(|| serde::de::Error::missing_field("max"))?,
-                    medium: field_medium
-                        .ok_or_else(|| serde::de::Error::missing_field("medium"))?,
-                    supported: field_supported
-                        .ok_or_else(|| serde::de::Error::missing_field("supported"))?,
-                    xhigh: field_xhigh,
-                    extra,
-                })
+                "low" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "low")?;
+                    field_low = Some(map.next_value()?);
+                }
+                "max" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "max")?;
+                    field_max = Some(map.next_value()?);
+                }
+                "medium" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "medium")?;
+                    field_medium = Some(map.next_value()?);
+                }
+                "supported" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "supported")?;
+                    field_supported = Some(map.next_value()?);
+                }
+                "xhigh" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "xhigh")?;
+                    field_xhigh = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            high: crate::runtime::de::required(field_high, "high")?,
+            low: crate::runtime::de::required(field_low, "low")?,
+            max: crate::runtime::de::required(field_max, "max")?,
+            medium: crate::runtime::de::required(field_medium, "medium")?,
+            supported: crate::runtime::de::required(field_supported, "supported")?,
+            xhigh: field_xhigh,
+            extra,
+        })
     }
 }
 
@@ -855,46 +804,44 @@ impl<'de> serde::Deserialize<'de> for ThinkingCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingCapability;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingCapability` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingCapability, A::Error> {
-                let mut field_supported: Option<bool> = None;
-                let mut field_types: Option<ThinkingTypes> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "supported" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "supported")?;
-                            field_supported = Some(map.next_value()?);
-                        }
-                        "types" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "types")?;
-                            field_types = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingCapability {
+    const EXPECTING: &'static str = "a `ThinkingCapability` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_supported: Option<bool> = None;
+        let mut field_types: Option<ThinkingTypes> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "supported" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "supported")?;
+                    field_supported = Some(map.next_value()?);
                 }
-                Ok(ThinkingCapability {
-                    supported: field_supported
-                        .ok_or_else(|| serde::de::Error::missing_field("supported"))?,
-                    types: field_types
-                        .ok_or_else(|| serde::de::Error::missing_field("types"))?,
-                    extra,
-                })
+                "types" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "types")?;
+                    field_types = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            supported: crate::runtime::de::required(field_supported, "supported")?,
+            types: crate::runtime::de::required(field_types, "types")?,
+            extra,
+        })
     }
 }
 
@@ -940,46 +887,44 @@ impl<'de> serde::Deserialize<'de> for ThinkingTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingTypes;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingTypes` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingTypes, A::Error> {
-                let mut field_adaptive: Option<CapabilitySupport> = None;
-                let mut field_enabled: Option<CapabilitySupport> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "adaptive" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "adaptive")?;
-                            field_adaptive = Some(map.next_value()?);
-                        }
-                        "enabled" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "enabled")?;
-                            field_enabled = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingTypes {
+    const EXPECTING: &'static str = "a `ThinkingTypes` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_adaptive: Option<CapabilitySupport> = None;
+        let mut field_enabled: Option<CapabilitySupport> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "adaptive" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "adaptive")?;
+                    field_adaptive = Some(map.next_value()?);
                 }
-                Ok(ThinkingTypes {
-                    adaptive: field_adaptive
-                        .ok_or_else(|| serde::de::Error::missing_field("adaptive"))?,
-                    enabled: field_enabled
-                        .ok_or_else(|| serde::de::Error::missing_field("enabled"))?,
-                    extra,
-                })
+                "enabled" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "enabled")?;
+                    field_enabled = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            adaptive: crate::runtime::de::required(field_adaptive, "adaptive")?,
+            enabled: crate::runtime::de::required(field_enabled, "enabled")?,
+            extra,
+        })
     }
 }
 

@@ -100,113 +100,98 @@ impl<'de> serde::Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Message;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Message` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Message, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_content: Option<Vec<ContentBlock>> = None;
-                let mut field_model: Option<Model> = None;
-                let mut field_stop_reason: Option<StopReason> = None;
-                let mut field_stop_sequence: Option<String> = None;
-                let mut field_stop_details: Option<RefusalStopDetails> = None;
-                let mut field_usage: Option<Usage> = None;
-                let mut field_container: Option<Container> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message",
-                            )?;
-                        }
-                        "role" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "role")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "role",
-                                "assistant",
-                            )?;
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "content" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                            field_content = Some(map.next_value()?);
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "stop_reason" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "stop_reason",
-                            )?;
-                            field_stop_reason = map.next_value()?;
-                        }
-                        "stop_sequence" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "stop_sequence",
-                            )?;
-                            field_stop_sequence = map.next_value()?;
-                        }
-                        "stop_details" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "stop_details",
-                            )?;
-                            field_stop_details = map.next_value()?;
-                        }
-                        "usage" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "usage")?;
-                            field_usage = Some(map.next_value()?);
-                        }
-                        "container" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "container")?;
-                            field_container = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Message {
+    const EXPECTING: &'static str = "a `Message` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_content: Option<Vec<ContentBlock>> = None;
+        let mut field_model: Option<Model> = None;
+        let mut field_stop_reason: Option<StopReason> = None;
+        let mut field_stop_sequence: Option<String> = None;
+        let mut field_stop_details: Option<RefusalStopDetails> = None;
+        let mut field_usage: Option<Usage> = None;
+        let mut field_container: Option<Container> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message",
+                    )?;
                 }
-                Ok(Message {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    content: field_content
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    stop_reason: field_stop_reason,
-                    stop_sequence: field_stop_sequence,
-                    stop_details: field_stop_details,
-                    usage: field_usage
-                        .ok_or_else(|| serde::de::Error::missing_field("usage"))?,
-                    container: field_container,
-                    extra,
-                })
+                "role" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "role")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "role",
+                        "assistant",
+                    )?;
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "content" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
+                    field_content = Some(map.next_value()?);
+                }
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "model")?;
+                    field_model = Some(map.next_value()?);
+                }
+                "stop_reason" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "stop_reason")?;
+                    field_stop_reason = map.next_value()?;
+                }
+                "stop_sequence" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "stop_sequence")?;
+                    field_stop_sequence = map.next_value()?;
+                }
+                "stop_details" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "stop_details")?;
+                    field_stop_details = map.next_value()?;
+                }
+                "usage" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "usage")?;
+                    field_usage = Some(map.next_value()?);
+                }
+                "container" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "container")?;
+                    field_container = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: crate::runtime::de::required(field_id, "id")?,
+            content: crate::runtime::de::required(field_content, "content")?,
+            model: crate::runtime::de::required(field_model, "model")?,
+            stop_reason: field_stop_reason,
+            stop_sequence: field_stop_sequence,
+            stop_details: field_stop_details,
+            usage: crate::runtime::de::required(field_usage, "usage")?,
+            container: field_container,
+            extra,
+        })
     }
 }
 
@@ -512,57 +497,53 @@ impl<'de> serde::Deserialize<'de> for RefusalStopDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefusalStopDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RefusalStopDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefusalStopDetails, A::Error> {
-                let mut field_category: Option<RefusalCategory> = None;
-                let mut field_explanation: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "refusal",
-                            )?;
-                        }
-                        "category" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "category")?;
-                            field_category = map.next_value()?;
-                        }
-                        "explanation" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "explanation",
-                            )?;
-                            field_explanation = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for RefusalStopDetails {
+    const EXPECTING: &'static str = "a `RefusalStopDetails` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_category: Option<RefusalCategory> = None;
+        let mut field_explanation: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "refusal",
+                    )?;
                 }
-                Ok(RefusalStopDetails {
-                    category: field_category,
-                    explanation: field_explanation,
-                    extra,
-                })
+                "category" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "category")?;
+                    field_category = map.next_value()?;
+                }
+                "explanation" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "explanation")?;
+                    field_explanation = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            category: field_category,
+            explanation: field_explanation,
+            extra,
+        })
     }
 }
 
@@ -763,126 +744,104 @@ impl<'de> serde::Deserialize<'de> for Usage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Usage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Usage` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Usage, A::Error> {
-                let mut field_cache_creation: Option<CacheCreation> = None;
-                let mut field_cache_creation_input_tokens: Option<i64> = None;
-                let mut field_cache_read_input_tokens: Option<i64> = None;
-                let mut field_inference_geo: Option<String> = None;
-                let mut field_input_tokens: Option<i64> = None;
-                let mut field_output_tokens: Option<i64> = None;
-                let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
-                let mut field_server_tool_use: Option<ServerToolUsage> = None;
-                let mut field_service_tier: Option<UsageServiceTier> = None;
-                let mut seen = [false; 9];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "cache_creation" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "cache_creation",
-                            )?;
-                            field_cache_creation = map.next_value()?;
-                        }
-                        "cache_creation_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_creation_input_tokens",
-                            )?;
-                            field_cache_creation_input_tokens = map.next_value()?;
-                        }
-                        "cache_read_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cache_read_input_tokens",
-                            )?;
-                            field_cache_read_input_tokens = map.next_value()?;
-                        }
-                        "inference_geo" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "inference_geo",
-                            )?;
-                            field_inference_geo = map.next_value()?;
-                        }
-                        "input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "input_tokens",
-                            )?;
-                            field_input_tokens = Some(map.next_value()?);
-                        }
-                        "output_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "output_tokens",
-                            )?;
-                            field_output_tokens = Some(map.next_value()?);
-                        }
-                        "output_tokens_details" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "output_tokens_details",
-                            )?;
-                            field_output_tokens_details = map.next_value()?;
-                        }
-                        "server_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "server_tool_use",
-                            )?;
-                            field_server_tool_use = map.next_value()?;
-                        }
-                        "service_tier" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "service_tier",
-                            )?;
-                            field_service_tier = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Usage {
+    const EXPECTING: &'static str = "a `Usage` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_creation: Option<CacheCreation> = None;
+        let mut field_cache_creation_input_tokens: Option<i64> = None;
+        let mut field_cache_read_input_tokens: Option<i64> = None;
+        let mut field_inference_geo: Option<String> = None;
+        let mut field_input_tokens: Option<i64> = None;
+        let mut field_output_tokens: Option<i64> = None;
+        let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
+        let mut field_server_tool_use: Option<ServerToolUsage> = None;
+        let mut field_service_tier: Option<UsageServiceTier> = None;
+        let mut seen = [false; 9];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "cache_creation" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "cache_creation")?;
+                    field_cache_creation = map.next_value()?;
                 }
-                Ok(Usage {
-                    cache_creation: field_cache_creation,
-                    cache_creation_input_tokens: field_cache_creation_input_tokens,
-                    cache_read_input_tokens: field_cache_read_input_tokens,
-                    inference_geo: field_inference_geo,
-                    input_tokens: field_input_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field("input_tokens"))?,
-                    output_tokens: field_output_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "output_tokens",
-                        ))?,
-                    output_tokens_details: field_output_tokens_details,
-                    server_tool_use: field_server_tool_use,
-                    service_tier: field_service_tier,
-                    extra,
-                })
+                "cache_creation_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "cache_creation_input_tokens",
+                    )?;
+                    field_cache_creation_input_tokens = map.next_value()?;
+                }
+                "cache_read_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[2],
+                        "cache_read_input_tokens",
+                    )?;
+                    field_cache_read_input_tokens = map.next_value()?;
+                }
+                "inference_geo" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "inference_geo")?;
+                    field_inference_geo = map.next_value()?;
+                }
+                "input_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "input_tokens")?;
+                    field_input_tokens = Some(map.next_value()?);
+                }
+                "output_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "output_tokens")?;
+                    field_output_tokens = Some(map.next_value()?);
+                }
+                "output_tokens_details" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[6],
+                        "output_tokens_details",
+                    )?;
+                    field_output_tokens_details = map.next_value()?;
+                }
+                "server_tool_use" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "server_tool_use")?;
+                    field_server_tool_use = map.next_value()?;
+                }
+                "service_tier" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "service_tier")?;
+                    field_service_tier = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            cache_creation: field_cache_creation,
+            cache_creation_input_tokens: field_cache_creation_input_tokens,
+            cache_read_input_tokens: field_cache_read_input_tokens,
+            inference_geo: field_inference_geo,
+            input_tokens: crate::runtime::de::required(
+                field_input_tokens,
+                "input_tokens",
+            )?,
+            output_tokens: crate::runtime::de::required(
+                field_output_tokens,
+                "output_tokens",
+            )?,
+            output_tokens_details: field_output_tokens_details,
+            server_tool_use: field_server_tool_use,
+            service_tier: field_service_tier,
+            extra,
+        })
     }
 }
 
@@ -1013,62 +972,54 @@ impl<'de> serde::Deserialize<'de> for CacheCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CacheCreation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CacheCreation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CacheCreation, A::Error> {
-                let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
-                let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "ephemeral_1h_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "ephemeral_1h_input_tokens",
-                            )?;
-                            field_ephemeral_1h_input_tokens = Some(map.next_value()?);
-                        }
-                        "ephemeral_5m_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "ephemeral_5m_input_tokens",
-                            )?;
-                            field_ephemeral_5m_input_tokens = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CacheCreation {
+    const EXPECTING: &'static str = "a `CacheCreation` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
+        let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "ephemeral_1h_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "ephemeral_1h_input_tokens",
+                    )?;
+                    field_ephemeral_1h_input_tokens = Some(map.next_value()?);
                 }
-                Ok(CacheCreation {
-                    ephemeral_1h_input_tokens: match field_ephemeral_1h_input_tokens {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    ephemeral_5m_input_tokens: match field_ephemeral_5m_input_tokens {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                "ephemeral_5m_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "ephemeral_5m_input_tokens",
+                    )?;
+                    field_ephemeral_5m_input_tokens = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            ephemeral_1h_input_tokens: field_ephemeral_1h_input_tokens
+                .unwrap_or_default(),
+            ephemeral_5m_input_tokens: field_ephemeral_5m_input_tokens
+                .unwrap_or_default(),
+            extra,
+        })
     }
 }
 
@@ -1107,47 +1058,38 @@ impl<'de> serde::Deserialize<'de> for OutputTokensDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OutputTokensDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OutputTokensDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutputTokensDetails, A::Error> {
-                let mut field_thinking_tokens: Option<i64> = None;
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "thinking_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "thinking_tokens",
-                            )?;
-                            field_thinking_tokens = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for OutputTokensDetails {
+    const EXPECTING: &'static str = "a `OutputTokensDetails` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_thinking_tokens: Option<i64> = None;
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "thinking_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "thinking_tokens")?;
+                    field_thinking_tokens = Some(map.next_value()?);
                 }
-                Ok(OutputTokensDetails {
-                    thinking_tokens: match field_thinking_tokens {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            thinking_tokens: field_thinking_tokens.unwrap_or_default(),
+            extra,
+        })
     }
 }
 
@@ -1193,62 +1135,48 @@ impl<'de> serde::Deserialize<'de> for ServerToolUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ServerToolUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ServerToolUsage` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerToolUsage, A::Error> {
-                let mut field_web_fetch_requests: Option<i64> = None;
-                let mut field_web_search_requests: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "web_fetch_requests" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "web_fetch_requests",
-                            )?;
-                            field_web_fetch_requests = Some(map.next_value()?);
-                        }
-                        "web_search_requests" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "web_search_requests",
-                            )?;
-                            field_web_search_requests = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ServerToolUsage {
+    const EXPECTING: &'static str = "a `ServerToolUsage` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_web_fetch_requests: Option<i64> = None;
+        let mut field_web_search_requests: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "web_fetch_requests" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "web_fetch_requests")?;
+                    field_web_fetch_requests = Some(map.next_value()?);
                 }
-                Ok(ServerToolUsage {
-                    web_fetch_requests: match field_web_fetch_requests {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    web_search_requests: match field_web_search_requests {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("0").map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                "web_search_requests" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "web_search_requests",
+                    )?;
+                    field_web_search_requests = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            web_fetch_requests: field_web_fetch_requests.unwrap_or_default(),
+            web_search_requests: field_web_search_requests.unwrap_or_default(),
+            extra,
+        })
     }
 }
 
@@ -1294,45 +1222,44 @@ impl<'de> serde::Deserialize<'de> for Container {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Container;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Container` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Container, A::Error> {
-                let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_id: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "expires_at" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "expires_at")?;
-                            field_expires_at = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Container {
+    const EXPECTING: &'static str = "a `Container` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut field_id: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "expires_at" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "expires_at")?;
+                    field_expires_at = Some(map.next_value()?);
                 }
-                Ok(Container {
-                    expires_at: field_expires_at
-                        .ok_or_else(|| serde::de::Error::missing_field("expires_at"))?,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            expires_at: crate::runtime::de::required(field_expires_at, "expires_at")?,
+            id: crate::runtime::de::required(field_id, "id")?,
+            extra,
+        })
     }
 }
 
@@ -1450,30 +1377,25 @@ impl crate::runtime::de::Tagged for MessageStreamEvent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "message_start" => {
-                serde::Deserialize::deserialize(de).map(Self::MessageStart)
-            }
-            "message_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::MessageDelta)
-            }
-            "message_stop" => serde::Deserialize::deserialize(de).map(Self::MessageStop),
+        match tag.value() {
+            "message_start" => crate::runtime::de::variant(map, tag, Self::MessageStart),
+            "message_delta" => crate::runtime::de::variant(map, tag, Self::MessageDelta),
+            "message_stop" => crate::runtime::de::variant(map, tag, Self::MessageStop),
             "content_block_start" => {
-                serde::Deserialize::deserialize(de).map(Self::ContentBlockStart)
+                crate::runtime::de::variant(map, tag, Self::ContentBlockStart)
             }
             "content_block_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::ContentBlockDelta)
+                crate::runtime::de::variant(map, tag, Self::ContentBlockDelta)
             }
             "content_block_stop" => {
-                serde::Deserialize::deserialize(de).map(Self::ContentBlockStop)
+                crate::runtime::de::variant(map, tag, Self::ContentBlockStop)
             }
-            "ping" => serde::Deserialize::deserialize(de).map(Self::Ping),
-            "error" => serde::Deserialize::deserialize(de).map(Self::Error),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            "ping" => crate::runtime::de::variant(map, tag, Self::Ping),
+            "error" => crate::runtime::de::variant(map, tag, Self::Error),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -1526,48 +1448,53 @@ impl<'de> serde::Deserialize<'de> for MessageStartEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageStartEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageStartEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageStartEvent, A::Error> {
-                let mut field_message: Option<Message> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message_start",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageStartEvent {
+    const EXPECTING: &'static str = "a `MessageStartEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<Message> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "message_start");
                 }
-                Ok(MessageStartEvent {
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message_start",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: crate::runtime::de::required(field_message, "message")?,
+            extra,
+        })
     }
 }
 
@@ -1618,55 +1545,59 @@ impl<'de> serde::Deserialize<'de> for MessageDeltaEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageDeltaEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageDeltaEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageDeltaEvent, A::Error> {
-                let mut field_delta: Option<MessageDelta> = None;
-                let mut field_usage: Option<MessageDeltaUsage> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message_delta",
-                            )?;
-                        }
-                        "delta" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "delta")?;
-                            field_delta = Some(map.next_value()?);
-                        }
-                        "usage" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "usage")?;
-                            field_usage = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageDeltaEvent {
+    const EXPECTING: &'static str = "a `MessageDeltaEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_delta: Option<MessageDelta> = None;
+        let mut field_usage: Option<MessageDeltaUsage> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "message_delta");
                 }
-                Ok(MessageDeltaEvent {
-                    delta: field_delta
-                        .ok_or_else(|| serde::de::Error::missing_field("delta"))?,
-                    usage: field_usage
-                        .ok_or_else(|| serde::de::Error::missing_field("usage"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message_delta",
+                    )?;
+                }
+                "delta" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "delta")?;
+                    field_delta = Some(map.next_value()?);
+                }
+                "usage" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "usage")?;
+                    field_usage = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            delta: crate::runtime::de::required(field_delta, "delta")?,
+            usage: crate::runtime::de::required(field_usage, "usage")?,
+            extra,
+        })
     }
 }
 
@@ -1737,68 +1668,56 @@ impl<'de> serde::Deserialize<'de> for MessageDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageDelta, A::Error> {
-                let mut field_container: Option<Container> = None;
-                let mut field_stop_details: Option<RefusalStopDetails> = None;
-                let mut field_stop_reason: Option<StopReason> = None;
-                let mut field_stop_sequence: Option<String> = None;
-                let mut seen = [false; 4];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "container" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "container")?;
-                            field_container = map.next_value()?;
-                        }
-                        "stop_details" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "stop_details",
-                            )?;
-                            field_stop_details = map.next_value()?;
-                        }
-                        "stop_reason" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "stop_reason",
-                            )?;
-                            field_stop_reason = map.next_value()?;
-                        }
-                        "stop_sequence" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "stop_sequence",
-                            )?;
-                            field_stop_sequence = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageDelta {
+    const EXPECTING: &'static str = "a `MessageDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_container: Option<Container> = None;
+        let mut field_stop_details: Option<RefusalStopDetails> = None;
+        let mut field_stop_reason: Option<StopReason> = None;
+        let mut field_stop_sequence: Option<String> = None;
+        let mut seen = [false; 4];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "container" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "container")?;
+                    field_container = map.next_value()?;
                 }
-                Ok(MessageDelta {
-                    container: field_container,
-                    stop_details: field_stop_details,
-                    stop_reason: field_stop_reason,
-                    stop_sequence: field_stop_sequence,
-                    extra,
-                })
+                "stop_details" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "stop_details")?;
+                    field_stop_details = map.next_value()?;
+                }
+                "stop_reason" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "stop_reason")?;
+                    field_stop_reason = map.next_value()?;
+                }
+                "stop_sequence" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "stop_sequence")?;
+                    field_stop_sequence = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            container: field_container,
+            stop_details: field_stop_details,
+            stop_reason: field_stop_reason,
+            stop_sequence: field_stop_sequence,
+            extra,
+        })
     }
 }
 
@@ -1888,95 +1807,83 @@ impl<'de> serde::Deserialize<'de> for MessageDeltaUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageDeltaUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageDeltaUsage` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageDeltaUsage, A::Error> {
-                let mut field_cache_creation_input_tokens: Option<i64> = None;
-                let mut field_cache_read_input_tokens: Option<i64> = None;
-                let mut field_input_tokens: Option<i64> = None;
-                let mut field_output_tokens: Option<i64> = None;
-                let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
-                let mut field_server_tool_use: Option<ServerToolUsage> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "cache_creation_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[0],
-                                "cache_creation_input_tokens",
-                            )?;
-                            field_cache_creation_input_tokens = map.next_value()?;
-                        }
-                        "cache_read_input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "cache_read_input_tokens",
-                            )?;
-                            field_cache_read_input_tokens = map.next_value()?;
-                        }
-                        "input_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "input_tokens",
-                            )?;
-                            field_input_tokens = map.next_value()?;
-                        }
-                        "output_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "output_tokens",
-                            )?;
-                            field_output_tokens = Some(map.next_value()?);
-                        }
-                        "output_tokens_details" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "output_tokens_details",
-                            )?;
-                            field_output_tokens_details = map.next_value()?;
-                        }
-                        "server_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "server_tool_use",
-                            )?;
-                            field_server_tool_use = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageDeltaUsage {
+    const EXPECTING: &'static str = "a `MessageDeltaUsage` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cache_creation_input_tokens: Option<i64> = None;
+        let mut field_cache_read_input_tokens: Option<i64> = None;
+        let mut field_input_tokens: Option<i64> = None;
+        let mut field_output_tokens: Option<i64> = None;
+        let mut field_output_tokens_details: Option<OutputTokensDetails> = None;
+        let mut field_server_tool_use: Option<ServerToolUsage> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "cache_creation_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[0],
+                        "cache_creation_input_tokens",
+                    )?;
+                    field_cache_creation_input_tokens = map.next_value()?;
                 }
-                Ok(MessageDeltaUsage {
-                    cache_creation_input_tokens: field_cache_creation_input_tokens,
-                    cache_read_input_tokens: field_cache_read_input_tokens,
-                    input_tokens: field_input_tokens,
-                    output_tokens: field_output_tokens
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "output_tokens",
-                        ))?,
-                    output_tokens_details: field_output_tokens_details,
-                    server_tool_use: field_server_tool_use,
-                    extra,
-                })
+                "cache_read_input_tokens" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "cache_read_input_tokens",
+                    )?;
+                    field_cache_read_input_tokens = map.next_value()?;
+                }
+                "input_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "input_tokens")?;
+                    field_input_tokens = map.next_value()?;
+                }
+                "output_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "output_tokens")?;
+                    field_output_tokens = Some(map.next_value()?);
+                }
+                "output_tokens_details" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[4],
+                        "output_tokens_details",
+                    )?;
+                    field_output_tokens_details = map.next_value()?;
+                }
+                "server_tool_use" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "server_tool_use")?;
+                    field_server_tool_use = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            cache_creation_input_tokens: field_cache_creation_input_tokens,
+            cache_read_input_tokens: field_cache_read_input_tokens,
+            input_tokens: field_input_tokens,
+            output_tokens: crate::runtime::de::required(
+                field_output_tokens,
+                "output_tokens",
+            )?,
+            output_tokens_details: field_output_tokens_details,
+            server_tool_use: field_server_tool_use,
+            extra,
+        })
     }
 }
 
@@ -2016,39 +1923,45 @@ impl<'de> serde::Deserialize<'de> for MessageStopEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageStopEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageStopEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageStopEvent, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "message_stop",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MessageStopEvent {
+    const EXPECTING: &'static str = "a `MessageStopEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "message_stop");
                 }
-                Ok(MessageStopEvent { extra })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "message_stop",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -2096,61 +2009,62 @@ impl<'de> serde::Deserialize<'de> for ContentBlockStartEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContentBlockStartEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContentBlockStartEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContentBlockStartEvent, A::Error> {
-                let mut field_content_block: Option<ContentBlock> = None;
-                let mut field_index: Option<i64> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content_block_start",
-                            )?;
-                        }
-                        "content_block" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "content_block",
-                            )?;
-                            field_content_block = Some(map.next_value()?);
-                        }
-                        "index" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "index")?;
-                            field_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContentBlockStartEvent {
+    const EXPECTING: &'static str = "a `ContentBlockStartEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_content_block: Option<ContentBlock> = None;
+        let mut field_index: Option<i64> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content_block_start");
                 }
-                Ok(ContentBlockStartEvent {
-                    content_block: field_content_block
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "content_block",
-                        ))?,
-                    index: field_index
-                        .ok_or_else(|| serde::de::Error::missing_field("index"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content_block_start",
+                    )?;
+                }
+                "content_block" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "content_block")?;
+                    field_content_block = Some(map.next_value()?);
+                }
+                "index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "index")?;
+                    field_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            content_block: crate::runtime::de::required(
+                field_content_block,
+                "content_block",
+            )?,
+            index: crate::runtime::de::required(field_index, "index")?,
+            extra,
+        })
     }
 }
 
@@ -2198,55 +2112,59 @@ impl<'de> serde::Deserialize<'de> for ContentBlockDeltaEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContentBlockDeltaEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContentBlockDeltaEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContentBlockDeltaEvent, A::Error> {
-                let mut field_delta: Option<ContentBlockDelta> = None;
-                let mut field_index: Option<i64> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content_block_delta",
-                            )?;
-                        }
-                        "delta" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "delta")?;
-                            field_delta = Some(map.next_value()?);
-                        }
-                        "index" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "index")?;
-                            field_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContentBlockDeltaEvent {
+    const EXPECTING: &'static str = "a `ContentBlockDeltaEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_delta: Option<ContentBlockDelta> = None;
+        let mut field_index: Option<i64> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content_block_delta");
                 }
-                Ok(ContentBlockDeltaEvent {
-                    delta: field_delta
-                        .ok_or_else(|| serde::de::Error::missing_field("delta"))?,
-                    index: field_index
-                        .ok_or_else(|| serde::de::Error::missing_field("index"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content_block_delta",
+                    )?;
+                }
+                "delta" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "delta")?;
+                    field_delta = Some(map.next_value()?);
+                }
+                "index" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "index")?;
+                    field_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            delta: crate::runtime::de::required(field_delta, "delta")?,
+            index: crate::runtime::de::required(field_index, "index")?,
+            extra,
+        })
     }
 }
 
@@ -2334,25 +2252,24 @@ impl crate::runtime::de::Tagged for ContentBlockDelta {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "text_delta" => serde::Deserialize::deserialize(de).map(Self::TextDelta),
+        match tag.value() {
+            "text_delta" => crate::runtime::de::variant(map, tag, Self::TextDelta),
             "input_json_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::InputJsonDelta)
+                crate::runtime::de::variant(map, tag, Self::InputJsonDelta)
             }
             "citations_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::CitationsDelta)
+                crate::runtime::de::variant(map, tag, Self::CitationsDelta)
             }
             "thinking_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::ThinkingDelta)
+                crate::runtime::de::variant(map, tag, Self::ThinkingDelta)
             }
             "signature_delta" => {
-                serde::Deserialize::deserialize(de).map(Self::SignatureDelta)
+                crate::runtime::de::variant(map, tag, Self::SignatureDelta)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -2405,48 +2322,53 @@ impl<'de> serde::Deserialize<'de> for TextDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TextDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextDelta, A::Error> {
-                let mut field_text: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_delta",
-                            )?;
-                        }
-                        "text" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "text")?;
-                            field_text = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for TextDelta {
+    const EXPECTING: &'static str = "a `TextDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_text: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "text_delta");
                 }
-                Ok(TextDelta {
-                    text: field_text
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_delta",
+                    )?;
+                }
+                "text" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "text")?;
+                    field_text = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            text: crate::runtime::de::required(field_text, "text")?,
+            extra,
+        })
     }
 }
 
@@ -2490,52 +2412,56 @@ impl<'de> serde::Deserialize<'de> for InputJsonDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InputJsonDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InputJsonDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InputJsonDelta, A::Error> {
-                let mut field_partial_json: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "input_json_delta",
-                            )?;
-                        }
-                        "partial_json" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "partial_json",
-                            )?;
-                            field_partial_json = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for InputJsonDelta {
+    const EXPECTING: &'static str = "a `InputJsonDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_partial_json: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "input_json_delta");
                 }
-                Ok(InputJsonDelta {
-                    partial_json: field_partial_json
-                        .ok_or_else(|| serde::de::Error::missing_field("partial_json"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "input_json_delta",
+                    )?;
+                }
+                "partial_json" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "partial_json")?;
+                    field_partial_json = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            partial_json: crate::runtime::de::required(
+                field_partial_json,
+                "partial_json",
+            )?,
+            extra,
+        })
     }
 }
 
@@ -2579,48 +2505,53 @@ impl<'de> serde::Deserialize<'de> for CitationsDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CitationsDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CitationsDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CitationsDelta, A::Error> {
-                let mut field_citation: Option<TextCitation> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "citations_delta",
-                            )?;
-                        }
-                        "citation" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "citation")?;
-                            field_citation = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CitationsDelta {
+    const EXPECTING: &'static str = "a `CitationsDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_citation: Option<TextCitation> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "citations_delta");
                 }
-                Ok(CitationsDelta {
-                    citation: field_citation
-                        .ok_or_else(|| serde::de::Error::missing_field("citation"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "citations_delta",
+                    )?;
+                }
+                "citation" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "citation")?;
+                    field_citation = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            citation: crate::runtime::de::required(field_citation, "citation")?,
+            extra,
+        })
     }
 }
 
@@ -2664,48 +2595,53 @@ impl<'de> serde::Deserialize<'de> for ThinkingDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThinkingDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThinkingDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThinkingDelta, A::Error> {
-                let mut field_thinking: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "thinking_delta",
-                            )?;
-                        }
-                        "thinking" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "thinking")?;
-                            field_thinking = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ThinkingDelta {
+    const EXPECTING: &'static str = "a `ThinkingDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_thinking: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "thinking_delta");
                 }
-                Ok(ThinkingDelta {
-                    thinking: field_thinking
-                        .ok_or_else(|| serde::de::Error::missing_field("thinking"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "thinking_delta",
+                    )?;
+                }
+                "thinking" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "thinking")?;
+                    field_thinking = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
+            extra,
+        })
     }
 }
 
@@ -2749,48 +2685,53 @@ impl<'de> serde::Deserialize<'de> for SignatureDelta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignatureDelta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SignatureDelta` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignatureDelta, A::Error> {
-                let mut field_signature: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "signature_delta",
-                            )?;
-                        }
-                        "signature" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "signature")?;
-                            field_signature = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for SignatureDelta {
+    const EXPECTING: &'static str = "a `SignatureDelta` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_signature: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "signature_delta");
                 }
-                Ok(SignatureDelta {
-                    signature: field_signature
-                        .ok_or_else(|| serde::de::Error::missing_field("signature"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "signature_delta",
+                    )?;
+                }
+                "signature" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "signature")?;
+                    field_signature = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            signature: crate::runtime::de::required(field_signature, "signature")?,
+            extra,
+        })
     }
 }
 
@@ -2834,48 +2775,53 @@ impl<'de> serde::Deserialize<'de> for ContentBlockStopEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContentBlockStopEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ContentBlockStopEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContentBlockStopEvent, A::Error> {
-                let mut field_index: Option<i64> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "content_block_stop",
-                            )?;
-                        }
-                        "index" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "index")?;
-                            field_index = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ContentBlockStopEvent {
+    const EXPECTING: &'static str = "a `ContentBlockStopEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_index: Option<i64> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "content_block_stop");
                 }
-                Ok(ContentBlockStopEvent {
-                    index: field_index
-                        .ok_or_else(|| serde::de::Error::missing_field("index"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "content_block_stop",
+                    )?;
+                }
+                "index" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "index")?;
+                    field_index = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            index: crate::runtime::de::required(field_index, "index")?,
+            extra,
+        })
     }
 }
 
@@ -2915,39 +2861,40 @@ impl<'de> serde::Deserialize<'de> for PingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PingEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PingEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PingEvent, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "ping",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for PingEvent {
+    const EXPECTING: &'static str = "a `PingEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "ping");
                 }
-                Ok(PingEvent { extra })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "ping")?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
@@ -2991,48 +2938,48 @@ impl<'de> serde::Deserialize<'de> for ErrorEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ErrorEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorEvent, A::Error> {
-                let mut field_error: Option<ErrorObject> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "error",
-                            )?;
-                        }
-                        "error" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "error")?;
-                            field_error = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ErrorEvent {
+    const EXPECTING: &'static str = "a `ErrorEvent` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_error: Option<ErrorObject> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "error");
                 }
-                Ok(ErrorEvent {
-                    error: field_error
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "error")?;
+                }
+                "error" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "error")?;
+                    field_error = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            error: crate::runtime::de::required(field_error, "error")?,
+            extra,
+        })
     }
 }
 
@@ -3100,15 +3047,14 @@ impl crate::runtime::de::Tagged for CompletionStreamEvent {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "completion" => serde::Deserialize::deserialize(de).map(Self::Completion),
-            "ping" => serde::Deserialize::deserialize(de).map(Self::Ping),
-            "error" => serde::Deserialize::deserialize(de).map(Self::Error),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "completion" => crate::runtime::de::variant(map, tag, Self::Completion),
+            "ping" => crate::runtime::de::variant(map, tag, Self::Ping),
+            "error" => crate::runtime::de::variant(map, tag, Self::Error),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -3182,71 +3128,71 @@ impl<'de> serde::Deserialize<'de> for Completion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Completion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Completion` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Completion, A::Error> {
-                let mut field_completion: Option<String> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_model: Option<Model> = None;
-                let mut field_stop_reason: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "completion",
-                            )?;
-                        }
-                        "completion" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "completion")?;
-                            field_completion = Some(map.next_value()?);
-                        }
-                        "id" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                            field_id = Some(map.next_value()?);
-                        }
-                        "model" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "model")?;
-                            field_model = Some(map.next_value()?);
-                        }
-                        "stop_reason" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "stop_reason",
-                            )?;
-                            field_stop_reason = map.next_value()?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Completion {
+    const EXPECTING: &'static str = "a `Completion` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_completion: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_model: Option<Model> = None;
+        let mut field_stop_reason: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "completion");
                 }
-                Ok(Completion {
-                    completion: field_completion
-                        .ok_or_else(|| serde::de::Error::missing_field("completion"))?,
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    model: field_model
-                        .ok_or_else(|| serde::de::Error::missing_field("model"))?,
-                    stop_reason: field_stop_reason,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "completion",
+                    )?;
+                }
+                "completion" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "completion")?;
+                    field_completion = Some(map.next_value()?);
+                }
+                "id" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
+                    field_id = Some(map.next_value()?);
+                }
+                "model" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "model")?;
+                    field_model = Some(map.next_value()?);
+                }
+                "stop_reason" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "stop_reason")?;
+                    field_stop_reason = map.next_value()?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            completion: crate::runtime::de::required(field_completion, "completion")?,
+            id: crate::runtime::de::required(field_id, "id")?,
+            model: crate::runtime::de::required(field_model, "model")?,
+            stop_reason: field_stop_reason,
+            extra,
+        })
     }
 }
 
@@ -3374,37 +3320,32 @@ impl crate::runtime::de::Tagged for ErrorObject {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
+        match tag.value() {
             "invalid_request_error" => {
-                serde::Deserialize::deserialize(de).map(Self::InvalidRequestError)
+                crate::runtime::de::variant(map, tag, Self::InvalidRequestError)
             }
             "authentication_error" => {
-                serde::Deserialize::deserialize(de).map(Self::AuthenticationError)
+                crate::runtime::de::variant(map, tag, Self::AuthenticationError)
             }
-            "billing_error" => {
-                serde::Deserialize::deserialize(de).map(Self::BillingError)
-            }
+            "billing_error" => crate::runtime::de::variant(map, tag, Self::BillingError),
             "permission_error" => {
-                serde::Deserialize::deserialize(de).map(Self::PermissionError)
+                crate::runtime::de::variant(map, tag, Self::PermissionError)
             }
             "not_found_error" => {
-                serde::Deserialize::deserialize(de).map(Self::NotFoundError)
+                crate::runtime::de::variant(map, tag, Self::NotFoundError)
             }
             "rate_limit_error" => {
-                serde::Deserialize::deserialize(de).map(Self::RateLimitError)
+                crate::runtime::de::variant(map, tag, Self::RateLimitError)
             }
-            "timeout_error" => {
-                serde::Deserialize::deserialize(de).map(Self::TimeoutError)
-            }
-            "api_error" => serde::Deserialize::deserialize(de).map(Self::ApiError),
+            "timeout_error" => crate::runtime::de::variant(map, tag, Self::TimeoutError),
+            "api_error" => crate::runtime::de::variant(map, tag, Self::ApiError),
             "overloaded_error" => {
-                serde::Deserialize::deserialize(de).map(Self::OverloadedError)
+                crate::runtime::de::variant(map, tag, Self::OverloadedError)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -3457,53 +3398,53 @@ impl<'de> serde::Deserialize<'de> for InvalidRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvalidRequestError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InvalidRequestError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvalidRequestError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "invalid_request_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for InvalidRequestError {
+    const EXPECTING: &'static str = "a `InvalidRequestError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "invalid_request_error");
                 }
-                Ok(InvalidRequestError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Invalid request\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "invalid_request_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Invalid request")),
+            extra,
+        })
     }
 }
 
@@ -3547,53 +3488,54 @@ impl<'de> serde::Deserialize<'de> for AuthenticationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AuthenticationError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AuthenticationError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuthenticationError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "authentication_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for AuthenticationError {
+    const EXPECTING: &'static str = "a `AuthenticationError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "authentication_error");
                 }
-                Ok(AuthenticationError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Authentication error\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "authentication_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message
+                .unwrap_or_else(|| String::from("Authentication error")),
+            extra,
+        })
     }
 }
 
@@ -3637,53 +3579,53 @@ impl<'de> serde::Deserialize<'de> for BillingError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BillingError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "billing_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for BillingError {
+    const EXPECTING: &'static str = "a `BillingError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "billing_error");
                 }
-                Ok(BillingError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Billing error\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "billing_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Billing error")),
+            extra,
+        })
     }
 }
 
@@ -3727,53 +3669,53 @@ impl<'de> serde::Deserialize<'de> for PermissionError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PermissionError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PermissionError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PermissionError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "permission_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for PermissionError {
+    const EXPECTING: &'static str = "a `PermissionError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "permission_error");
                 }
-                Ok(PermissionError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Permission denied\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "permission_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Permission denied")),
+            extra,
+        })
     }
 }
 
@@ -3817,53 +3759,53 @@ impl<'de> serde::Deserialize<'de> for NotFoundError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotFoundError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotFoundError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotFoundError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "not_found_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for NotFoundError {
+    const EXPECTING: &'static str = "a `NotFoundError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "not_found_error");
                 }
-                Ok(NotFoundError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Not found\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "not_found_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Not found")),
+            extra,
+        })
     }
 }
 
@@ -3907,53 +3849,53 @@ impl<'de> serde::Deserialize<'de> for RateLimitError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RateLimitError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RateLimitError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RateLimitError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "rate_limit_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for RateLimitError {
+    const EXPECTING: &'static str = "a `RateLimitError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "rate_limit_error");
                 }
-                Ok(RateLimitError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Rate limited\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "rate_limit_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Rate limited")),
+            extra,
+        })
     }
 }
 
@@ -3997,53 +3939,53 @@ impl<'de> serde::Deserialize<'de> for GatewayTimeoutError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GatewayTimeoutError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GatewayTimeoutError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GatewayTimeoutError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "timeout_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for GatewayTimeoutError {
+    const EXPECTING: &'static str = "a `GatewayTimeoutError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "timeout_error");
                 }
-                Ok(GatewayTimeoutError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Request timeout\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "timeout_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Request timeout")),
+            extra,
+        })
     }
 }
 
@@ -4087,53 +4029,54 @@ impl<'de> serde::Deserialize<'de> for ApiError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApiError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "api_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ApiError {
+    const EXPECTING: &'static str = "a `ApiError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "api_error");
                 }
-                Ok(ApiError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Internal server error\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "api_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message
+                .unwrap_or_else(|| String::from("Internal server error")),
+            extra,
+        })
     }
 }
 
@@ -4177,52 +4120,52 @@ impl<'de> serde::Deserialize<'de> for OverloadedError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OverloadedError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OverloadedError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OverloadedError, A::Error> {
-                let mut field_message: Option<String> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "overloaded_error",
-                            )?;
-                        }
-                        "message" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                            field_message = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for OverloadedError {
+    const EXPECTING: &'static str = "a `OverloadedError` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "overloaded_error");
                 }
-                Ok(OverloadedError {
-                    message: match field_message {
-                        Some(value) => value,
-                        None => {
-                            serde_json::from_str("\"Overloaded\"")
-                                .map_err(serde::de::Error::custom)?
-                        }
-                    },
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "overloaded_error",
+                    )?;
+                }
+                "message" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
+                    field_message = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message.unwrap_or_else(|| String::from("Overloaded")),
+            extra,
+        })
     }
 }

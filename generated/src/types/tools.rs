@@ -224,75 +224,70 @@ impl crate::runtime::de::Tagged for ToolUnion {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = Some("custom");
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "custom" => serde::Deserialize::deserialize(de).map(Self::Custom),
-            "bash_20250124" => {
-                serde::Deserialize::deserialize(de).map(Self::Bash20250124)
-            }
+        match tag.value() {
+            "custom" => crate::runtime::de::variant(map, tag, Self::Custom),
+            "bash_20250124" => crate::runtime::de::variant(map, tag, Self::Bash20250124),
             "code_execution_20250522" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20250522)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20250522)
             }
             "code_execution_20250825" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20250825)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20250825)
             }
             "code_execution_20260120" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20260120)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20260120)
             }
             "code_execution_20260521" => {
-                serde::Deserialize::deserialize(de).map(Self::CodeExecution20260521)
+                crate::runtime::de::variant(map, tag, Self::CodeExecution20260521)
             }
             "memory_20250818" => {
-                serde::Deserialize::deserialize(de).map(Self::Memory20250818)
+                crate::runtime::de::variant(map, tag, Self::Memory20250818)
             }
             "text_editor_20250124" => {
-                serde::Deserialize::deserialize(de).map(Self::TextEditor20250124)
+                crate::runtime::de::variant(map, tag, Self::TextEditor20250124)
             }
             "text_editor_20250429" => {
-                serde::Deserialize::deserialize(de).map(Self::TextEditor20250429)
+                crate::runtime::de::variant(map, tag, Self::TextEditor20250429)
             }
             "text_editor_20250728" => {
-                serde::Deserialize::deserialize(de).map(Self::TextEditor20250728)
+                crate::runtime::de::variant(map, tag, Self::TextEditor20250728)
             }
             "web_search_20250305" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearch20250305)
+                crate::runtime::de::variant(map, tag, Self::WebSearch20250305)
             }
             "web_fetch_20250910" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetch20250910)
+                crate::runtime::de::variant(map, tag, Self::WebFetch20250910)
             }
             "web_search_20260209" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearch20260209)
+                crate::runtime::de::variant(map, tag, Self::WebSearch20260209)
             }
             "web_fetch_20260209" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetch20260209)
+                crate::runtime::de::variant(map, tag, Self::WebFetch20260209)
             }
             "web_fetch_20260309" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetch20260309)
+                crate::runtime::de::variant(map, tag, Self::WebFetch20260309)
             }
             "web_search_20260318" => {
-                serde::Deserialize::deserialize(de).map(Self::WebSearch20260318)
+                crate::runtime::de::variant(map, tag, Self::WebSearch20260318)
             }
             "web_fetch_20260318" => {
-                serde::Deserialize::deserialize(de).map(Self::WebFetch20260318)
+                crate::runtime::de::variant(map, tag, Self::WebFetch20260318)
             }
             "tool_search_tool_bm25_20251119" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::ToolSearchToolBm25_20251119)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolBm25_20251119)
             }
             "tool_search_tool_bm25" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolBm25)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolBm25)
             }
             "tool_search_tool_regex_20251119" => {
-                serde::Deserialize::deserialize(de)
-                    .map(Self::ToolSearchToolRegex20251119)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolRegex20251119)
             }
             "tool_search_tool_regex" => {
-                serde::Deserialize::deserialize(de).map(Self::ToolSearchToolRegex)
+                crate::runtime::de::variant(map, tag, Self::ToolSearchToolRegex)
             }
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -445,155 +440,138 @@ impl<'de> serde::Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Tool;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Tool` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tool, A::Error> {
-                let mut field_description: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_input_schema: Option<InputSchema> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_eager_input_streaming: Option<bool> = None;
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "custom",
-                            )?;
-                        }
-                        "description" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "description",
-                            )?;
-                            field_description = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "description",
-                            )?;
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        "input_schema" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "input_schema",
-                            )?;
-                            field_input_schema = Some(map.next_value()?);
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "eager_input_streaming" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "eager_input_streaming",
-                            )?;
-                            field_eager_input_streaming = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "eager_input_streaming",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for Tool {
+    const EXPECTING: &'static str = "a `Tool` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_description: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_input_schema: Option<InputSchema> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_eager_input_streaming: Option<bool> = None;
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "custom");
                 }
-                Ok(Tool {
-                    description: field_description,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    input_schema: field_input_schema
-                        .ok_or_else(|| serde::de::Error::missing_field("input_schema"))?,
-                    cache_control: field_cache_control,
-                    strict: field_strict,
-                    eager_input_streaming: field_eager_input_streaming,
-                    allowed_callers: field_allowed_callers,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "custom",
+                    )?;
+                }
+                "description" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "description")?;
+                    field_description = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "description",
+                    )?;
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                "input_schema" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "input_schema")?;
+                    field_input_schema = Some(map.next_value()?);
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "eager_input_streaming" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[6],
+                        "eager_input_streaming",
+                    )?;
+                    field_eager_input_streaming = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "eager_input_streaming",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            description: field_description,
+            name: crate::runtime::de::required(field_name, "name")?,
+            input_schema: crate::runtime::de::required(
+                field_input_schema,
+                "input_schema",
+            )?,
+            cache_control: field_cache_control,
+            strict: field_strict,
+            eager_input_streaming: field_eager_input_streaming,
+            allowed_callers: field_allowed_callers,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            extra,
+        })
     }
 }
 
@@ -666,63 +644,61 @@ impl<'de> serde::Deserialize<'de> for InputSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InputSchema;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `InputSchema` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InputSchema, A::Error> {
-                let mut field_properties: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_required: Option<Vec<String>> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "object",
-                            )?;
-                        }
-                        "properties" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "properties")?;
-                            field_properties = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "properties",
-                            )?;
-                        }
-                        "required" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "required")?;
-                            field_required = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "required",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for InputSchema {
+    const EXPECTING: &'static str = "a `InputSchema` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_properties: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_required: Option<Vec<String>> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "object",
+                    )?;
                 }
-                Ok(InputSchema {
-                    properties: field_properties,
-                    required: field_required,
-                    extra,
-                })
+                "properties" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "properties")?;
+                    field_properties = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "properties",
+                    )?;
+                }
+                "required" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "required")?;
+                    field_required = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "required",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            properties: field_properties,
+            required: field_required,
+            extra,
+        })
     }
 }
 
@@ -921,118 +897,103 @@ impl<'de> serde::Deserialize<'de> for ToolBash20250124 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolBash20250124;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolBash20250124` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolBash20250124, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "bash",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "bash_20250124",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolBash20250124 {
+    const EXPECTING: &'static str = "a `ToolBash20250124` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "bash_20250124");
                 }
-                Ok(ToolBash20250124 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "name", "bash")?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "bash_20250124",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -1132,102 +1093,96 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionTool20250522;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionTool20250522` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionTool20250522, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "code_execution",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20250522",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionTool20250522 {
+    const EXPECTING: &'static str = "a `CodeExecutionTool20250522` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "code_execution_20250522");
                 }
-                Ok(CodeExecutionTool20250522 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "code_execution",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20250522",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -1327,102 +1282,96 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionTool20250825;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionTool20250825` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionTool20250825, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "code_execution",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20250825",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionTool20250825 {
+    const EXPECTING: &'static str = "a `CodeExecutionTool20250825` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "code_execution_20250825");
                 }
-                Ok(CodeExecutionTool20250825 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "code_execution",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20250825",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -1522,102 +1471,96 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionTool20260120;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionTool20260120` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionTool20260120, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "code_execution",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20260120",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionTool20260120 {
+    const EXPECTING: &'static str = "a `CodeExecutionTool20260120` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "code_execution_20260120");
                 }
-                Ok(CodeExecutionTool20260120 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "code_execution",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20260120",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -1717,102 +1660,96 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260521 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeExecutionTool20260521;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CodeExecutionTool20260521` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeExecutionTool20260521, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "code_execution",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "code_execution_20260521",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for CodeExecutionTool20260521 {
+    const EXPECTING: &'static str = "a `CodeExecutionTool20260521` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "code_execution_20260521");
                 }
-                Ok(CodeExecutionTool20260521 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "code_execution",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "code_execution_20260521",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -1927,118 +1864,108 @@ impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemoryTool20250818;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemoryTool20250818` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MemoryTool20250818, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "memory",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "memory_20250818",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for MemoryTool20250818 {
+    const EXPECTING: &'static str = "a `MemoryTool20250818` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "memory_20250818");
                 }
-                Ok(MemoryTool20250818 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "memory",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "memory_20250818",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -2153,118 +2080,108 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250124 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolTextEditor20250124;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolTextEditor20250124` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolTextEditor20250124, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "str_replace_editor",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_20250124",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolTextEditor20250124 {
+    const EXPECTING: &'static str = "a `ToolTextEditor20250124` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "text_editor_20250124");
                 }
-                Ok(ToolTextEditor20250124 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "str_replace_editor",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_20250124",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -2379,118 +2296,108 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250429 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolTextEditor20250429;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolTextEditor20250429` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolTextEditor20250429, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 7];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "str_replace_based_edit_tool",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_20250429",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolTextEditor20250429 {
+    const EXPECTING: &'static str = "a `ToolTextEditor20250429` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 7];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "text_editor_20250429");
                 }
-                Ok(ToolTextEditor20250429 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "str_replace_based_edit_tool",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_20250429",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -2617,132 +2524,118 @@ impl<'de> serde::Deserialize<'de> for ToolTextEditor20250728 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolTextEditor20250728;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolTextEditor20250728` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolTextEditor20250728, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_input_examples: Option<
-                    Vec<std::collections::BTreeMap<String, JsonValue>>,
-                > = None;
-                let mut field_max_characters: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 8];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "str_replace_based_edit_tool",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "text_editor_20250728",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "input_examples" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "input_examples",
-                            )?;
-                            field_input_examples = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "input_examples",
-                            )?;
-                        }
-                        "max_characters" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "max_characters",
-                            )?;
-                            field_max_characters = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_characters",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolTextEditor20250728 {
+    const EXPECTING: &'static str = "a `ToolTextEditor20250728` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_input_examples: Option<
+            Vec<std::collections::BTreeMap<String, JsonValue>>,
+        > = None;
+        let mut field_max_characters: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 8];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "text_editor_20250728");
                 }
-                Ok(ToolTextEditor20250728 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    input_examples: field_input_examples,
-                    max_characters: field_max_characters,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "str_replace_based_edit_tool",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "text_editor_20250728",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "input_examples" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "input_examples")?;
+                    field_input_examples = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "input_examples",
+                    )?;
+                }
+                "max_characters" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "max_characters")?;
+                    field_max_characters = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_characters",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            input_examples: field_input_examples,
+            max_characters: field_max_characters,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -2890,154 +2783,136 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchTool20250305;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchTool20250305` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchTool20250305, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_user_location: Option<UserLocationParam> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_search",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_20250305",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "user_location" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "user_location",
-                            )?;
-                            field_user_location = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "user_location",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchTool20250305 {
+    const EXPECTING: &'static str = "a `WebSearchTool20250305` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_user_location: Option<UserLocationParam> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_search_20250305");
                 }
-                Ok(WebSearchTool20250305 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    max_uses: field_max_uses,
-                    strict: field_strict,
-                    user_location: field_user_location,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_search",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_20250305",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "user_location" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "user_location")?;
+                    field_user_location = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "user_location",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            max_uses: field_max_uses,
+            strict: field_strict,
+            user_location: field_user_location,
+            extra,
+        })
     }
 }
 
@@ -3197,164 +3072,146 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchTool20250910;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchTool20250910` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchTool20250910, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_content_tokens: Option<i64> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 11];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_fetch",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_20250910",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_content_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "max_content_tokens",
-                            )?;
-                            field_max_content_tokens = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_content_tokens",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchTool20250910 {
+    const EXPECTING: &'static str = "a `WebFetchTool20250910` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_content_tokens: Option<i64> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 11];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_fetch_20250910");
                 }
-                Ok(WebFetchTool20250910 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    defer_loading: field_defer_loading,
-                    max_content_tokens: field_max_content_tokens,
-                    max_uses: field_max_uses,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_fetch",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_20250910",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_content_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "max_content_tokens")?;
+                    field_max_content_tokens = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_content_tokens",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            citations: field_citations,
+            defer_loading: field_defer_loading,
+            max_content_tokens: field_max_content_tokens,
+            max_uses: field_max_uses,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -3502,154 +3359,136 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchTool20260209;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchTool20260209` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchTool20260209, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_user_location: Option<UserLocationParam> = None;
-                let mut seen = [false; 10];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_search",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_20260209",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[8], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "user_location" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[9],
-                                "user_location",
-                            )?;
-                            field_user_location = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "user_location",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchTool20260209 {
+    const EXPECTING: &'static str = "a `WebSearchTool20260209` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_user_location: Option<UserLocationParam> = None;
+        let mut seen = [false; 10];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_search_20260209");
                 }
-                Ok(WebSearchTool20260209 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    max_uses: field_max_uses,
-                    strict: field_strict,
-                    user_location: field_user_location,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_search",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_20260209",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "user_location" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "user_location")?;
+                    field_user_location = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "user_location",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            max_uses: field_max_uses,
+            strict: field_strict,
+            user_location: field_user_location,
+            extra,
+        })
     }
 }
 
@@ -3809,164 +3648,146 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchTool20260209;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchTool20260209` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchTool20260209, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_content_tokens: Option<i64> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut seen = [false; 11];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_fetch",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_20260209",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_content_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "max_content_tokens",
-                            )?;
-                            field_max_content_tokens = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_content_tokens",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchTool20260209 {
+    const EXPECTING: &'static str = "a `WebFetchTool20260209` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_content_tokens: Option<i64> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut seen = [false; 11];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_fetch_20260209");
                 }
-                Ok(WebFetchTool20260209 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    defer_loading: field_defer_loading,
-                    max_content_tokens: field_max_content_tokens,
-                    max_uses: field_max_uses,
-                    strict: field_strict,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_fetch",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_20260209",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_content_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "max_content_tokens")?;
+                    field_max_content_tokens = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_content_tokens",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            citations: field_citations,
+            defer_loading: field_defer_loading,
+            max_content_tokens: field_max_content_tokens,
+            max_uses: field_max_uses,
+            strict: field_strict,
+            extra,
+        })
     }
 }
 
@@ -4138,174 +3959,156 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchTool20260309;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchTool20260309` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchTool20260309, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_content_tokens: Option<i64> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_use_cache: Option<bool> = None;
-                let mut seen = [false; 12];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_fetch",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_20260309",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_content_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "max_content_tokens",
-                            )?;
-                            field_max_content_tokens = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_content_tokens",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[10], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "use_cache" => {
-                            crate::runtime::de::first(&map, &mut seen[11], "use_cache")?;
-                            field_use_cache = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "use_cache",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchTool20260309 {
+    const EXPECTING: &'static str = "a `WebFetchTool20260309` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_content_tokens: Option<i64> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_use_cache: Option<bool> = None;
+        let mut seen = [false; 12];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_fetch_20260309");
                 }
-                Ok(WebFetchTool20260309 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    defer_loading: field_defer_loading,
-                    max_content_tokens: field_max_content_tokens,
-                    max_uses: field_max_uses,
-                    strict: field_strict,
-                    use_cache: field_use_cache,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_fetch",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_20260309",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_content_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "max_content_tokens")?;
+                    field_max_content_tokens = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_content_tokens",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "use_cache" => {
+                    crate::runtime::de::first(&map, &mut seen[11], "use_cache")?;
+                    field_use_cache = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "use_cache",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            citations: field_citations,
+            defer_loading: field_defer_loading,
+            max_content_tokens: field_max_content_tokens,
+            max_uses: field_max_uses,
+            strict: field_strict,
+            use_cache: field_use_cache,
+            extra,
+        })
     }
 }
 
@@ -4468,170 +4271,148 @@ impl<'de> serde::Deserialize<'de> for WebSearchTool20260318 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebSearchTool20260318;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebSearchTool20260318` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSearchTool20260318, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_response_inclusion: Option<
-                    WebSearchTool20260318ResponseInclusion,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_user_location: Option<UserLocationParam> = None;
-                let mut seen = [false; 11];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_search",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_search_20260318",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[6],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "response_inclusion" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "response_inclusion",
-                            )?;
-                            field_response_inclusion = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "response_inclusion",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "user_location" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[10],
-                                "user_location",
-                            )?;
-                            field_user_location = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "user_location",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebSearchTool20260318 {
+    const EXPECTING: &'static str = "a `WebSearchTool20260318` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_response_inclusion: Option<
+            WebSearchTool20260318ResponseInclusion,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_user_location: Option<UserLocationParam> = None;
+        let mut seen = [false; 11];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_search_20260318");
                 }
-                Ok(WebSearchTool20260318 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    max_uses: field_max_uses,
-                    response_inclusion: field_response_inclusion,
-                    strict: field_strict,
-                    user_location: field_user_location,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_search",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_search_20260318",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "response_inclusion" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "response_inclusion")?;
+                    field_response_inclusion = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "response_inclusion",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "user_location" => {
+                    crate::runtime::de::first(&map, &mut seen[10], "user_location")?;
+                    field_user_location = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "user_location",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            max_uses: field_max_uses,
+            response_inclusion: field_response_inclusion,
+            strict: field_strict,
+            user_location: field_user_location,
+            extra,
+        })
     }
 }
 
@@ -4892,190 +4673,172 @@ impl<'de> serde::Deserialize<'de> for WebFetchTool20260318 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebFetchTool20260318;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebFetchTool20260318` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebFetchTool20260318, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_allowed_domains: Option<Vec<String>> = None;
-                let mut field_blocked_domains: Option<Vec<String>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_citations: Option<CitationsConfigParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_max_content_tokens: Option<i64> = None;
-                let mut field_max_uses: Option<i64> = None;
-                let mut field_response_inclusion: Option<
-                    WebFetchTool20260318ResponseInclusion,
-                > = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_use_cache: Option<bool> = None;
-                let mut seen = [false; 13];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "web_fetch",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "web_fetch_20260318",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "allowed_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "allowed_domains",
-                            )?;
-                            field_allowed_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_domains",
-                            )?;
-                        }
-                        "blocked_domains" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[4],
-                                "blocked_domains",
-                            )?;
-                            field_blocked_domains = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "blocked_domains",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[5],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "citations" => {
-                            crate::runtime::de::first(&map, &mut seen[6], "citations")?;
-                            field_citations = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "citations",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[7],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "max_content_tokens" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[8],
-                                "max_content_tokens",
-                            )?;
-                            field_max_content_tokens = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_content_tokens",
-                            )?;
-                        }
-                        "max_uses" => {
-                            crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
-                            field_max_uses = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "max_uses",
-                            )?;
-                        }
-                        "response_inclusion" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[10],
-                                "response_inclusion",
-                            )?;
-                            field_response_inclusion = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "response_inclusion",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[11], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "use_cache" => {
-                            crate::runtime::de::first(&map, &mut seen[12], "use_cache")?;
-                            field_use_cache = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "use_cache",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for WebFetchTool20260318 {
+    const EXPECTING: &'static str = "a `WebFetchTool20260318` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_allowed_domains: Option<Vec<String>> = None;
+        let mut field_blocked_domains: Option<Vec<String>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_citations: Option<CitationsConfigParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_max_content_tokens: Option<i64> = None;
+        let mut field_max_uses: Option<i64> = None;
+        let mut field_response_inclusion: Option<
+            WebFetchTool20260318ResponseInclusion,
+        > = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_use_cache: Option<bool> = None;
+        let mut seen = [false; 13];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[1] = true;
+                    entry.constant(&mut extra, "web_fetch_20260318");
                 }
-                Ok(WebFetchTool20260318 {
-                    allowed_callers: field_allowed_callers,
-                    allowed_domains: field_allowed_domains,
-                    blocked_domains: field_blocked_domains,
-                    cache_control: field_cache_control,
-                    citations: field_citations,
-                    defer_loading: field_defer_loading,
-                    max_content_tokens: field_max_content_tokens,
-                    max_uses: field_max_uses,
-                    response_inclusion: field_response_inclusion,
-                    strict: field_strict,
-                    use_cache: field_use_cache,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "web_fetch",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "web_fetch_20260318",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "allowed_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "allowed_domains")?;
+                    field_allowed_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_domains",
+                    )?;
+                }
+                "blocked_domains" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "blocked_domains")?;
+                    field_blocked_domains = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "blocked_domains",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "citations" => {
+                    crate::runtime::de::first(&map, &mut seen[6], "citations")?;
+                    field_citations = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "citations",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[7], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "max_content_tokens" => {
+                    crate::runtime::de::first(&map, &mut seen[8], "max_content_tokens")?;
+                    field_max_content_tokens = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_content_tokens",
+                    )?;
+                }
+                "max_uses" => {
+                    crate::runtime::de::first(&map, &mut seen[9], "max_uses")?;
+                    field_max_uses = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "max_uses",
+                    )?;
+                }
+                "response_inclusion" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[10],
+                        "response_inclusion",
+                    )?;
+                    field_response_inclusion = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "response_inclusion",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[11], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "use_cache" => {
+                    crate::runtime::de::first(&map, &mut seen[12], "use_cache")?;
+                    field_use_cache = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "use_cache",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            allowed_domains: field_allowed_domains,
+            blocked_domains: field_blocked_domains,
+            cache_control: field_cache_control,
+            citations: field_citations,
+            defer_loading: field_defer_loading,
+            max_content_tokens: field_max_content_tokens,
+            max_uses: field_max_uses,
+            response_inclusion: field_response_inclusion,
+            strict: field_strict,
+            use_cache: field_use_cache,
+            extra,
+        })
     }
 }
 
@@ -5250,100 +5013,93 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolBm2520251119 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolBm2520251119;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolBm2520251119` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolBm2520251119, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_type: Option<ToolSearchToolBm2520251119Type> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "tool_search_tool_bm25",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "type")?;
-                            field_type = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolBm2520251119 {
+    const EXPECTING: &'static str = "a `ToolSearchToolBm2520251119` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_type: Option<ToolSearchToolBm2520251119Type> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[5] = true;
+                    field_type = Some(entry.decode()?);
                 }
-                Ok(ToolSearchToolBm2520251119 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "tool_search_tool_bm25",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "type")?;
+                    field_type = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            r#type: crate::runtime::de::required(field_type, "type")?,
+            extra,
+        })
     }
 }
 
@@ -5518,100 +5274,93 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolRegex20251119 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolSearchToolRegex20251119;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolSearchToolRegex20251119` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolSearchToolRegex20251119, A::Error> {
-                let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
-                let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-                let mut field_defer_loading: Option<bool> = None;
-                let mut field_strict: Option<bool> = None;
-                let mut field_type: Option<ToolSearchToolRegex20251119Type> = None;
-                let mut seen = [false; 6];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "name",
-                                "tool_search_tool_regex",
-                            )?;
-                        }
-                        "allowed_callers" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "allowed_callers",
-                            )?;
-                            field_allowed_callers = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "allowed_callers",
-                            )?;
-                        }
-                        "cache_control" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[2],
-                                "cache_control",
-                            )?;
-                            field_cache_control = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "cache_control",
-                            )?;
-                        }
-                        "defer_loading" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[3],
-                                "defer_loading",
-                            )?;
-                            field_defer_loading = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "defer_loading",
-                            )?;
-                        }
-                        "strict" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "strict")?;
-                            field_strict = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "strict",
-                            )?;
-                        }
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[5], "type")?;
-                            field_type = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolSearchToolRegex20251119 {
+    const EXPECTING: &'static str = "a `ToolSearchToolRegex20251119` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_allowed_callers: Option<Vec<AllowedCaller>> = None;
+        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
+        let mut field_defer_loading: Option<bool> = None;
+        let mut field_strict: Option<bool> = None;
+        let mut field_type: Option<ToolSearchToolRegex20251119Type> = None;
+        let mut seen = [false; 6];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[5] = true;
+                    field_type = Some(entry.decode()?);
                 }
-                Ok(ToolSearchToolRegex20251119 {
-                    allowed_callers: field_allowed_callers,
-                    cache_control: field_cache_control,
-                    defer_loading: field_defer_loading,
-                    strict: field_strict,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "name",
+                        "tool_search_tool_regex",
+                    )?;
+                }
+                "allowed_callers" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "allowed_callers")?;
+                    field_allowed_callers = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "allowed_callers",
+                    )?;
+                }
+                "cache_control" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "cache_control")?;
+                    field_cache_control = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "cache_control",
+                    )?;
+                }
+                "defer_loading" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "defer_loading")?;
+                    field_defer_loading = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "defer_loading",
+                    )?;
+                }
+                "strict" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "strict")?;
+                    field_strict = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "strict",
+                    )?;
+                }
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[5], "type")?;
+                    field_type = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_callers: field_allowed_callers,
+            cache_control: field_cache_control,
+            defer_loading: field_defer_loading,
+            strict: field_strict,
+            r#type: crate::runtime::de::required(field_type, "type")?,
+            extra,
+        })
     }
 }
 
@@ -5779,81 +5528,81 @@ impl<'de> serde::Deserialize<'de> for UserLocationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserLocationParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserLocationParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserLocationParam, A::Error> {
-                let mut field_city: Option<String> = None;
-                let mut field_country: Option<String> = None;
-                let mut field_region: Option<String> = None;
-                let mut field_timezone: Option<String> = None;
-                let mut seen = [false; 5];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "approximate",
-                            )?;
-                        }
-                        "city" => {
-                            crate::runtime::de::first(&map, &mut seen[1], "city")?;
-                            field_city = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "city",
-                            )?;
-                        }
-                        "country" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "country")?;
-                            field_country = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "country",
-                            )?;
-                        }
-                        "region" => {
-                            crate::runtime::de::first(&map, &mut seen[3], "region")?;
-                            field_region = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "region",
-                            )?;
-                        }
-                        "timezone" => {
-                            crate::runtime::de::first(&map, &mut seen[4], "timezone")?;
-                            field_timezone = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "timezone",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for UserLocationParam {
+    const EXPECTING: &'static str = "a `UserLocationParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_city: Option<String> = None;
+        let mut field_country: Option<String> = None;
+        let mut field_region: Option<String> = None;
+        let mut field_timezone: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            entry.keep(&mut extra);
+        }
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(
+                        &mut map,
+                        &mut extra,
+                        "type",
+                        "approximate",
+                    )?;
                 }
-                Ok(UserLocationParam {
-                    city: field_city,
-                    country: field_country,
-                    region: field_region,
-                    timezone: field_timezone,
-                    extra,
-                })
+                "city" => {
+                    crate::runtime::de::first(&map, &mut seen[1], "city")?;
+                    field_city = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "city",
+                    )?;
+                }
+                "country" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "country")?;
+                    field_country = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "country",
+                    )?;
+                }
+                "region" => {
+                    crate::runtime::de::first(&map, &mut seen[3], "region")?;
+                    field_region = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "region",
+                    )?;
+                }
+                "timezone" => {
+                    crate::runtime::de::first(&map, &mut seen[4], "timezone")?;
+                    field_timezone = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "timezone",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            city: field_city,
+            country: field_country,
+            region: field_region,
+            timezone: field_timezone,
+            extra,
+        })
     }
 }
 
@@ -5931,16 +5680,15 @@ impl crate::runtime::de::Tagged for ToolChoiceParam {
     const TAG: &'static str = "type";
     const DEFAULT: Option<&'static str> = None;
     fn from_tagged<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
         map: A,
+        tag: crate::runtime::de::Tag<'de>,
     ) -> Result<Self, A::Error> {
-        let de = serde::de::value::MapAccessDeserializer::new(map);
-        match tag {
-            "auto" => serde::Deserialize::deserialize(de).map(Self::Auto),
-            "any" => serde::Deserialize::deserialize(de).map(Self::Any),
-            "tool" => serde::Deserialize::deserialize(de).map(Self::Tool),
-            "none" => serde::Deserialize::deserialize(de).map(Self::None),
-            _ => crate::runtime::de::unknown(de, Self::TAG).map(Self::Unknown),
+        match tag.value() {
+            "auto" => crate::runtime::de::variant(map, tag, Self::Auto),
+            "any" => crate::runtime::de::variant(map, tag, Self::Any),
+            "tool" => crate::runtime::de::variant(map, tag, Self::Tool),
+            "none" => crate::runtime::de::variant(map, tag, Self::None),
+            _ => crate::runtime::de::unknown(map, tag).map(Self::Unknown),
         }
     }
 }
@@ -6007,55 +5755,56 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceAutoParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolChoiceAutoParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolChoiceAutoParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolChoiceAutoParam, A::Error> {
-                let mut field_disable_parallel_tool_use: Option<bool> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "auto",
-                            )?;
-                        }
-                        "disable_parallel_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "disable_parallel_tool_use",
-                            )?;
-                            field_disable_parallel_tool_use = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "disable_parallel_tool_use",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolChoiceAutoParam {
+    const EXPECTING: &'static str = "a `ToolChoiceAutoParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_disable_parallel_tool_use: Option<bool> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "auto");
                 }
-                Ok(ToolChoiceAutoParam {
-                    disable_parallel_tool_use: field_disable_parallel_tool_use,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "auto")?;
+                }
+                "disable_parallel_tool_use" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "disable_parallel_tool_use",
+                    )?;
+                    field_disable_parallel_tool_use = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "disable_parallel_tool_use",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: field_disable_parallel_tool_use,
+            extra,
+        })
     }
 }
 
@@ -6113,55 +5862,56 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceAnyParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolChoiceAnyParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolChoiceAnyParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolChoiceAnyParam, A::Error> {
-                let mut field_disable_parallel_tool_use: Option<bool> = None;
-                let mut seen = [false; 2];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "any",
-                            )?;
-                        }
-                        "disable_parallel_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "disable_parallel_tool_use",
-                            )?;
-                            field_disable_parallel_tool_use = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "disable_parallel_tool_use",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolChoiceAnyParam {
+    const EXPECTING: &'static str = "a `ToolChoiceAnyParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_disable_parallel_tool_use: Option<bool> = None;
+        let mut seen = [false; 2];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "any");
                 }
-                Ok(ToolChoiceAnyParam {
-                    disable_parallel_tool_use: field_disable_parallel_tool_use,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "any")?;
+                }
+                "disable_parallel_tool_use" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "disable_parallel_tool_use",
+                    )?;
+                    field_disable_parallel_tool_use = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "disable_parallel_tool_use",
+                    )?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: field_disable_parallel_tool_use,
+            extra,
+        })
     }
 }
 
@@ -6223,62 +5973,62 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceToolParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolChoiceToolParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolChoiceToolParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolChoiceToolParam, A::Error> {
-                let mut field_disable_parallel_tool_use: Option<bool> = None;
-                let mut field_name: Option<String> = None;
-                let mut seen = [false; 3];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "tool",
-                            )?;
-                        }
-                        "disable_parallel_tool_use" => {
-                            crate::runtime::de::first(
-                                &map,
-                                &mut seen[1],
-                                "disable_parallel_tool_use",
-                            )?;
-                            field_disable_parallel_tool_use = crate::runtime::de::optional(
-                                &mut map,
-                                &mut extra,
-                                "disable_parallel_tool_use",
-                            )?;
-                        }
-                        "name" => {
-                            crate::runtime::de::first(&map, &mut seen[2], "name")?;
-                            field_name = Some(map.next_value()?);
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolChoiceToolParam {
+    const EXPECTING: &'static str = "a `ToolChoiceToolParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut field_disable_parallel_tool_use: Option<bool> = None;
+        let mut field_name: Option<String> = None;
+        let mut seen = [false; 3];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "tool");
                 }
-                Ok(ToolChoiceToolParam {
-                    disable_parallel_tool_use: field_disable_parallel_tool_use,
-                    name: field_name
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "tool")?;
+                }
+                "disable_parallel_tool_use" => {
+                    crate::runtime::de::first(
+                        &map,
+                        &mut seen[1],
+                        "disable_parallel_tool_use",
+                    )?;
+                    field_disable_parallel_tool_use = crate::runtime::de::optional(
+                        &mut map,
+                        &mut extra,
+                        "disable_parallel_tool_use",
+                    )?;
+                }
+                "name" => {
+                    crate::runtime::de::first(&map, &mut seen[2], "name")?;
+                    field_name = Some(map.next_value()?);
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: field_disable_parallel_tool_use,
+            name: crate::runtime::de::required(field_name, "name")?,
+            extra,
+        })
     }
 }
 
@@ -6318,39 +6068,40 @@ impl<'de> serde::Deserialize<'de> for ToolChoiceNoneParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolChoiceNoneParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToolChoiceNoneParam` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolChoiceNoneParam, A::Error> {
-                let mut seen = [false; 1];
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => {
-                            crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                            crate::runtime::de::constant(
-                                &mut map,
-                                &mut extra,
-                                "type",
-                                "none",
-                            )?;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
+        crate::runtime::de::deserialize_object(deserializer)
+    }
+}
+
+impl crate::runtime::de::Object for ToolChoiceNoneParam {
+    const EXPECTING: &'static str = "a `ToolChoiceNoneParam` object";
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+        entry: Option<crate::runtime::de::Entry<'de>>,
+    ) -> Result<Self, A::Error> {
+        let mut seen = [false; 1];
+        let mut extra = serde_json::Map::new();
+        if let Some(entry) = entry {
+            match entry.name {
+                "type" => {
+                    seen[0] = true;
+                    entry.constant(&mut extra, "none");
                 }
-                Ok(ToolChoiceNoneParam { extra })
+                _ => entry.keep(&mut extra),
             }
         }
-        deserializer.deserialize_map(Visitor)
+        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "type" => {
+                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
+                    crate::runtime::de::constant(&mut map, &mut extra, "type", "none")?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(Self { extra })
     }
 }
 
