@@ -61,6 +61,95 @@ async fn sends_auth_version_betas_user_agent_and_body() {
     assert_eq!(body, serde_json::json!({"model": "m", "max_tokens": 1}));
 }
 
+/// The names of the headers of a request, in the order they were sent.
+fn header_names(seen: &testkit::Recorded) -> Vec<&str> {
+    seen.headers.iter().map(|(name, _)| name.as_str()).collect()
+}
+
+#[tokio::test]
+async fn headers_are_sent_in_a_fixed_order() {
+    let server = Server::start(|_| Reply::json(r#"{"id":"x"}"#)).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .beta("beta-a")
+        .default_header("X-Extra", "yes")
+        .build()
+        .unwrap();
+    let req = Request::new(Method::POST, "/v1/messages".into())
+        .header("x-per-request", "1".into())
+        .json_body(&serde_json::json!({}))
+        .unwrap();
+    let _: Thing = client.core().send_json(req).await.unwrap();
+    let _: Thing = client
+        .core()
+        .send_json(Request::new(Method::GET, "/v1/models/x".into()))
+        .await
+        .unwrap();
+    let seen = server.take();
+    assert_eq!(header_names(&seen[0]), ORDER_POST);
+    assert_eq!(header_names(&seen[1]), ORDER_GET);
+}
+
+/// The client's headers, then those of the request, then the retry count; `host` and
+/// `content-length` come from `hyper`.
+const ORDER_POST: &[&str] = &[
+    "user-agent",
+    "accept",
+    "anthropic-version",
+    "anthropic-beta",
+    "content-type",
+    "x-api-key",
+    "x-extra",
+    "x-per-request",
+    "x-stainless-retry-count",
+    "host",
+    "content-length",
+];
+const ORDER_GET: &[&str] = &[
+    "user-agent",
+    "accept",
+    "anthropic-version",
+    "anthropic-beta",
+    "x-api-key",
+    "x-extra",
+    "x-stainless-retry-count",
+    "host",
+];
+
+#[tokio::test]
+async fn user_and_password_in_the_base_url_become_basic_auth() {
+    let server = Server::start(|_| Reply::json(r#"{"id":"x"}"#)).await;
+    let base = server
+        .base_url()
+        .replacen("http://", "http://user:p%40ss@", 1);
+    let get = || Request::new(Method::GET, "/v1/models/x".into());
+
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let _: Thing = client.core().send_json(get()).await.unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.target, "/v1/models/x");
+    assert_eq!(seen.header("authorization"), Some("Basic dXNlcjpwQHNz"));
+    assert_eq!(seen.header("x-api-key"), Some(KEY));
+    assert_eq!(seen.header("x-stainless-retry-count"), Some("0"));
+    assert_eq!(seen.header("accept"), Some("application/json"));
+
+    // A bearer token takes the place of the basic credentials.
+    let client = Client::builder()
+        .auth_token("tok-SECRET")
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let _: Thing = client.core().send_json(get()).await.unwrap();
+    let seen = server.take_one();
+    assert_eq!(seen.header("authorization"), Some("Bearer tok-SECRET"));
+    assert_eq!(seen.header("x-api-key"), None);
+}
+
 #[tokio::test]
 async fn auth_token_is_a_bearer_and_no_empty_beta_header() {
     let server = Server::start(|_| Reply::json(r#"{"id":"x"}"#)).await;
@@ -356,6 +445,60 @@ async fn path_segments_are_encoded_and_cannot_escape() {
         assert!(matches!(err, Error::Config(_)), "{id:?}: {err:?}");
     }
     assert_eq!(server.requests().len(), cases.len());
+}
+
+#[tokio::test]
+async fn encoded_dot_segments_are_refused() {
+    let server = Server::start(|_| Reply::json(r#"{"id":"ok"}"#)).await;
+    let client = client(&server);
+    for path in [
+        "/v1/files/%2e/content",
+        "/v1/files/%2E%2e/content",
+        "/v1/files/.%2E",
+        "/v1/%2e%2E",
+        "/v1/files/x/..",
+    ] {
+        let Err(err) = client
+            .core()
+            .send_json::<Thing>(Request::new(Method::GET, path.into()))
+            .await
+        else {
+            panic!("{path:?} was sent");
+        };
+        match err {
+            Error::Config(m) => assert!(m.contains("dot segment"), "{path:?}: {m}"),
+            other => panic!("{path:?}: {other:?}"),
+        }
+    }
+    for (path, problem) in [
+        ("v1/files", "does not start with '/'"),
+        ("/v1/files/", "empty segment"),
+        ("/v1//files/..", "empty segment"),
+        ("/", "empty segment"),
+    ] {
+        match client
+            .core()
+            .send_json::<Thing>(Request::new(Method::GET, path.into()))
+            .await
+        {
+            Err(Error::Config(m)) => assert!(m.contains(problem), "{path:?}: {m}"),
+            other => panic!("{path:?}: {other:?}"),
+        }
+    }
+    // Three dots, or a dot next to other characters, are ordinary segments.
+    for path in [
+        "/v1/files/%2E%2E%2E",
+        "/v1/files/...",
+        "/v1/files/.x",
+        "/v1/files/%2Ex",
+    ] {
+        let _: Thing = client
+            .core()
+            .send_json(Request::new(Method::GET, path.into()))
+            .await
+            .unwrap();
+        assert_eq!(server.take_one().target, path);
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Request building: path encoding, query values, uploads, error types.
 
 use anthropic_openapi::runtime::{
-    ApiError, ErrorType, Query, QueryValue, Request, UploadFile, encode_path_segment,
+    ApiError, ErrorType, Query, QueryValue, Request, UploadFile, encode_path, encode_path_segment,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -16,6 +16,44 @@ fn path_segments_keep_only_unreserved_characters() {
     assert_eq!(encode_path_segment("a b+c"), "a%20b%2Bc");
     assert_eq!(encode_path_segment("é🌍"), "%C3%A9%F0%9F%8C%8D");
     assert_eq!(encode_path_segment(""), "");
+}
+
+#[test]
+fn paths_are_built_from_pieces_and_encoded_parameters() {
+    assert_eq!(encode_path(&["/v1/models"], &[]), "/v1/models");
+    assert_eq!(
+        encode_path(&["/v1/models/", ""], &["claude-sonnet-4-5"]),
+        "/v1/models/claude-sonnet-4-5"
+    );
+    assert_eq!(
+        encode_path(&["/v1/files/", "/content"], &["a/b?c"]),
+        "/v1/files/a%2Fb%3Fc/content"
+    );
+    assert_eq!(
+        encode_path(&["/v1/w/", "/members/", ""], &["..", "é 1"]),
+        "/v1/w/%2E%2E/members/%C3%A9%201"
+    );
+    assert_eq!(
+        encode_path(&["/v1/files/", "/content"], &[""]),
+        "/v1/files//content"
+    );
+    for id in [
+        "msg_01AbC-x.y~z",
+        "a/b",
+        "../x",
+        "..",
+        ".",
+        "?#%",
+        "a b+c",
+        "é🌍",
+        "",
+    ] {
+        assert_eq!(
+            encode_path(&["/v1/x/", "/y"], &[id]),
+            format!("/v1/x/{}/y", encode_path_segment(id)),
+            "{id:?}"
+        );
+    }
 }
 
 #[test]

@@ -94,6 +94,46 @@ fn assert_same_bodies(server: &Server) {
 }
 
 #[tokio::test]
+async fn every_attempt_sends_the_same_headers() {
+    let server = Server::start(|req| match req.index % 2 {
+        0 => error(500),
+        _ => ok(),
+    })
+    .await;
+    let client = builder(&server)
+        .beta("beta-a")
+        .default_header("x-extra", "yes")
+        .build()
+        .unwrap();
+    let form = Multipart::new()
+        .text("purpose", "test".into())
+        .file("file", UploadFile::from_bytes("a.txt", "hello"));
+    let requests = [
+        post().header("x-per-request", "1".into()),
+        Request::new(Method::POST, "/v1/files".into()).multipart_body(form),
+    ];
+    for req in requests {
+        let got: Thing = client.core().send_json(req).await.unwrap();
+        assert_eq!(got.id, "ok");
+        let seen = server.take();
+        assert_eq!(seen.len(), 2);
+        let without_count = |s: &testkit::Recorded| {
+            s.headers
+                .iter()
+                .filter(|(n, _)| n != "x-stainless-retry-count")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_count(&seen[0]), without_count(&seen[1]));
+        assert_eq!(seen[0].header("x-stainless-retry-count"), Some("0"));
+        assert_eq!(seen[1].header("x-stainless-retry-count"), Some("1"));
+        assert_eq!(seen[0].header("x-extra"), Some("yes"));
+        assert_eq!(seen[0].header("anthropic-beta"), Some("beta-a"));
+        assert_eq!(seen[0].body, seen[1].body);
+    }
+}
+
+#[tokio::test]
 async fn rate_limited_then_ok() {
     let server = Server::start(|req| match req.index {
         0 => error(429),

@@ -209,26 +209,25 @@ enum Built {
 /// Builds `let request = …;` for an operation: path, query, headers, betas and body.
 fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
     let method = http_method(op.http_method);
-    let mut fmt = String::new();
+    // The literal pieces of the path template around its `{param}`s: one more than the
+    // parameters (the last may be empty).
+    let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        fmt.push_str(&rest[..start]);
-        fmt.push_str("{}");
+        pieces.push(&rest[..start]);
         let end = rest[start..]
             .find('}')
             .map(|e| start + e + 1)
             .unwrap_or(rest.len());
         rest = &rest[end..];
     }
-    fmt.push_str(rest);
-    let path_args = op.path_params.iter().map(|p| {
-        let pi = ident(&p.ident);
-        quote!(crate::runtime::encode_path_segment(#pi))
-    });
+    pieces.push(rest);
     let path_expr = if op.path_params.is_empty() {
-        quote!(#fmt.to_string())
+        let path = &op.path;
+        quote!(#path.to_string())
     } else {
-        quote!(format!(#fmt, #(#path_args),*))
+        let params = op.path_params.iter().map(|p| ident(&p.ident));
+        quote!(crate::runtime::encode_path(&[#(#pieces),*], &[#(#params),*]))
     };
 
     let mut build = quote! {

@@ -58,9 +58,9 @@ impl<'a> AdminApiKeysApi<'a> {
     pub fn retrieve(&self, api_key_id: &str) -> crate::runtime::Call<ApiKey> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/api_keys/{}", crate
-                ::runtime::encode_path_segment(api_key_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/api_keys/", ""],
+                &[api_key_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -80,9 +80,9 @@ impl<'a> AdminApiKeysApi<'a> {
     ) -> crate::runtime::Call<ApiKey> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/api_keys/{}", crate
-                ::runtime::encode_path_segment(api_key_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/api_keys/", ""],
+                &[api_key_id],
             ),
         );
         let request = request.json_body(&body);

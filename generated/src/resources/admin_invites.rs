@@ -77,9 +77,9 @@ impl<'a> AdminInvitesApi<'a> {
     pub fn retrieve(&self, invite_id: &str) -> crate::runtime::Call<Invite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/invites/{}", crate
-                ::runtime::encode_path_segment(invite_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/invites/", ""],
+                &[invite_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -95,9 +95,9 @@ impl<'a> AdminInvitesApi<'a> {
     pub fn delete(&self, invite_id: &str) -> crate::runtime::Call<DeletedInvite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
-            format!(
-                "/v1/organizations/invites/{}", crate
-                ::runtime::encode_path_segment(invite_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/invites/", ""],
+                &[invite_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);

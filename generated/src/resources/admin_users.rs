@@ -59,10 +59,7 @@ impl<'a> AdminUsersApi<'a> {
     pub fn retrieve(&self, user_id: &str) -> crate::runtime::Call<User> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/users/{}", crate
-                ::runtime::encode_path_segment(user_id)
-            ),
+            crate::runtime::encode_path(&["/v1/organizations/users/", ""], &[user_id]),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
         crate::runtime::Call::new(self.client.core().clone(), request)
@@ -81,10 +78,7 @@ impl<'a> AdminUsersApi<'a> {
     ) -> crate::runtime::Call<User> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/users/{}", crate
-                ::runtime::encode_path_segment(user_id)
-            ),
+            crate::runtime::encode_path(&["/v1/organizations/users/", ""], &[user_id]),
         );
         let request = request.json_body(&body);
         crate::runtime::Call::new(self.client.core().clone(), request)
@@ -99,10 +93,7 @@ impl<'a> AdminUsersApi<'a> {
     pub fn delete(&self, user_id: &str) -> crate::runtime::Call<DeletedUser> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
-            format!(
-                "/v1/organizations/users/{}", crate
-                ::runtime::encode_path_segment(user_id)
-            ),
+            crate::runtime::encode_path(&["/v1/organizations/users/", ""], &[user_id]),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
         crate::runtime::Call::new(self.client.core().clone(), request)

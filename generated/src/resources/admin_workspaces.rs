@@ -89,9 +89,9 @@ impl<'a> AdminWorkspacesApi<'a> {
     pub fn retrieve(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/workspaces/{}", crate
-                ::runtime::encode_path_segment(workspace_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", ""],
+                &[workspace_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -111,9 +111,9 @@ impl<'a> AdminWorkspacesApi<'a> {
     ) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/workspaces/{}", crate
-                ::runtime::encode_path_segment(workspace_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", ""],
+                &[workspace_id],
             ),
         );
         let request = request.json_body(&body);
@@ -129,9 +129,9 @@ impl<'a> AdminWorkspacesApi<'a> {
     pub fn archive(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/workspaces/{}/archive", crate
-                ::runtime::encode_path_segment(workspace_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/archive"],
+                &[workspace_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -191,9 +191,9 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     ) -> crate::runtime::Call<WorkspaceMemberList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/workspaces/{}/members", crate
-                ::runtime::encode_path_segment(workspace_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/members"],
+                &[workspace_id],
             ),
         );
         let mut query = crate::runtime::Query::new();
@@ -243,9 +243,9 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/workspaces/{}/members", crate
-                ::runtime::encode_path_segment(workspace_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/members"],
+                &[workspace_id],
             ),
         );
         let request = request.json_body(&body);
@@ -265,10 +265,9 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/organizations/workspaces/{}/members/{}", crate
-                ::runtime::encode_path_segment(workspace_id), crate
-                ::runtime::encode_path_segment(user_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/members/", ""],
+                &[workspace_id, user_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -289,10 +288,9 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     ) -> crate::runtime::Call<WorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/organizations/workspaces/{}/members/{}", crate
-                ::runtime::encode_path_segment(workspace_id), crate
-                ::runtime::encode_path_segment(user_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/members/", ""],
+                &[workspace_id, user_id],
             ),
         );
         let request = request.json_body(&body);
@@ -312,10 +310,9 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     ) -> crate::runtime::Call<DeletedWorkspaceMember> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
-            format!(
-                "/v1/organizations/workspaces/{}/members/{}", crate
-                ::runtime::encode_path_segment(workspace_id), crate
-                ::runtime::encode_path_segment(user_id)
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/members/", ""],
+                &[workspace_id, user_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);

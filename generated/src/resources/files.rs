@@ -87,7 +87,7 @@ impl<'a> FilesApi<'a> {
     ) -> crate::runtime::Call<FileMetadata> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!("/v1/files/{}", crate ::runtime::encode_path_segment(file_id)),
+            crate::runtime::encode_path(&["/v1/files/", ""], &[file_id]),
         );
         let request = request.betas(&["files-api-2025-04-14"]);
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -103,7 +103,7 @@ impl<'a> FilesApi<'a> {
     pub fn delete(&self, file_id: &str) -> crate::runtime::Call<DeletedFile> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
-            format!("/v1/files/{}", crate ::runtime::encode_path_segment(file_id)),
+            crate::runtime::encode_path(&["/v1/files/", ""], &[file_id]),
         );
         let request = request.betas(&["files-api-2025-04-14"]);
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -122,9 +122,7 @@ impl<'a> FilesApi<'a> {
     ) -> crate::Result<crate::runtime::ByteStream> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/files/{}/content", crate ::runtime::encode_path_segment(file_id)
-            ),
+            crate::runtime::encode_path(&["/v1/files/", "/content"], &[file_id]),
         );
         let request = request.betas(&["files-api-2025-04-14"]);
         self.client.core().send_bytes(request).await

@@ -163,9 +163,9 @@ impl<'a> MessagesBatchesApi<'a> {
     ) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/messages/batches/{}", crate
-                ::runtime::encode_path_segment(message_batch_id)
+            crate::runtime::encode_path(
+                &["/v1/messages/batches/", ""],
+                &[message_batch_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -184,9 +184,9 @@ impl<'a> MessagesBatchesApi<'a> {
     ) -> crate::runtime::Call<DeletedMessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
-            format!(
-                "/v1/messages/batches/{}", crate
-                ::runtime::encode_path_segment(message_batch_id)
+            crate::runtime::encode_path(
+                &["/v1/messages/batches/", ""],
+                &[message_batch_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -202,9 +202,9 @@ impl<'a> MessagesBatchesApi<'a> {
     pub fn cancel(&self, message_batch_id: &str) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            format!(
-                "/v1/messages/batches/{}/cancel", crate
-                ::runtime::encode_path_segment(message_batch_id)
+            crate::runtime::encode_path(
+                &["/v1/messages/batches/", "/cancel"],
+                &[message_batch_id],
             ),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
@@ -223,9 +223,9 @@ impl<'a> MessagesBatchesApi<'a> {
     ) -> crate::Result<crate::runtime::JsonlStream<MessageBatchIndividualResponse>> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!(
-                "/v1/messages/batches/{}/results", crate
-                ::runtime::encode_path_segment(message_batch_id)
+            crate::runtime::encode_path(
+                &["/v1/messages/batches/", "/results"],
+                &[message_batch_id],
             ),
         );
         self.client.core().send_jsonl(request).await

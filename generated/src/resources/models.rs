@@ -55,7 +55,7 @@ impl<'a> ModelsApi<'a> {
     pub fn retrieve(&self, model_id: &str) -> crate::runtime::Call<ModelInfo> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
-            format!("/v1/models/{}", crate ::runtime::encode_path_segment(model_id)),
+            crate::runtime::encode_path(&["/v1/models/", ""], &[model_id]),
         );
         let request: crate::Result<crate::runtime::Request> = Ok(request);
         crate::runtime::Call::new(self.client.core().clone(), request)

@@ -62,6 +62,16 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.core.send_json(self.request?).await })
+        Box::pin(async move {
+            // Borrowed where it is rather than moved to a local, which the future would have
+            // to make room for as well.
+            match self.request {
+                Ok(ref request) => {
+                    let (data, _, _) = self.core.receive_json(request).await?;
+                    Ok(data)
+                }
+                Err(e) => Err(e),
+            }
+        })
     }
 }

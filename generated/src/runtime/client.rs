@@ -9,7 +9,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use bytes::Bytes;
+use futures::future::Either;
+use futures::{FutureExt, StreamExt, TryFutureExt};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -39,6 +41,7 @@ const ACCEPT_ANY: &str = "*/*";
 const ANTHROPIC_VERSION: HeaderName = HeaderName::from_static("anthropic-version");
 const ANTHROPIC_BETA: HeaderName = HeaderName::from_static("anthropic-beta");
 const RETRY_COUNT: HeaderName = HeaderName::from_static("x-stainless-retry-count");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
 /// Configuration for a [`Client`] or an [`AdminClient`].
 ///
@@ -304,10 +307,18 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 
 /// Splits comma-joined names, trims them and drops empty ones and duplicates, keeping order.
 fn split_betas<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    split_beta_names(names)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`split_betas`], borrowing the names.
+fn split_beta_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
     for name in names.flat_map(|n| n.split(',')).map(str::trim) {
-        if !name.is_empty() && !out.iter().any(|o| o == name) {
-            out.push(name.to_string());
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
         }
     }
     out
@@ -454,9 +465,8 @@ impl ClientCore {
 
     /// Sends `req` and decodes the JSON response body into `T`.
     pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
-        self.send_json_with_response(req)
-            .await
-            .map(ApiResponse::into_data)
+        let (data, _, _) = self.receive_json(&req).await?;
+        Ok(data)
     }
 
     /// Sends `req` and decodes the JSON response body into `T`, keeping the response's status,
@@ -465,23 +475,7 @@ impl ClientCore {
         &self,
         req: Request,
     ) -> Result<ApiResponse<T>> {
-        let target = self.target_for(&req)?;
-        let (status, headers, body) = self
-            .execute(&req, &target, ACCEPT_JSON, |mut resp| async move {
-                let status = resp.status().as_u16();
-                // Moved out rather than cloned: reading the body does not need them.
-                let headers = std::mem::take(resp.headers_mut());
-                // A failure while reading the body is a connection error: retried.
-                let body = resp.bytes().await.map_err(Failure::transport)?;
-                Ok((status, headers, body))
-            })
-            .await?;
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &body
-        };
-        let data = from_json_slice(text)?;
+        let (data, status, headers) = self.receive_json(&req).await?;
         let request_id = header_request_id(&headers);
         Ok(ApiResponse {
             data,
@@ -489,6 +483,26 @@ impl ClientCore {
             headers,
             request_id,
         })
+    }
+
+    /// Sends `req` and decodes the JSON response body into `T`; also returns the status and
+    /// the response headers. (Used by [`Call`](super::Call) directly, which saves a layer of
+    /// futures: each layer is moved into the next when it starts.)
+    pub(crate) async fn receive_json<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+    ) -> Result<(T, u16, HeaderMap)> {
+        let target = self.target_for(req)?;
+        let (status, headers, body) = self
+            .execute(req, &target, ACCEPT_JSON, read_json_response)
+            .await?;
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        let data = from_json_slice(text)?;
+        Ok((data, status, headers))
     }
 
     /// Sends `req` and decodes the `text/event-stream` response as it arrives.
@@ -547,19 +561,18 @@ impl ClientCore {
     /// The URL of an API request, refusing paths that would not reach the intended endpoint.
     fn target_for(&self, req: &Request) -> Result<Target> {
         let path = &req.path;
-        if !path.starts_with('/') {
+        let Some(segments) = path.strip_prefix('/') else {
             return Err(Error::Config(format!(
                 "request path {path:?} does not start with '/'"
             )));
-        }
-        for segment in path[1..].split('/') {
+        };
+        for segment in segments.as_bytes().split(|&b| b == b'/') {
             if segment.is_empty() {
                 return Err(Error::Config(format!(
                     "request path {path:?} has an empty segment (an empty id?)"
                 )));
             }
-            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-            if decoded == "." || decoded == ".." {
+            if is_dot_segment(segment) {
                 return Err(Error::Config(format!(
                     "request path {path:?} has a dot segment, which would change the endpoint"
                 )));
@@ -568,7 +581,12 @@ impl ClientCore {
         // The base URL was parsed when the client was built: only the path and query are
         // parsed here (parsing the whole URL again, host included, was the largest cost of
         // preparing a request).
-        let expected = format!("{}{}", self.inner.base_path, path);
+        let base_path = &self.inner.base_path;
+        let expected: std::borrow::Cow<'_, str> = if base_path.is_empty() {
+            path.into()
+        } else {
+            [base_path, path.as_str()].concat().into()
+        };
         let mut url = self.inner.base_url.clone();
         url.set_path(&expected);
         if !req.query.is_empty() {
@@ -585,17 +603,12 @@ impl ClientCore {
         })
     }
 
-    /// The headers of every attempt (without `x-stainless-retry-count`).
+    /// The headers of every attempt, except those of a multipart body (see
+    /// [`set_multipart_headers`]) and `x-stainless-retry-count`. The map has room for those
+    /// too, so that adding them does not grow it.
     fn headers(&self, req: &Request, accept: &'static str, credentials: bool) -> Result<HeaderMap> {
         let inner = &self.inner;
-        let mut h = HeaderMap::new();
-        h.insert(
-            reqwest::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
-        h.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-        h.insert(ANTHROPIC_VERSION, inner.api_version.clone());
-        let betas = split_betas(
+        let betas = split_beta_names(
             inner
                 .betas
                 .iter()
@@ -603,6 +616,25 @@ impl ClientCore {
                 .map(String::as_str)
                 .chain(req.betas.iter().copied()),
         );
+        // The most entries the map gets: user agent, accept, version and retry count; betas;
+        // the content type (and length, for a multipart body); the credentials and the
+        // headers of the client and of its options; those of the request.
+        let mut capacity = 4 + usize::from(!betas.is_empty()) + req.headers.len();
+        capacity += match req.body {
+            Body::Empty => 0,
+            Body::Json(_) => 1,
+            Body::Multipart(_) => 2,
+        };
+        if credentials {
+            capacity += 1 + inner.default_headers.len() + self.overrides.headers.len();
+        }
+        let mut h = HeaderMap::try_with_capacity(capacity).unwrap_or_default();
+        h.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        h.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+        h.insert(ANTHROPIC_VERSION, inner.api_version.clone());
         if !betas.is_empty() {
             let joined = betas.join(",");
             let v = HeaderValue::from_str(&joined)
@@ -659,21 +691,21 @@ impl ClientCore {
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = std::result::Result<T, Failure>>,
     {
-        let mut headers = self.headers(req, accept, target.credentials)?;
-        let multipart = match &req.body {
-            Body::Multipart(form) => {
-                let encoded = form.encode()?;
-                let content_type = HeaderValue::from_str(&encoded.content_type)
-                    .map_err(|_| Error::Config("invalid multipart content type".into()))?;
-                headers.insert(reqwest::header::CONTENT_TYPE, content_type);
-                // Without a length (a stream of unknown size) the body is sent chunked.
-                if let Some(len) = encoded.len {
-                    headers.insert(reqwest::header::CONTENT_LENGTH, len.into());
+        // In a block, so that the future does not keep room for this map once it is moved.
+        let (headers, multipart) = {
+            let mut headers = self.headers(req, accept, target.credentials)?;
+            let multipart = match &req.body {
+                Body::Multipart(form) => {
+                    let encoded = form.encode()?;
+                    set_multipart_headers(&mut headers, &encoded)?;
+                    Some(encoded)
                 }
-                Some(encoded)
-            }
-            _ => None,
+                _ => None,
+            };
+            (headers, multipart)
         };
+        // The first attempt hands this map over to `reqwest`; a retry builds it again.
+        let mut first_headers = Some(headers);
         let timeout = self.timeout();
         let max_retries = self.max_retries();
         let path = target.url.path();
@@ -687,27 +719,36 @@ impl ClientCore {
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let attempt = async {
-                let sent = self.attempt(
-                    req,
-                    target,
-                    &headers,
-                    multipart.as_ref(),
-                    (retry, &span),
-                    &on_success,
-                );
-                match tokio::time::timeout(timeout, sent).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => Err(Failure {
-                        error: Error::Timeout,
-                        retry: true,
-                        headers: None,
-                    }),
+            let headers = match first_headers.take() {
+                Some(headers) => headers,
+                // Built as for the first attempt, from the same inputs: it cannot fail now.
+                None => {
+                    let mut headers = self.headers(req, accept, target.credentials)?;
+                    if let Some(encoded) = &multipart {
+                        set_multipart_headers(&mut headers, encoded)?;
+                    }
+                    headers
                 }
             };
-            let failure = match attempt.instrument(span.clone()).await {
-                Ok(value) => return Ok(value),
-                Err(failure) => failure,
+            let attempt = self.attempt(
+                req,
+                target,
+                headers,
+                multipart.as_ref(),
+                (retry, &span),
+                &on_success,
+            );
+            let failure = match tokio::time::timeout(timeout, attempt)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(Ok(value)) => return Ok(value),
+                Ok(Err(failure)) => failure,
+                Err(_) => Failure {
+                    error: Error::Timeout,
+                    retry: true,
+                    headers: None,
+                },
             };
             let reason = failure.reason();
             // A one-shot upload stream that has started to be sent cannot be sent again.
@@ -738,11 +779,16 @@ impl ClientCore {
 
     /// One attempt: builds the `reqwest` request, sends it, and hands a success response to
     /// `on_success`; an error response is read into [`Error::Api`].
+    ///
+    /// The future of an attempt keeps room for every local that is borrowed before an
+    /// `.await` and still in scope after it, so the request and the response are handled by
+    /// the plain functions [`ClientCore::send_http`] and [`inspect_response`], which take
+    /// them by value.
     async fn attempt<T, F, Fut>(
         &self,
         req: &Request,
         target: &Target,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         multipart: Option<&EncodedMultipart>,
         (retry, span): (u32, &tracing::Span),
         on_success: &F,
@@ -751,52 +797,58 @@ impl ClientCore {
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = std::result::Result<T, Failure>>,
     {
-        let mut headers = headers.clone();
-        headers.insert(RETRY_COUNT, HeaderValue::from(retry));
-        let mut builder = self
-            .inner
-            .http
-            .request(req.method.clone(), target.url.clone())
-            .headers(headers);
         let fault = BodyFault::default();
-        builder = match (&req.body, multipart) {
-            (Body::Json(bytes), _) => builder.body(bytes.clone()),
-            (_, Some(form)) => builder.body(form.body(&fault).await.map_err(Failure::fatal)?),
-            _ => builder,
+        let body = match (&req.body, multipart) {
+            (Body::Json(bytes), _) => Some(reqwest::Body::from(bytes.clone())),
+            (_, Some(form)) => Some(form.body(&fault).await.map_err(Failure::fatal)?),
+            _ => None,
         };
+        let sent = self.send_http(req, &target.url, headers, retry, body).await;
         // A body that failed on its own (a file that changed size, a caller's stream error)
         // is reported as such and not retried; otherwise it is a connection error.
-        let resp = builder.send().await.map_err(|e| match fault.take() {
+        let resp = sent.map_err(|e| match fault.take() {
             Some(error) => Failure::fatal(error),
             None => Failure::transport(e),
         })?;
-        let status = resp.status().as_u16();
-        let id = header_request_id(resp.headers());
-        span.record("status", status);
-        if let Some(id) = &id {
-            span.record("request_id", id.as_str());
-        }
-        tracing::debug!(
-            parent: span,
-            status,
-            request_id = id.as_deref(),
-            "response received"
-        );
-        if resp.status().is_success() {
-            return on_success(resp).await;
-        }
-        let retryable =
-            should_retry_header(resp.headers()).unwrap_or_else(|| retryable_status(status));
-        let headers = resp.headers().clone();
-        let error = match resp.bytes().await {
-            Ok(body) => Error::Api(ApiError::from_response(status, id, &body)),
-            Err(e) => Error::from(e),
+        // Awaited after the `match`, which would otherwise keep its value alive meanwhile.
+        let rest = match inspect_response(resp, span) {
+            Inspected::Success(resp) => Either::Left(on_success(resp)),
+            Inspected::Error(failed) => Either::Right(read_error_response(failed).map(Err)),
         };
-        Err(Failure {
-            error,
-            retry: retryable,
-            headers: Some(headers),
-        })
+        rest.await
+    }
+
+    /// Sends the `reqwest` request of one attempt: `headers` and the retry count, `body`.
+    fn send_http(
+        &self,
+        req: &Request,
+        url: &Url,
+        mut headers: HeaderMap,
+        retry: u32,
+        body: Option<reqwest::Body>,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
+        headers.insert(RETRY_COUNT, retry_count_value(retry));
+        let url = url.clone();
+        if url.has_host() && url.username().is_empty() && url.password().is_none() {
+            // What `RequestBuilder` makes (it also refuses a URL without a host), without
+            // copying the headers one by one into a new map.
+            let mut request = reqwest::Request::new(req.method.clone(), url);
+            *request.headers_mut() = headers;
+            *request.body_mut() = body;
+            Either::Left(self.inner.http.execute(request))
+        } else {
+            // The builder turns the user name and password of the URL into basic
+            // authentication (unless the headers have their own `Authorization`).
+            let mut builder = self
+                .inner
+                .http
+                .request(req.method.clone(), url)
+                .headers(headers);
+            if let Some(body) = body {
+                builder = builder.body(body);
+            }
+            Either::Right(builder.send())
+        }
     }
 
     /// The response body as chunks, each awaited at most the timeout.
@@ -867,6 +919,89 @@ impl Failure {
     }
 }
 
+/// Reads a successful JSON response: its status, headers and body.
+fn read_json_response(
+    mut resp: reqwest::Response,
+) -> impl Future<Output = std::result::Result<(u16, HeaderMap, Bytes), Failure>> {
+    let status = resp.status().as_u16();
+    // Moved out rather than cloned: reading the body does not need them.
+    let headers = std::mem::take(resp.headers_mut());
+    resp.bytes()
+        // A failure while reading the body is a connection error: retried.
+        .map_err(Failure::transport)
+        .map_ok(move |body| (status, headers, body))
+}
+
+/// A response with an error status, before its body is read.
+struct ErrorResponse {
+    resp: reqwest::Response,
+    status: u16,
+    request_id: Option<String>,
+    /// Whether the attempt may be retried, by `x-should-retry` or else by the status.
+    retry: bool,
+    /// A copy of the response headers, which may ask for a delay before a retry.
+    headers: HeaderMap,
+}
+
+/// Reads the body of an error response into the attempt's [`Failure`].
+fn read_error_response(failed: ErrorResponse) -> impl Future<Output = Failure> {
+    let ErrorResponse {
+        resp,
+        status,
+        request_id,
+        retry,
+        headers,
+    } = failed;
+    resp.bytes().map(move |body| {
+        let error = match body {
+            Ok(body) => Error::Api(ApiError::from_response(status, request_id, &body)),
+            Err(e) => Error::from(e),
+        };
+        Failure {
+            error,
+            retry,
+            headers: Some(headers),
+        }
+    })
+}
+
+/// A response, once its status has been looked at.
+enum Inspected {
+    /// A success status: the response, for `on_success`.
+    Success(reqwest::Response),
+    /// An error status, before the body is read.
+    Error(ErrorResponse),
+}
+
+/// Records the status and the `request-id` of a response in the attempt's span and logs
+/// them; returns a success response as it is, and the details of an error response.
+fn inspect_response(resp: reqwest::Response, span: &tracing::Span) -> Inspected {
+    let status = resp.status().as_u16();
+    // Borrowed for the logs; copied only for an error.
+    let id = resp
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok());
+    span.record("status", status);
+    if let Some(id) = id {
+        span.record("request_id", id);
+    }
+    tracing::debug!(parent: span, status, request_id = id, "response received");
+    if resp.status().is_success() {
+        return Inspected::Success(resp);
+    }
+    let request_id = id.map(str::to_string);
+    let retry = should_retry_header(resp.headers()).unwrap_or_else(|| retryable_status(status));
+    let headers = resp.headers().clone();
+    Inspected::Error(ErrorResponse {
+        resp,
+        status,
+        request_id,
+        retry,
+        headers,
+    })
+}
+
 fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
     let n = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
@@ -877,9 +1012,48 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
 
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
     headers
-        .get("request-id")
+        .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The value of `x-stainless-retry-count`; the usual ones are not formatted each time.
+fn retry_count_value(retry: u32) -> HeaderValue {
+    match retry {
+        0 => HeaderValue::from_static("0"),
+        1 => HeaderValue::from_static("1"),
+        2 => HeaderValue::from_static("2"),
+        n => HeaderValue::from(n),
+    }
+}
+
+/// The `Content-Type` (with the boundary) and, when known, the `Content-Length` of a
+/// multipart body; they replace any the request had.
+fn set_multipart_headers(headers: &mut HeaderMap, encoded: &EncodedMultipart) -> Result<()> {
+    let content_type = HeaderValue::from_str(&encoded.content_type)
+        .map_err(|_| Error::Config("invalid multipart content type".into()))?;
+    headers.insert(reqwest::header::CONTENT_TYPE, content_type);
+    // Without a length (a stream of unknown size) the body is sent chunked.
+    if let Some(len) = encoded.len {
+        headers.insert(reqwest::header::CONTENT_LENGTH, len.into());
+    }
+    Ok(())
+}
+
+/// Whether a path segment is `.` or `..` once percent-decoded (`%2E`, `.%2e`, …), which URL
+/// parsers resolve, changing the endpoint. Only `.` and `%2E` (either case) decode to a dot,
+/// and any other byte makes the segment something else.
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let mut rest = segment;
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] | [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    matches!(dots, 1 | 2)
 }
 
 /// A client for the regular Anthropic API, authenticated with an API key.
@@ -1091,6 +1265,49 @@ mod tests {
         match b.build_admin() {
             Err(Error::Config(m)) => assert!(m.contains("ANTHROPIC_ADMIN_KEY"), "{m}"),
             other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_found_as_percent_decoding_finds_them() {
+        for segment in [
+            "",
+            ".",
+            "..",
+            "...",
+            "%2e",
+            "%2E",
+            ".%2e",
+            "%2E.",
+            "%2e%2E",
+            "%2e%2e%2e",
+            "%2",
+            "%2f",
+            "%25%2e",
+            "%2e%",
+            "%",
+            "a",
+            ".a",
+            "a.",
+            "%C0%AE",
+            "%2e%2e%2f",
+            "%2E%2",
+            "%%2e",
+            "%2e %2e",
+        ] {
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            assert_eq!(
+                is_dot_segment(segment.as_bytes()),
+                decoded == "." || decoded == "..",
+                "{segment:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_count_values() {
+        for n in [0, 1, 2, 3, 10, u32::MAX] {
+            assert_eq!(retry_count_value(n), HeaderValue::from(n));
         }
     }
 

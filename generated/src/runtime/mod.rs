@@ -19,6 +19,6 @@ pub use error::{ApiError, Error, ErrorType, Result};
 pub use jsonl::JsonlStream;
 pub use options::{ApiResponse, RequestOptions};
 pub use request::{
-    ByteStream, Multipart, Query, QueryValue, Request, UploadFile, encode_path_segment,
+    ByteStream, Multipart, Query, QueryValue, Request, UploadFile, encode_path, encode_path_segment,
 };
 pub use sse::SseStream;
