@@ -450,7 +450,7 @@ fn kind_of(value: &Value) -> Option<JsonKind> {
 pub type Candidate<T> = (JsonKind, fn(Value) -> Result<T, serde_json::Error>);
 
 /// Deserializes an untagged union: the value is read whole, then decoded by
-/// [`untagged`]. The error, if any, is raised while the input is still at the value, so that
+/// `untagged`. The error, if any, is raised while the input is still at the value, so that
 /// the decoder reports where the value is.
 pub fn deserialize_untagged<'de, D: Deserializer<'de>, T>(
     deserializer: D,
