@@ -143,8 +143,8 @@ pub fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T>
 fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
     let mut start = 0;
     if line > 1 {
-        let newlines = body.iter().enumerate().filter(|&(_, &b)| b == b'\n');
-        if let Some((i, _)) = newlines.clone().nth(line - 2) {
+        let mut newlines = body.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+        if let Some((i, _)) = newlines.nth(line - 2) {
             start = i + 1;
         }
     }
