@@ -978,10 +978,7 @@ enum Inspected {
 fn inspect_response(resp: reqwest::Response, span: &tracing::Span) -> Inspected {
     let status = resp.status().as_u16();
     // Borrowed for the logs; copied only for an error.
-    let id = resp
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok());
+    let id = request_id(resp.headers());
     span.record("status", status);
     if let Some(id) = id {
         span.record("request_id", id);
@@ -1010,11 +1007,13 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
     Ok((n, v))
 }
 
+/// The `request-id` response header, when it is text.
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok())
+}
+
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    request_id(headers).map(str::to_string)
 }
 
 /// The value of `x-stainless-retry-count`; the usual ones are not formatted each time.

@@ -89,59 +89,99 @@ impl<'de> DeserializeSeed<'de> for Constant<'_> {
     type Value = Option<Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+        deserializer.deserialize_any(AnyValue(self))
     }
 }
 
-impl<'de> Visitor<'de> for Constant<'_> {
-    type Value = Option<Value>;
+impl FromAny for Constant<'_> {
+    type Out = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?} or any JSON value", self.0)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((v != self.0).then(|| Value::String(v.to_owned())))
+    fn value<E: de::Error>(self, value: Value) -> Result<Self::Out, E> {
+        Ok(Some(value))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok((v != self.0).then_some(Value::String(v)))
+    fn string<E: de::Error>(self, s: Cow<'_, str>) -> Result<Self::Out, E> {
+        Ok((s != self.0).then(|| Value::String(s.into_owned())))
+    }
+}
+
+/// What is done with a JSON value of any form, read by [`AnyValue`].
+trait FromAny: Sized {
+    /// The result.
+    type Out;
+
+    /// What is expected, for error messages.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// Takes the value.
+    fn value<E: de::Error>(self, value: Value) -> Result<Self::Out, E>;
+
+    /// Takes a string, borrowed when the input allows (so that it can be looked at before
+    /// anything is allocated); by default as a `Value`.
+    fn string<E: de::Error>(self, s: Cow<'_, str>) -> Result<Self::Out, E> {
+        self.value(Value::String(s.into_owned()))
+    }
+}
+
+/// A visitor that accepts any JSON value, builds it as a `Value` (strings excepted, see
+/// [`FromAny::string`]) and hands it to `T`.
+struct AnyValue<T>(T);
+
+impl<'de, T: FromAny> Visitor<'de> for AnyValue<T> {
+    type Value = T::Out;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(Value::Bool(v)))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T::Out, E> {
+        self.0.string(Cow::Borrowed(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v)))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T::Out, E> {
+        self.0.string(Cow::Owned(v))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v)))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T::Out, E> {
+        self.0.value(Value::Bool(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v)))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T::Out, E> {
+        self.0.value(Value::from(v))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Some(Value::Null))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T::Out, E> {
+        self.0.value(Value::from(v))
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Some(Value::Null))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T::Out, E> {
+        self.0.value(Value::from(v))
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn visit_unit<E: de::Error>(self) -> Result<T::Out, E> {
+        self.0.value(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<T::Out, E> {
+        self.0.value(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T::Out, D::Error> {
         deserializer.deserialize_any(self)
     }
 
-    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
-        de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<T::Out, S::Error> {
+        let value = de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.0.value(value)
     }
 
-    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-        de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T::Out, M::Error> {
+        let value = de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        self.0.value(value)
     }
 }
 
@@ -457,71 +497,24 @@ pub fn deserialize_untagged<'de, D: Deserializer<'de>, T>(
     name: &'static str,
     candidates: &[Candidate<T>],
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_any(UntaggedVisitor { name, candidates })
+    deserializer.deserialize_any(AnyValue(Untagged { name, candidates }))
 }
 
-struct UntaggedVisitor<'a, T> {
+/// An untagged union being read: its name and members.
+struct Untagged<'a, T> {
     name: &'static str,
     candidates: &'a [Candidate<T>],
 }
 
-impl<T> UntaggedVisitor<'_, T> {
-    fn decode<E: de::Error>(self, value: Value) -> Result<T, E> {
-        untagged(value, self.name, self.candidates).map_err(E::custom)
-    }
-}
-
-impl<'de, T> Visitor<'de> for UntaggedVisitor<'_, T> {
-    type Value = T;
+impl<T> FromAny for Untagged<'_, T> {
+    type Out = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a `{}` value", self.name)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        self.decode(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        self.decode(Value::from(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        self.decode(Value::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        self.decode(Value::from(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        self.decode(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
-        self.decode(Value::String(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
-        self.decode(Value::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<T, E> {
-        self.decode(Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<S: de::SeqAccess<'de>>(self, seq: S) -> Result<T, S::Error> {
-        let value = de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        self.decode(value)
-    }
-
-    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
-        let value = de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        self.decode(value)
+    fn value<E: de::Error>(self, value: Value) -> Result<T, E> {
+        untagged(value, self.name, self.candidates).map_err(E::custom)
     }
 }
 
