@@ -69,7 +69,8 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
             f.doc.as_deref().or_else(|| referenced_doc(ir, &f.ty)),
             || format!("The `{}` property.", f.wire),
         );
-        quote! { #doc pub #fi: #ty, }
+        let attr = field_attr(ir, f);
+        quote! { #doc #attr pub #fi: #ty, }
     });
     let consts_doc = if s.consts.is_empty() {
         String::new()
@@ -133,137 +134,25 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         "Creates a `{name_str}` from its required properties; the optional ones start unset."
     ));
 
-    // Serialize.
-    let const_writes = s.consts.iter().map(|c| {
+    // The JSON impls are written by `#[derive(JsonObject)]` (the `anthropic-openapi-derive`
+    // crate) from the attributes below.
+    let const_attrs = s.consts.iter().map(|c| {
         let (w, v) = (&c.wire, &c.value);
-        quote! {
-            if !self.extra.contains_key(#w) {
-                map.serialize_entry(#w, #v)?;
-            }
-        }
+        quote!(#[json(constant(#w, #v))])
     });
-    let field_writes = s.fields.iter().map(|f| {
-        let fi = ident(&f.ident);
-        let w = &f.wire;
-        if f.required {
-            quote! { map.serialize_entry(#w, &self.#fi)?; }
-        } else {
-            quote! {
-                if let Some(value) = &self.#fi {
-                    map.serialize_entry(#w, value)?;
-                }
-            }
-        }
+    // The tags of the unions this struct is a variant of that it has a property for (see
+    // `runtime::de::Object::visit`); a tag it has no property for is kept in `extra`.
+    let union_tags = variant_tags(ir, &t.name).into_iter().filter(|tag| {
+        s.consts.iter().any(|c| &c.wire == tag) || s.fields.iter().any(|f| &f.wire == tag)
     });
-    let optional: Vec<&Field> = s.fields.iter().filter(|f| !f.required).collect();
-    let skip_extra = if optional.is_empty() {
-        quote!()
-    } else {
-        let arms = optional.iter().map(|f| {
-            let fi = ident(&f.ident);
-            let w = &f.wire;
-            quote!(#w => self.#fi.is_some(),)
-        });
-        quote! {
-            let shadowed = match key.as_str() {
-                #(#arms)*
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-        }
-    };
-
-    // Deserialize.
-    let slots = s.fields.iter().map(|f| {
-        let slot = format_ident!("field_{}", f.ident);
-        let ty = type_tokens(&f.ty);
-        quote!(let mut #slot: Option<#ty> = None;)
-    });
-    // A property the type knows may appear only once, as with serde's derive (see
-    // `runtime::de::first`); `seen` has a flag per known property.
-    let known = s.consts.len() + s.fields.len();
-    let seen_decl = if known == 0 {
-        quote!()
-    } else {
-        let known = proc_macro2::Literal::usize_unsuffixed(known);
-        quote!(let mut seen = [false; #known];)
-    };
-    let once = |i: usize, w: &str| {
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote!(crate::runtime::de::first(&map, &mut seen[#i], #w)?;)
-    };
-    let const_arms = s.consts.iter().enumerate().map(|(i, c)| {
-        let (w, v) = (&c.wire, &c.value);
-        let once = once(i, w);
-        quote!(#w => { #once crate::runtime::de::constant(&mut map, &mut extra, #w, #v)?; })
-    });
-    let field_arms = s.fields.iter().enumerate().map(|(i, f)| {
-        let slot = format_ident!("field_{}", f.ident);
-        let w = &f.wire;
-        let once = once(s.consts.len() + i, w);
-        if f.required && !f.nullable {
-            quote!(#w => { #once #slot = Some(map.next_value()?); })
-        } else if f.required {
-            quote!(#w => { #once #slot = map.next_value()?; })
-        } else {
-            quote!(#w => { #once #slot = crate::runtime::de::optional(&mut map, &mut extra, #w)?; })
-        }
-    });
-    let build_fields = s.fields.iter().map(|f| {
-        let fi = ident(&f.ident);
-        let slot = format_ident!("field_{}", f.ident);
-        let w = &f.wire;
-        match (&f.default, f.is_option()) {
-            (_, true) => quote!(#fi: #slot,),
-            (Some(default), false) => {
-                let default = default_value(ir, &f.ty, default, &slot);
-                quote!(#fi: #default,)
-            }
-            (None, false) => quote!(#fi: crate::runtime::de::required(#slot, #w)?,),
-        }
-    });
-    // The tag a union read before choosing this struct as its variant (see
-    // `runtime::de::Object`): each tag name the struct is a variant under, read as the property
-    // of that name; only the unions' tag properties can come this way.
-    let tags = variant_tags(ir, &t.name);
-    let entry_arms: Vec<TokenStream> = tags
-        .iter()
-        .filter_map(|tag| {
-            if let Some(i) = s.consts.iter().position(|c| &c.wire == tag) {
-                let v = &s.consts[i].value;
-                let i = proc_macro2::Literal::usize_unsuffixed(i);
-                return Some(quote!(#tag => { seen[#i] = true; entry.constant(&mut extra, #v); }));
-            }
-            let i = s.fields.iter().position(|f| &f.wire == tag)?;
-            let slot = format_ident!("field_{}", s.fields[i].ident);
-            let i = proc_macro2::Literal::usize_unsuffixed(s.consts.len() + i);
-            Some(quote!(#tag => { seen[#i] = true; #slot = Some(entry.decode()?); }))
-        })
-        .collect();
-    let read_entry = if entry_arms.is_empty() {
-        quote! {
-            if let Some(entry) = entry {
-                entry.keep(&mut extra);
-            }
-        }
-    } else {
-        quote! {
-            if let Some(entry) = entry {
-                match entry.name {
-                    #(#entry_arms)*
-                    _ => entry.keep(&mut extra),
-                }
-            }
-        }
-    };
-    let expecting = format!("a `{name_str}` object");
+    let union_attrs = union_tags.map(|tag| quote!(#[json(union_tag = #tag)]));
 
     quote! {
         #doc
         #consts_doc
-        #[derive(Clone, Debug, #derive_default PartialEq)]
+        #[derive(Clone, Debug, #derive_default PartialEq, crate::runtime::de::JsonObject)]
+        #(#const_attrs)*
+        #(#union_attrs)*
         pub struct #name {
             #(#fields)*
             /// Properties the spec does not describe, kept as received so nothing is lost.
@@ -281,53 +170,28 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
             }
             #(#setters)*
         }
+    }
+}
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                #(#const_writes)*
-                #(#field_writes)*
-                for (key, value) in &self.extra {
-                    #skip_extra
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::deserialize_object(deserializer)
-            }
-        }
-
-        impl crate::runtime::de::Object for #name {
-            const EXPECTING: &'static str = #expecting;
-            fn visit<'de, A: serde::de::MapAccess<'de>>(
-                mut map: A,
-                entry: Option<crate::runtime::de::Entry<'de>>,
-            ) -> Result<Self, A::Error> {
-                #(#slots)*
-                #seen_decl
-                let mut extra = serde_json::Map::new();
-                #read_entry
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        #(#const_arms)*
-                        #(#field_arms)*
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
-                }
-                Ok(Self {
-                    #(#build_fields)*
-                    extra,
-                })
-            }
-        }
+/// The `#[json(..)]` attribute of a field, for what `#[derive(JsonObject)]` cannot tell from
+/// the field itself: a property name that differs from the field's, a required property that
+/// may be `null`, and the value of a required property that is missing.
+fn field_attr(ir: &Ir, f: &Field) -> TokenStream {
+    let mut parts = Vec::new();
+    if f.wire != f.ident {
+        let w = &f.wire;
+        parts.push(quote!(name = #w));
+    }
+    if f.required && f.nullable {
+        parts.push(quote!(nullable));
+    }
+    if let (Some(default), false) = (&f.default, f.is_option()) {
+        parts.push(default_attr(ir, &f.ty, default));
+    }
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[json(#(#parts),*)])
     }
 }
 
@@ -373,10 +237,10 @@ fn variant_tags<'a>(ir: &'a Ir, name: &str) -> std::collections::BTreeSet<&'a st
         .collect()
 }
 
-/// The value of a property that has a spec default (`json`, JSON text), from its `slot`: the
-/// value read, or else the default, written as Rust where the type allows it and otherwise
-/// decoded from the JSON text.
-fn default_value(ir: &Ir, ty: &TypeRef, json: &str, slot: &proc_macro2::Ident) -> TokenStream {
+/// The `#[json(..)]` entry for a property that has a spec default (`json`, JSON text): the
+/// default written as Rust where the type allows it, and otherwise the JSON text, which the
+/// decoder then reads when the property is missing.
+fn default_attr(ir: &Ir, ty: &TypeRef, json: &str) -> TokenStream {
     use serde_json::Value;
     let parsed = serde_json::from_str::<Value>(json).ok();
     // The type's own `Default` value.
@@ -388,7 +252,7 @@ fn default_value(ir: &Ir, ty: &TypeRef, json: &str, slot: &proc_macro2::Ident) -
         _ => false,
     };
     if is_zero {
-        return quote!(#slot.unwrap_or_default());
+        return quote!(default);
     }
     let cheap = match (ty, &parsed) {
         (TypeRef::Bool, Some(Value::Bool(b))) => Some(quote!(#b)),
@@ -409,7 +273,7 @@ fn default_value(ir: &Ir, ty: &TypeRef, json: &str, slot: &proc_macro2::Ident) -
         _ => None,
     };
     if let Some(literal) = cheap {
-        return quote!(#slot.unwrap_or(#literal));
+        return quote!(default = #literal);
     }
     let built = match (ty, &parsed) {
         (TypeRef::String, Some(Value::String(s))) => Some(quote!(String::from(#s))),
@@ -425,13 +289,8 @@ fn default_value(ir: &Ir, ty: &TypeRef, json: &str, slot: &proc_macro2::Ident) -
         _ => None,
     };
     match built {
-        Some(value) => quote!(#slot.unwrap_or_else(|| #value)),
-        None => quote! {
-            match #slot {
-                Some(value) => value,
-                None => serde_json::from_str(#json).map_err(serde::de::Error::custom)?,
-            }
-        },
+        Some(value) => quote!(default = #value),
+        None => quote!(default_json = #json),
     }
 }
 

@@ -248,6 +248,11 @@ impl<'de> Entry<'de> {
     }
 }
 
+/// Writes a generated struct's `Serialize`, `Deserialize` and [`Object`] impls from its
+/// `#[json(..)]` attributes; the `anthropic-openapi-derive` crate documents them.
+#[doc(hidden)]
+pub use anthropic_openapi_derive::JsonObject;
+
 /// An object type, implemented by the generated structs.
 ///
 /// Its decoder is written once, generic over the [`MapAccess`] it reads from, and is reached
@@ -715,5 +720,96 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(with, without);
+    }
+
+    /// Every kind of property `#[derive(JsonObject)]` reads, on one struct; the generated
+    /// types use each of them, but not all on one type, and `default_json` not at all.
+    #[derive(Clone, Debug, PartialEq, super::JsonObject)]
+    #[json(constant("kind", "sample"))]
+    struct Sample {
+        #[json(name = "wire-name")]
+        renamed: String,
+        maybe: Option<i64>,
+        #[json(nullable)]
+        nullable: Option<String>,
+        #[json(default)]
+        zero: u32,
+        #[json(default = 7i64)]
+        seven: i64,
+        #[json(default = String::from("fallback"))]
+        text: String,
+        #[json(default_json = "[1, 2]")]
+        list: Vec<u8>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    /// Missing properties take their defaults (or are `None`), and the value encodes with the
+    /// constant first, then the fields in order, each under its wire name.
+    #[test]
+    fn derived_object_fills_defaults_and_encodes_in_order() {
+        let sample: Sample = serde_json::from_str(r#"{"wire-name": "x"}"#).unwrap();
+        assert_eq!(
+            sample,
+            Sample {
+                renamed: "x".into(),
+                maybe: None,
+                nullable: None,
+                zero: 0,
+                seven: 7,
+                text: "fallback".into(),
+                list: vec![1, 2],
+                extra: serde_json::Map::new(),
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&sample).unwrap(),
+            r#"{"kind":"sample","wire-name":"x","nullable":null,"zero":0,"seven":7,"text":"fallback","list":[1,2]}"#
+        );
+    }
+
+    /// What the struct does not describe survives a round trip: unknown properties, an
+    /// explicit `null` for an optional property, a different value for the constant.
+    #[test]
+    fn derived_object_round_trips_what_it_does_not_describe() {
+        let input = json!({
+            "kind": "other", "wire-name": "x", "maybe": null, "nullable": "n", "zero": 3,
+            "seven": 8, "text": "t", "list": [], "later": {"a": [1]}
+        });
+        for sample in [
+            serde_json::from_str::<Sample>(&input.to_string()).unwrap(),
+            serde_json::from_value::<Sample>(input.clone()).unwrap(),
+        ] {
+            assert_eq!(sample.maybe, None);
+            assert_eq!(sample.nullable.as_deref(), Some("n"));
+            assert_eq!((sample.zero, sample.seven, sample.list.len()), (3, 8, 0));
+            assert_eq!(sample.extra.get("kind"), Some(&json!("other")));
+            assert_eq!(sample.extra.get("maybe"), Some(&json!(null)));
+            assert_eq!(serde_json::to_value(&sample).unwrap(), input);
+        }
+        // A value set after decoding replaces the `null` that was kept for it.
+        let mut sample: Sample = serde_json::from_value(input).unwrap();
+        sample.maybe = Some(1);
+        assert_eq!(serde_json::to_value(&sample).unwrap()["maybe"], json!(1));
+    }
+
+    /// A missing required property, a repeated one and a wrong type are errors that name it.
+    #[test]
+    fn derived_object_errors_name_the_property() {
+        for (input, expected) in [
+            (r#"{"maybe": 1}"#, "missing field `wire-name`"),
+            (
+                r#"{"wire-name": "x", "maybe": 1, "maybe": 2}"#,
+                "duplicate field `maybe`",
+            ),
+            (
+                r#"{"kind": "sample", "wire-name": "x", "kind": "sample"}"#,
+                "duplicate field `kind`",
+            ),
+            (r#"{"wire-name": 5}"#, "expected a string"),
+            (r#"[1]"#, "expected a `Sample` object"),
+        ] {
+            let err = serde_json::from_str::<Sample>(input).unwrap_err();
+            assert!(err.to_string().contains(expected), "{input}: {err}");
+        }
     }
 }

@@ -168,7 +168,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyStatusParam {
 }
 
 /// The actor that created an API key.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ApiKeyCreatedBy {
     /// Identifier of the creating actor.
     pub id: String,
@@ -186,64 +186,6 @@ impl ApiKeyCreatedBy {
             r#type: r#type.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ApiKeyCreatedBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKeyCreatedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ApiKeyCreatedBy {
-    const EXPECTING: &'static str = "a `ApiKeyCreatedBy` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_type: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                    field_type = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            r#type: crate::runtime::de::required(field_type, "type")?,
-            extra,
-        })
     }
 }
 
@@ -322,7 +264,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyPrincipalType {
 }
 
 /// The principal an API key acts on behalf of.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ApiKeyPrincipal {
     /// User (`user_…`) or service account (`svac_…`) identifier.
     pub id: String,
@@ -343,86 +285,34 @@ impl ApiKeyPrincipal {
     }
 }
 
-impl serde::Serialize for ApiKeyPrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKeyPrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ApiKeyPrincipal {
-    const EXPECTING: &'static str = "a `ApiKeyPrincipal` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_type: Option<ApiKeyPrincipalType> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                    field_type = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            r#type: crate::runtime::de::required(field_type, "type")?,
-            extra,
-        })
-    }
-}
-
 /// An API key of the organization (never includes the secret).
 ///
 /// On the wire this object always carries `"type": "api_key"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "api_key"))]
 pub struct ApiKey {
     /// API key identifier.
     pub id: String,
     /// When the key was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Who created the key; null when not recorded (legacy, federated or system keys).
+    #[json(nullable)]
     pub created_by: Option<ApiKeyCreatedBy>,
     /// When the key expires, or null if it does not.
+    #[json(nullable)]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Key name.
     pub name: String,
     /// Redacted fragment of the key for recognition.
+    #[json(nullable)]
     pub partial_key_hint: Option<String>,
     /// Who the key acts as; null when not bound to a principal.
+    #[json(nullable)]
     pub principal: Option<ApiKeyPrincipal>,
     /// Current state of the key.
     pub status: ApiKeyStatus,
     /// Workspace the key belongs to; null for the default workspace.
+    #[json(nullable)]
     pub workspace_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -479,135 +369,18 @@ impl ApiKey {
     }
 }
 
-impl serde::Serialize for ApiKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "api_key")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("created_by", &self.created_by)?;
-        map.serialize_entry("expires_at", &self.expires_at)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("partial_key_hint", &self.partial_key_hint)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ApiKey {
-    const EXPECTING: &'static str = "a `ApiKey` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_created_by: Option<ApiKeyCreatedBy> = None;
-        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_name: Option<String> = None;
-        let mut field_partial_key_hint: Option<String> = None;
-        let mut field_principal: Option<ApiKeyPrincipal> = None;
-        let mut field_status: Option<ApiKeyStatus> = None;
-        let mut field_workspace_id: Option<String> = None;
-        let mut seen = [false; 10];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "api_key",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "created_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
-                    field_created_at = Some(map.next_value()?);
-                }
-                "created_by" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "created_by")?;
-                    field_created_by = map.next_value()?;
-                }
-                "expires_at" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
-                    field_expires_at = map.next_value()?;
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                "partial_key_hint" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "partial_key_hint")?;
-                    field_partial_key_hint = map.next_value()?;
-                }
-                "principal" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "principal")?;
-                    field_principal = map.next_value()?;
-                }
-                "status" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "status")?;
-                    field_status = Some(map.next_value()?);
-                }
-                "workspace_id" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "workspace_id")?;
-                    field_workspace_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
-            created_by: field_created_by,
-            expires_at: field_expires_at,
-            name: crate::runtime::de::required(field_name, "name")?,
-            partial_key_hint: field_partial_key_hint,
-            principal: field_principal,
-            status: crate::runtime::de::required(field_status, "status")?,
-            workspace_id: field_workspace_id,
-            extra,
-        })
-    }
-}
-
 /// One page of API keys.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ApiKeyList {
     /// The API keys on this page.
     pub data: Vec<ApiKey>,
     /// ID of the first item on this page; pass as `before_id` for the previous page.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist in the paging direction.
     pub has_more: bool,
     /// ID of the last item on this page; pass as `after_id` for the next page.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -636,80 +409,8 @@ impl ApiKeyList {
     }
 }
 
-impl serde::Serialize for ApiKeyList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKeyList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ApiKeyList {
-    const EXPECTING: &'static str = "a `ApiKeyList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<ApiKey>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Body of an API key update; omitted fields stay unchanged.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ApiKeyUpdateParams {
     /// New key name.
     pub name: Option<String>,
@@ -737,84 +438,6 @@ impl ApiKeyUpdateParams {
     pub fn status(mut self, value: impl Into<ApiKeyStatusParam>) -> Self {
         self.status = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ApiKeyUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "name" => self.name.is_some(),
-                "status" => self.status.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKeyUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ApiKeyUpdateParams {
-    const EXPECTING: &'static str = "a `ApiKeyUpdateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_name: Option<String> = None;
-        let mut field_status: Option<ApiKeyStatusParam> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                    field_name = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "name",
-                    )?;
-                }
-                "status" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "status")?;
-                    field_status = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "status",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            name: field_name,
-            status: field_status,
-            extra,
-        })
     }
 }
 

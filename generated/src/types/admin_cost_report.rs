@@ -407,27 +407,35 @@ impl<'de> serde::Deserialize<'de> for CostReportTokenType {
 }
 
 /// Cost of one group within a time bucket; breakdown fields are null unless grouped by them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CostReportResult {
     /// Cost in the currency's smallest unit (cents for USD) as a decimal string, e.g. `"123.45"` is $1.23.
     pub amount: String,
     /// Context window band (when grouped by description; token costs only).
+    #[json(nullable)]
     pub context_window: Option<UsageReportContextWindow>,
     /// Cost category (when grouped by description).
+    #[json(nullable)]
     pub cost_type: Option<CostReportCostType>,
     /// Currency code of `amount`; currently always `USD`.
     pub currency: String,
     /// Human-readable cost item label (when grouped by description).
+    #[json(nullable)]
     pub description: Option<String>,
     /// Inference region (when grouped by description).
+    #[json(nullable)]
     pub inference_geo: Option<UsageReportInferenceGeo>,
     /// Model name (when grouped by description; token costs only).
+    #[json(nullable)]
     pub model: Option<String>,
     /// Service tier (when grouped by description; token costs only).
+    #[json(nullable)]
     pub service_tier: Option<CostReportServiceTier>,
     /// Token kind (when grouped by description; token costs only).
+    #[json(nullable)]
     pub token_type: Option<CostReportTokenType>,
     /// Workspace charged (when grouped by workspace; null for the default workspace).
+    #[json(nullable)]
     pub workspace_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -492,122 +500,8 @@ impl CostReportResult {
     }
 }
 
-impl serde::Serialize for CostReportResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        map.serialize_entry("context_window", &self.context_window)?;
-        map.serialize_entry("cost_type", &self.cost_type)?;
-        map.serialize_entry("currency", &self.currency)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("inference_geo", &self.inference_geo)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("service_tier", &self.service_tier)?;
-        map.serialize_entry("token_type", &self.token_type)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CostReportResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CostReportResult {
-    const EXPECTING: &'static str = "a `CostReportResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_amount: Option<String> = None;
-        let mut field_context_window: Option<UsageReportContextWindow> = None;
-        let mut field_cost_type: Option<CostReportCostType> = None;
-        let mut field_currency: Option<String> = None;
-        let mut field_description: Option<String> = None;
-        let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
-        let mut field_model: Option<String> = None;
-        let mut field_service_tier: Option<CostReportServiceTier> = None;
-        let mut field_token_type: Option<CostReportTokenType> = None;
-        let mut field_workspace_id: Option<String> = None;
-        let mut seen = [false; 10];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "amount" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "amount")?;
-                    field_amount = Some(map.next_value()?);
-                }
-                "context_window" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "context_window")?;
-                    field_context_window = map.next_value()?;
-                }
-                "cost_type" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "cost_type")?;
-                    field_cost_type = map.next_value()?;
-                }
-                "currency" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "currency")?;
-                    field_currency = Some(map.next_value()?);
-                }
-                "description" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "description")?;
-                    field_description = map.next_value()?;
-                }
-                "inference_geo" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "inference_geo")?;
-                    field_inference_geo = map.next_value()?;
-                }
-                "model" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "model")?;
-                    field_model = map.next_value()?;
-                }
-                "service_tier" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "service_tier")?;
-                    field_service_tier = map.next_value()?;
-                }
-                "token_type" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "token_type")?;
-                    field_token_type = map.next_value()?;
-                }
-                "workspace_id" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "workspace_id")?;
-                    field_workspace_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            amount: crate::runtime::de::required(field_amount, "amount")?,
-            context_window: field_context_window,
-            cost_type: field_cost_type,
-            currency: crate::runtime::de::required(field_currency, "currency")?,
-            description: field_description,
-            inference_geo: field_inference_geo,
-            model: field_model,
-            service_tier: field_service_tier,
-            token_type: field_token_type,
-            workspace_id: field_workspace_id,
-            extra,
-        })
-    }
-}
-
 /// Costs within one time bucket.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CostReportBucket {
     /// Exclusive end of the bucket.
     pub ending_at: chrono::DateTime<chrono::Utc>,
@@ -635,79 +529,15 @@ impl CostReportBucket {
     }
 }
 
-impl serde::Serialize for CostReportBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ending_at", &self.ending_at)?;
-        map.serialize_entry("results", &self.results)?;
-        map.serialize_entry("starting_at", &self.starting_at)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CostReportBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CostReportBucket {
-    const EXPECTING: &'static str = "a `CostReportBucket` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_results: Option<Vec<CostReportResult>> = None;
-        let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "ending_at" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
-                    field_ending_at = Some(map.next_value()?);
-                }
-                "results" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "results")?;
-                    field_results = Some(map.next_value()?);
-                }
-                "starting_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "starting_at")?;
-                    field_starting_at = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            ending_at: crate::runtime::de::required(field_ending_at, "ending_at")?,
-            results: crate::runtime::de::required(field_results, "results")?,
-            starting_at: crate::runtime::de::required(field_starting_at, "starting_at")?,
-            extra,
-        })
-    }
-}
-
 /// One page of the organization cost report.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CostReport {
     /// Time buckets of this page, oldest first.
     pub data: Vec<CostReportBucket>,
     /// Whether another page follows.
     pub has_more: bool,
     /// Cursor for the next page (pass as `page`), or null on the last page.
+    #[json(nullable)]
     pub next_page: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -730,71 +560,6 @@ impl CostReport {
     pub fn next_page(mut self, value: impl Into<String>) -> Self {
         self.next_page = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for CostReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("next_page", &self.next_page)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CostReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CostReport {
-    const EXPECTING: &'static str = "a `CostReport` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<CostReportBucket>> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_next_page: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "next_page" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                    field_next_page = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            next_page: field_next_page,
-            extra,
-        })
     }
 }
 

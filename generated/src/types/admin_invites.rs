@@ -170,11 +170,13 @@ impl<'de> serde::Deserialize<'de> for InviteStatusFilter {
 /// An invitation for someone to join the organization.
 ///
 /// On the wire this object always carries `"type": "invite"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "invite"))]
 pub struct Invite {
     /// Invite identifier.
     pub id: String,
     /// When the invite was accepted, or null if it has not been.
+    #[json(nullable)]
     pub accepted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Address the invite was sent to.
     pub email: String,
@@ -225,131 +227,18 @@ impl Invite {
     }
 }
 
-impl serde::Serialize for Invite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "invite")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("accepted_at", &self.accepted_at)?;
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("expires_at", &self.expires_at)?;
-        map.serialize_entry("invited_at", &self.invited_at)?;
-        map.serialize_entry("rbac_group_ids", &self.rbac_group_ids)?;
-        map.serialize_entry("role", &self.role)?;
-        map.serialize_entry("status", &self.status)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Invite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for Invite {
-    const EXPECTING: &'static str = "a `Invite` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_accepted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_email: Option<String> = None;
-        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_invited_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_rbac_group_ids: Option<Vec<String>> = None;
-        let mut field_role: Option<OrganizationRole> = None;
-        let mut field_status: Option<InviteStatus> = None;
-        let mut seen = [false; 9];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "invite",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "accepted_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "accepted_at")?;
-                    field_accepted_at = map.next_value()?;
-                }
-                "email" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "email")?;
-                    field_email = Some(map.next_value()?);
-                }
-                "expires_at" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "expires_at")?;
-                    field_expires_at = Some(map.next_value()?);
-                }
-                "invited_at" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "invited_at")?;
-                    field_invited_at = Some(map.next_value()?);
-                }
-                "rbac_group_ids" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "rbac_group_ids")?;
-                    field_rbac_group_ids = Some(map.next_value()?);
-                }
-                "role" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "role")?;
-                    field_role = Some(map.next_value()?);
-                }
-                "status" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "status")?;
-                    field_status = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            accepted_at: field_accepted_at,
-            email: crate::runtime::de::required(field_email, "email")?,
-            expires_at: crate::runtime::de::required(field_expires_at, "expires_at")?,
-            invited_at: crate::runtime::de::required(field_invited_at, "invited_at")?,
-            rbac_group_ids: crate::runtime::de::required(
-                field_rbac_group_ids,
-                "rbac_group_ids",
-            )?,
-            role: crate::runtime::de::required(field_role, "role")?,
-            status: crate::runtime::de::required(field_status, "status")?,
-            extra,
-        })
-    }
-}
-
 /// One page of invites.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct InviteList {
     /// The invites on this page.
     pub data: Vec<Invite>,
     /// ID of the first item on this page; pass as `before_id` for the previous page.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist in the paging direction.
     pub has_more: bool,
     /// ID of the last item on this page; pass as `after_id` for the next page.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -378,80 +267,8 @@ impl InviteList {
     }
 }
 
-impl serde::Serialize for InviteList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InviteList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for InviteList {
-    const EXPECTING: &'static str = "a `InviteList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<Invite>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Body of a new invite.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct InviteCreateParams {
     /// Address to send the invite to.
     pub email: String,
@@ -483,88 +300,11 @@ impl InviteCreateParams {
     }
 }
 
-impl serde::Serialize for InviteCreateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.rbac_group_ids {
-            map.serialize_entry("rbac_group_ids", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "rbac_group_ids" => self.rbac_group_ids.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InviteCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for InviteCreateParams {
-    const EXPECTING: &'static str = "a `InviteCreateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_email: Option<String> = None;
-        let mut field_role: Option<OrganizationRoleParam> = None;
-        let mut field_rbac_group_ids: Option<Vec<String>> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "email" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "email")?;
-                    field_email = Some(map.next_value()?);
-                }
-                "role" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "role")?;
-                    field_role = Some(map.next_value()?);
-                }
-                "rbac_group_ids" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "rbac_group_ids")?;
-                    field_rbac_group_ids = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "rbac_group_ids",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            email: crate::runtime::de::required(field_email, "email")?,
-            role: crate::runtime::de::required(field_role, "role")?,
-            rbac_group_ids: field_rbac_group_ids,
-            extra,
-        })
-    }
-}
-
 /// Confirmation that an invite was withdrawn.
 ///
 /// On the wire this object always carries `"type": "invite_deleted"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "invite_deleted"))]
 pub struct DeletedInvite {
     /// Identifier of the deleted invite.
     pub id: String,
@@ -579,69 +319,6 @@ impl DeletedInvite {
             id: id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for DeletedInvite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "invite_deleted")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedInvite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DeletedInvite {
-    const EXPECTING: &'static str = "a `DeletedInvite` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "invite_deleted",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            extra,
-        })
     }
 }
 

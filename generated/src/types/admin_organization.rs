@@ -7,7 +7,8 @@ use super::*;
 /// The organization the admin key belongs to.
 ///
 /// On the wire this object always carries `"type": "organization"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "organization"))]
 pub struct Organization {
     /// Organization identifier.
     pub id: String,
@@ -25,75 +26,5 @@ impl Organization {
             name: name.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "organization")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for Organization {
-    const EXPECTING: &'static str = "a `Organization` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_name: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "organization",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            extra,
-        })
     }
 }

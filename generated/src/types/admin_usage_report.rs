@@ -514,7 +514,7 @@ impl<'de> serde::Deserialize<'de> for MessagesUsageReportGroupBy {
 }
 
 /// Prompt-cache write tokens, split by cache lifetime.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessagesUsageReportCacheCreation {
     /// Input tokens written to one-hour cache entries.
     pub ephemeral_1h_input_tokens: i64,
@@ -538,86 +538,8 @@ impl MessagesUsageReportCacheCreation {
     }
 }
 
-impl serde::Serialize for MessagesUsageReportCacheCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "ephemeral_1h_input_tokens",
-            &self.ephemeral_1h_input_tokens,
-        )?;
-        map.serialize_entry(
-            "ephemeral_5m_input_tokens",
-            &self.ephemeral_5m_input_tokens,
-        )?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessagesUsageReportCacheCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessagesUsageReportCacheCreation {
-    const EXPECTING: &'static str = "a `MessagesUsageReportCacheCreation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_ephemeral_1h_input_tokens: Option<i64> = None;
-        let mut field_ephemeral_5m_input_tokens: Option<i64> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "ephemeral_1h_input_tokens" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "ephemeral_1h_input_tokens",
-                    )?;
-                    field_ephemeral_1h_input_tokens = Some(map.next_value()?);
-                }
-                "ephemeral_5m_input_tokens" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[1],
-                        "ephemeral_5m_input_tokens",
-                    )?;
-                    field_ephemeral_5m_input_tokens = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            ephemeral_1h_input_tokens: crate::runtime::de::required(
-                field_ephemeral_1h_input_tokens,
-                "ephemeral_1h_input_tokens",
-            )?,
-            ephemeral_5m_input_tokens: crate::runtime::de::required(
-                field_ephemeral_5m_input_tokens,
-                "ephemeral_5m_input_tokens",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Server-side tool usage counts.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessagesUsageReportServerToolUse {
     /// Web search calls made.
     pub web_search_requests: i64,
@@ -635,92 +557,42 @@ impl MessagesUsageReportServerToolUse {
     }
 }
 
-impl serde::Serialize for MessagesUsageReportServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("web_search_requests", &self.web_search_requests)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessagesUsageReportServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessagesUsageReportServerToolUse {
-    const EXPECTING: &'static str = "a `MessagesUsageReportServerToolUse` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_web_search_requests: Option<i64> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "web_search_requests" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "web_search_requests",
-                    )?;
-                    field_web_search_requests = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            web_search_requests: crate::runtime::de::required(
-                field_web_search_requests,
-                "web_search_requests",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Token usage of one group within a time bucket; grouping fields are null unless grouped by.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessagesUsageReportResult {
     /// User account that sent the requests (when grouped by account; null for non-OAuth traffic).
+    #[json(nullable)]
     pub account_id: Option<String>,
     /// API key used (when grouped by key; null for Console usage).
+    #[json(nullable)]
     pub api_key_id: Option<String>,
     /// Cache write tokens.
     pub cache_creation: MessagesUsageReportCacheCreation,
     /// Input tokens served from the cache.
     pub cache_read_input_tokens: i64,
     /// Context window band (when grouped by it).
+    #[json(nullable)]
     pub context_window: Option<UsageReportContextWindow>,
     /// Inference region (when grouped by it).
+    #[json(nullable)]
     pub inference_geo: Option<UsageReportInferenceGeo>,
     /// Model used (when grouped by model).
+    #[json(nullable)]
     pub model: Option<String>,
     /// Output tokens generated.
     pub output_tokens: i64,
     /// Server tool usage.
     pub server_tool_use: MessagesUsageReportServerToolUse,
     /// Service account that sent the requests (when grouped by it; null outside OIDC federation).
+    #[json(nullable)]
     pub service_account_id: Option<String>,
     /// Service tier (when grouped by it).
+    #[json(nullable)]
     pub service_tier: Option<UsageReportServiceTier>,
     /// Input tokens processed without the cache.
     pub uncached_input_tokens: i64,
     /// Workspace used (when grouped by workspace; null for the default workspace).
+    #[json(nullable)]
     pub workspace_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -794,166 +666,8 @@ impl MessagesUsageReportResult {
     }
 }
 
-impl serde::Serialize for MessagesUsageReportResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("account_id", &self.account_id)?;
-        map.serialize_entry("api_key_id", &self.api_key_id)?;
-        map.serialize_entry("cache_creation", &self.cache_creation)?;
-        map.serialize_entry("cache_read_input_tokens", &self.cache_read_input_tokens)?;
-        map.serialize_entry("context_window", &self.context_window)?;
-        map.serialize_entry("inference_geo", &self.inference_geo)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("output_tokens", &self.output_tokens)?;
-        map.serialize_entry("server_tool_use", &self.server_tool_use)?;
-        map.serialize_entry("service_account_id", &self.service_account_id)?;
-        map.serialize_entry("service_tier", &self.service_tier)?;
-        map.serialize_entry("uncached_input_tokens", &self.uncached_input_tokens)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessagesUsageReportResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessagesUsageReportResult {
-    const EXPECTING: &'static str = "a `MessagesUsageReportResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_account_id: Option<String> = None;
-        let mut field_api_key_id: Option<String> = None;
-        let mut field_cache_creation: Option<MessagesUsageReportCacheCreation> = None;
-        let mut field_cache_read_input_tokens: Option<i64> = None;
-        let mut field_context_window: Option<UsageReportContextWindow> = None;
-        let mut field_inference_geo: Option<UsageReportInferenceGeo> = None;
-        let mut field_model: Option<String> = None;
-        let mut field_output_tokens: Option<i64> = None;
-        let mut field_server_tool_use: Option<MessagesUsageReportServerToolUse> = None;
-        let mut field_service_account_id: Option<String> = None;
-        let mut field_service_tier: Option<UsageReportServiceTier> = None;
-        let mut field_uncached_input_tokens: Option<i64> = None;
-        let mut field_workspace_id: Option<String> = None;
-        let mut seen = [false; 13];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "account_id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "account_id")?;
-                    field_account_id = map.next_value()?;
-                }
-                "api_key_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "api_key_id")?;
-                    field_api_key_id = map.next_value()?;
-                }
-                "cache_creation" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "cache_creation")?;
-                    field_cache_creation = Some(map.next_value()?);
-                }
-                "cache_read_input_tokens" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[3],
-                        "cache_read_input_tokens",
-                    )?;
-                    field_cache_read_input_tokens = Some(map.next_value()?);
-                }
-                "context_window" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "context_window")?;
-                    field_context_window = map.next_value()?;
-                }
-                "inference_geo" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "inference_geo")?;
-                    field_inference_geo = map.next_value()?;
-                }
-                "model" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "model")?;
-                    field_model = map.next_value()?;
-                }
-                "output_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "output_tokens")?;
-                    field_output_tokens = Some(map.next_value()?);
-                }
-                "server_tool_use" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "server_tool_use")?;
-                    field_server_tool_use = Some(map.next_value()?);
-                }
-                "service_account_id" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "service_account_id")?;
-                    field_service_account_id = map.next_value()?;
-                }
-                "service_tier" => {
-                    crate::runtime::de::first(&map, &mut seen[10], "service_tier")?;
-                    field_service_tier = map.next_value()?;
-                }
-                "uncached_input_tokens" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[11],
-                        "uncached_input_tokens",
-                    )?;
-                    field_uncached_input_tokens = Some(map.next_value()?);
-                }
-                "workspace_id" => {
-                    crate::runtime::de::first(&map, &mut seen[12], "workspace_id")?;
-                    field_workspace_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            account_id: field_account_id,
-            api_key_id: field_api_key_id,
-            cache_creation: crate::runtime::de::required(
-                field_cache_creation,
-                "cache_creation",
-            )?,
-            cache_read_input_tokens: crate::runtime::de::required(
-                field_cache_read_input_tokens,
-                "cache_read_input_tokens",
-            )?,
-            context_window: field_context_window,
-            inference_geo: field_inference_geo,
-            model: field_model,
-            output_tokens: crate::runtime::de::required(
-                field_output_tokens,
-                "output_tokens",
-            )?,
-            server_tool_use: crate::runtime::de::required(
-                field_server_tool_use,
-                "server_tool_use",
-            )?,
-            service_account_id: field_service_account_id,
-            service_tier: field_service_tier,
-            uncached_input_tokens: crate::runtime::de::required(
-                field_uncached_input_tokens,
-                "uncached_input_tokens",
-            )?,
-            workspace_id: field_workspace_id,
-            extra,
-        })
-    }
-}
-
 /// Usage within one time bucket.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessagesUsageReportBucket {
     /// Exclusive end of the bucket.
     pub ending_at: chrono::DateTime<chrono::Utc>,
@@ -981,79 +695,15 @@ impl MessagesUsageReportBucket {
     }
 }
 
-impl serde::Serialize for MessagesUsageReportBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ending_at", &self.ending_at)?;
-        map.serialize_entry("results", &self.results)?;
-        map.serialize_entry("starting_at", &self.starting_at)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessagesUsageReportBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessagesUsageReportBucket {
-    const EXPECTING: &'static str = "a `MessagesUsageReportBucket` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_ending_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_results: Option<Vec<MessagesUsageReportResult>> = None;
-        let mut field_starting_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "ending_at" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "ending_at")?;
-                    field_ending_at = Some(map.next_value()?);
-                }
-                "results" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "results")?;
-                    field_results = Some(map.next_value()?);
-                }
-                "starting_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "starting_at")?;
-                    field_starting_at = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            ending_at: crate::runtime::de::required(field_ending_at, "ending_at")?,
-            results: crate::runtime::de::required(field_results, "results")?,
-            starting_at: crate::runtime::de::required(field_starting_at, "starting_at")?,
-            extra,
-        })
-    }
-}
-
 /// One page of the Messages API usage report.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessagesUsageReport {
     /// Time buckets of this page, oldest first.
     pub data: Vec<MessagesUsageReportBucket>,
     /// Whether another page follows.
     pub has_more: bool,
     /// Cursor for the next page (pass as `page`), or null on the last page.
+    #[json(nullable)]
     pub next_page: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1079,75 +729,12 @@ impl MessagesUsageReport {
     }
 }
 
-impl serde::Serialize for MessagesUsageReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("next_page", &self.next_page)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessagesUsageReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessagesUsageReport {
-    const EXPECTING: &'static str = "a `MessagesUsageReport` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<MessagesUsageReportBucket>> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_next_page: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "next_page" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                    field_next_page = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            next_page: field_next_page,
-            extra,
-        })
-    }
-}
-
 /// A signed-in user who ran Claude Code.
 ///
 /// On the wire this object always carries `"type": "user_actor"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "user_actor"))]
+#[json(union_tag = "type")]
 pub struct ClaudeCodeUserActor {
     /// The user's email address.
     pub email_address: String,
@@ -1165,82 +752,12 @@ impl ClaudeCodeUserActor {
     }
 }
 
-impl serde::Serialize for ClaudeCodeUserActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "user_actor")?;
-        }
-        map.serialize_entry("email_address", &self.email_address)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeUserActor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeUserActor {
-    const EXPECTING: &'static str = "a `ClaudeCodeUserActor` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_email_address: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "user_actor");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "user_actor",
-                    )?;
-                }
-                "email_address" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "email_address")?;
-                    field_email_address = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            email_address: crate::runtime::de::required(
-                field_email_address,
-                "email_address",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// An API key Claude Code ran with.
 ///
 /// On the wire this object always carries `"type": "api_actor"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "api_actor"))]
+#[json(union_tag = "type")]
 pub struct ClaudeCodeApiActor {
     /// Name of the API key.
     pub api_key_name: String,
@@ -1255,78 +772,6 @@ impl ClaudeCodeApiActor {
             api_key_name: api_key_name.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ClaudeCodeApiActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "api_actor")?;
-        }
-        map.serialize_entry("api_key_name", &self.api_key_name)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeApiActor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeApiActor {
-    const EXPECTING: &'static str = "a `ClaudeCodeApiActor` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_api_key_name: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "api_actor");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "api_actor",
-                    )?;
-                }
-                "api_key_name" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "api_key_name")?;
-                    field_api_key_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            api_key_name: crate::runtime::de::required(
-                field_api_key_name,
-                "api_key_name",
-            )?,
-            extra,
-        })
     }
 }
 
@@ -1404,7 +849,7 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeActor {
 }
 
 /// Lines changed by Claude Code.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeLinesOfCode {
     /// Lines added across all files.
     pub added: i64,
@@ -1425,66 +870,8 @@ impl ClaudeCodeLinesOfCode {
     }
 }
 
-impl serde::Serialize for ClaudeCodeLinesOfCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("added", &self.added)?;
-        map.serialize_entry("removed", &self.removed)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeLinesOfCode {
-    const EXPECTING: &'static str = "a `ClaudeCodeLinesOfCode` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_added: Option<i64> = None;
-        let mut field_removed: Option<i64> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "added" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "added")?;
-                    field_added = Some(map.next_value()?);
-                }
-                "removed" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "removed")?;
-                    field_removed = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            added: crate::runtime::de::required(field_added, "added")?,
-            removed: crate::runtime::de::required(field_removed, "removed")?,
-            extra,
-        })
-    }
-}
-
 /// Headline productivity counts for an actor's day.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeCoreMetrics {
     /// Git commits made through Claude Code.
     pub commits_by_claude_code: i64,
@@ -1513,101 +900,6 @@ impl ClaudeCodeCoreMetrics {
             pull_requests_by_claude_code: pull_requests_by_claude_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ClaudeCodeCoreMetrics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("commits_by_claude_code", &self.commits_by_claude_code)?;
-        map.serialize_entry("lines_of_code", &self.lines_of_code)?;
-        map.serialize_entry("num_sessions", &self.num_sessions)?;
-        map.serialize_entry(
-            "pull_requests_by_claude_code",
-            &self.pull_requests_by_claude_code,
-        )?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeCoreMetrics {
-    const EXPECTING: &'static str = "a `ClaudeCodeCoreMetrics` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_commits_by_claude_code: Option<i64> = None;
-        let mut field_lines_of_code: Option<ClaudeCodeLinesOfCode> = None;
-        let mut field_num_sessions: Option<i64> = None;
-        let mut field_pull_requests_by_claude_code: Option<i64> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "commits_by_claude_code" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "commits_by_claude_code",
-                    )?;
-                    field_commits_by_claude_code = Some(map.next_value()?);
-                }
-                "lines_of_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "lines_of_code")?;
-                    field_lines_of_code = Some(map.next_value()?);
-                }
-                "num_sessions" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "num_sessions")?;
-                    field_num_sessions = Some(map.next_value()?);
-                }
-                "pull_requests_by_claude_code" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[3],
-                        "pull_requests_by_claude_code",
-                    )?;
-                    field_pull_requests_by_claude_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            commits_by_claude_code: crate::runtime::de::required(
-                field_commits_by_claude_code,
-                "commits_by_claude_code",
-            )?,
-            lines_of_code: crate::runtime::de::required(
-                field_lines_of_code,
-                "lines_of_code",
-            )?,
-            num_sessions: crate::runtime::de::required(
-                field_num_sessions,
-                "num_sessions",
-            )?,
-            pull_requests_by_claude_code: crate::runtime::de::required(
-                field_pull_requests_by_claude_code,
-                "pull_requests_by_claude_code",
-            )?,
-            extra,
-        })
     }
 }
 
@@ -1760,7 +1052,7 @@ impl<'de> serde::Deserialize<'de> for ClaudeCodeSubscriptionType {
 }
 
 /// Estimated spend on one model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeEstimatedCost {
     /// Estimated cost in the currency's smallest unit (cents for USD).
     pub amount: i64,
@@ -1781,66 +1073,8 @@ impl ClaudeCodeEstimatedCost {
     }
 }
 
-impl serde::Serialize for ClaudeCodeEstimatedCost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        map.serialize_entry("currency", &self.currency)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeEstimatedCost {
-    const EXPECTING: &'static str = "a `ClaudeCodeEstimatedCost` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_amount: Option<i64> = None;
-        let mut field_currency: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "amount" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "amount")?;
-                    field_amount = Some(map.next_value()?);
-                }
-                "currency" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "currency")?;
-                    field_currency = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            amount: crate::runtime::de::required(field_amount, "amount")?,
-            currency: crate::runtime::de::required(field_currency, "currency")?,
-            extra,
-        })
-    }
-}
-
 /// Tokens consumed on one model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeTokenUsage {
     /// Cache write tokens.
     pub cache_creation: i64,
@@ -1872,83 +1106,8 @@ impl ClaudeCodeTokenUsage {
     }
 }
 
-impl serde::Serialize for ClaudeCodeTokenUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cache_creation", &self.cache_creation)?;
-        map.serialize_entry("cache_read", &self.cache_read)?;
-        map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("output", &self.output)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeTokenUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeTokenUsage {
-    const EXPECTING: &'static str = "a `ClaudeCodeTokenUsage` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_creation: Option<i64> = None;
-        let mut field_cache_read: Option<i64> = None;
-        let mut field_input: Option<i64> = None;
-        let mut field_output: Option<i64> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "cache_creation" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "cache_creation")?;
-                    field_cache_creation = Some(map.next_value()?);
-                }
-                "cache_read" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_read")?;
-                    field_cache_read = Some(map.next_value()?);
-                }
-                "input" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "input")?;
-                    field_input = Some(map.next_value()?);
-                }
-                "output" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "output")?;
-                    field_output = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_creation: crate::runtime::de::required(
-                field_cache_creation,
-                "cache_creation",
-            )?,
-            cache_read: crate::runtime::de::required(field_cache_read, "cache_read")?,
-            input: crate::runtime::de::required(field_input, "input")?,
-            output: crate::runtime::de::required(field_output, "output")?,
-            extra,
-        })
-    }
-}
-
 /// Token use and estimated cost for one model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeModelBreakdown {
     /// Estimated cost.
     pub estimated_cost: ClaudeCodeEstimatedCost,
@@ -1976,76 +1135,8 @@ impl ClaudeCodeModelBreakdown {
     }
 }
 
-impl serde::Serialize for ClaudeCodeModelBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("estimated_cost", &self.estimated_cost)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("tokens", &self.tokens)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeModelBreakdown {
-    const EXPECTING: &'static str = "a `ClaudeCodeModelBreakdown` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_estimated_cost: Option<ClaudeCodeEstimatedCost> = None;
-        let mut field_model: Option<String> = None;
-        let mut field_tokens: Option<ClaudeCodeTokenUsage> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "estimated_cost" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "estimated_cost")?;
-                    field_estimated_cost = Some(map.next_value()?);
-                }
-                "model" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "model")?;
-                    field_model = Some(map.next_value()?);
-                }
-                "tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tokens")?;
-                    field_tokens = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            estimated_cost: crate::runtime::de::required(
-                field_estimated_cost,
-                "estimated_cost",
-            )?,
-            model: crate::runtime::de::required(field_model, "model")?,
-            tokens: crate::runtime::de::required(field_tokens, "tokens")?,
-            extra,
-        })
-    }
-}
-
 /// How often proposals of one tool were accepted or rejected.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeToolActionCounts {
     /// Proposals the user accepted.
     pub accepted: i64,
@@ -2066,66 +1157,8 @@ impl ClaudeCodeToolActionCounts {
     }
 }
 
-impl serde::Serialize for ClaudeCodeToolActionCounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("accepted", &self.accepted)?;
-        map.serialize_entry("rejected", &self.rejected)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeToolActionCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeToolActionCounts {
-    const EXPECTING: &'static str = "a `ClaudeCodeToolActionCounts` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_accepted: Option<i64> = None;
-        let mut field_rejected: Option<i64> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "accepted" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "accepted")?;
-                    field_accepted = Some(map.next_value()?);
-                }
-                "rejected" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "rejected")?;
-                    field_rejected = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            accepted: crate::runtime::de::required(field_accepted, "accepted")?,
-            rejected: crate::runtime::de::required(field_rejected, "rejected")?,
-            extra,
-        })
-    }
-}
-
 /// One actor's Claude Code activity on one day (local and remote sessions are separate records).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeUsageRecord {
     /// Who performed the activity.
     pub actor: ClaudeCodeActor,
@@ -2191,161 +1224,15 @@ impl ClaudeCodeUsageRecord {
     }
 }
 
-impl serde::Serialize for ClaudeCodeUsageRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("actor", &self.actor)?;
-        map.serialize_entry("core_metrics", &self.core_metrics)?;
-        map.serialize_entry("customer_type", &self.customer_type)?;
-        map.serialize_entry("date", &self.date)?;
-        map.serialize_entry("is_remote", &self.is_remote)?;
-        map.serialize_entry("model_breakdown", &self.model_breakdown)?;
-        map.serialize_entry("organization_id", &self.organization_id)?;
-        map.serialize_entry("terminal_type", &self.terminal_type)?;
-        map.serialize_entry("tool_actions", &self.tool_actions)?;
-        if let Some(value) = &self.subscription_type {
-            map.serialize_entry("subscription_type", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "subscription_type" => self.subscription_type.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeUsageRecord {
-    const EXPECTING: &'static str = "a `ClaudeCodeUsageRecord` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_actor: Option<ClaudeCodeActor> = None;
-        let mut field_core_metrics: Option<ClaudeCodeCoreMetrics> = None;
-        let mut field_customer_type: Option<ClaudeCodeCustomerType> = None;
-        let mut field_date: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_is_remote: Option<bool> = None;
-        let mut field_model_breakdown: Option<Vec<ClaudeCodeModelBreakdown>> = None;
-        let mut field_organization_id: Option<String> = None;
-        let mut field_terminal_type: Option<String> = None;
-        let mut field_tool_actions: Option<
-            std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
-        > = None;
-        let mut field_subscription_type: Option<ClaudeCodeSubscriptionType> = None;
-        let mut seen = [false; 10];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "actor" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "actor")?;
-                    field_actor = Some(map.next_value()?);
-                }
-                "core_metrics" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "core_metrics")?;
-                    field_core_metrics = Some(map.next_value()?);
-                }
-                "customer_type" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "customer_type")?;
-                    field_customer_type = Some(map.next_value()?);
-                }
-                "date" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "date")?;
-                    field_date = Some(map.next_value()?);
-                }
-                "is_remote" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "is_remote")?;
-                    field_is_remote = Some(map.next_value()?);
-                }
-                "model_breakdown" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "model_breakdown")?;
-                    field_model_breakdown = Some(map.next_value()?);
-                }
-                "organization_id" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "organization_id")?;
-                    field_organization_id = Some(map.next_value()?);
-                }
-                "terminal_type" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "terminal_type")?;
-                    field_terminal_type = Some(map.next_value()?);
-                }
-                "tool_actions" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "tool_actions")?;
-                    field_tool_actions = Some(map.next_value()?);
-                }
-                "subscription_type" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "subscription_type")?;
-                    field_subscription_type = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "subscription_type",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            actor: crate::runtime::de::required(field_actor, "actor")?,
-            core_metrics: crate::runtime::de::required(
-                field_core_metrics,
-                "core_metrics",
-            )?,
-            customer_type: crate::runtime::de::required(
-                field_customer_type,
-                "customer_type",
-            )?,
-            date: crate::runtime::de::required(field_date, "date")?,
-            is_remote: crate::runtime::de::required(field_is_remote, "is_remote")?,
-            model_breakdown: crate::runtime::de::required(
-                field_model_breakdown,
-                "model_breakdown",
-            )?,
-            organization_id: crate::runtime::de::required(
-                field_organization_id,
-                "organization_id",
-            )?,
-            terminal_type: crate::runtime::de::required(
-                field_terminal_type,
-                "terminal_type",
-            )?,
-            tool_actions: crate::runtime::de::required(
-                field_tool_actions,
-                "tool_actions",
-            )?,
-            subscription_type: field_subscription_type,
-            extra,
-        })
-    }
-}
-
 /// One page of daily Claude Code usage records.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ClaudeCodeUsageReport {
     /// Usage records for the requested day.
     pub data: Vec<ClaudeCodeUsageRecord>,
     /// Whether another page follows.
     pub has_more: bool,
     /// Cursor for the next page (pass as `page`), or null on the last page.
+    #[json(nullable)]
     pub next_page: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2368,71 +1255,6 @@ impl ClaudeCodeUsageReport {
     pub fn next_page(mut self, value: impl Into<String>) -> Self {
         self.next_page = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ClaudeCodeUsageReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("next_page", &self.next_page)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClaudeCodeUsageReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ClaudeCodeUsageReport {
-    const EXPECTING: &'static str = "a `ClaudeCodeUsageReport` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<ClaudeCodeUsageRecord>> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_next_page: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "next_page" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "next_page")?;
-                    field_next_page = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            next_page: field_next_page,
-            extra,
-        })
     }
 }
 

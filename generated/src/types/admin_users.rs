@@ -205,7 +205,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationRoleParam {
 /// A member of the organization.
 ///
 /// On the wire this object always carries `"type": "user"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "user"))]
 pub struct User {
     /// User identifier.
     pub id: String,
@@ -241,102 +242,18 @@ impl User {
     }
 }
 
-impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "user")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("added_at", &self.added_at)?;
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("role", &self.role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for User {
-    const EXPECTING: &'static str = "a `User` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_added_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_email: Option<String> = None;
-        let mut field_name: Option<String> = None;
-        let mut field_role: Option<OrganizationRole> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "user")?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "added_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "added_at")?;
-                    field_added_at = Some(map.next_value()?);
-                }
-                "email" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "email")?;
-                    field_email = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                "role" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "role")?;
-                    field_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            added_at: crate::runtime::de::required(field_added_at, "added_at")?,
-            email: crate::runtime::de::required(field_email, "email")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            role: crate::runtime::de::required(field_role, "role")?,
-            extra,
-        })
-    }
-}
-
 /// One page of organization members.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct UserList {
     /// The organization members on this page.
     pub data: Vec<User>,
     /// ID of the first item on this page; pass as `before_id` for the previous page.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist in the paging direction.
     pub has_more: bool,
     /// ID of the last item on this page; pass as `after_id` for the next page.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -365,80 +282,8 @@ impl UserList {
     }
 }
 
-impl serde::Serialize for UserList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for UserList {
-    const EXPECTING: &'static str = "a `UserList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<User>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Body of a user role change.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct UserUpdateParams {
     /// The role to give the user.
     pub role: OrganizationRoleParam,
@@ -456,61 +301,11 @@ impl UserUpdateParams {
     }
 }
 
-impl serde::Serialize for UserUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("role", &self.role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for UserUpdateParams {
-    const EXPECTING: &'static str = "a `UserUpdateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_role: Option<OrganizationRoleParam> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "role" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "role")?;
-                    field_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            role: crate::runtime::de::required(field_role, "role")?,
-            extra,
-        })
-    }
-}
-
 /// Confirmation that a user was removed from the organization.
 ///
 /// On the wire this object always carries `"type": "user_deleted"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "user_deleted"))]
 pub struct DeletedUser {
     /// Identifier of the removed user.
     pub id: String,
@@ -525,69 +320,6 @@ impl DeletedUser {
             id: id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for DeletedUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "user_deleted")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DeletedUser {
-    const EXPECTING: &'static str = "a `DeletedUser` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "user_deleted",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            extra,
-        })
     }
 }
 

@@ -299,7 +299,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeosUnrestricted 
 }
 
 /// Where a workspace stores data and which inference regions it may use.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceDataResidency {
     /// Regions inference may run in.
     pub allowed_inference_geos: WorkspaceAllowedInferenceGeos,
@@ -327,96 +327,16 @@ impl WorkspaceDataResidency {
     }
 }
 
-impl serde::Serialize for WorkspaceDataResidency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("allowed_inference_geos", &self.allowed_inference_geos)?;
-        map.serialize_entry("default_inference_geo", &self.default_inference_geo)?;
-        map.serialize_entry("workspace_geo", &self.workspace_geo)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceDataResidency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceDataResidency {
-    const EXPECTING: &'static str = "a `WorkspaceDataResidency` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_allowed_inference_geos: Option<WorkspaceAllowedInferenceGeos> = None;
-        let mut field_default_inference_geo: Option<String> = None;
-        let mut field_workspace_geo: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "allowed_inference_geos" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "allowed_inference_geos",
-                    )?;
-                    field_allowed_inference_geos = Some(map.next_value()?);
-                }
-                "default_inference_geo" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[1],
-                        "default_inference_geo",
-                    )?;
-                    field_default_inference_geo = Some(map.next_value()?);
-                }
-                "workspace_geo" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "workspace_geo")?;
-                    field_workspace_geo = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            allowed_inference_geos: crate::runtime::de::required(
-                field_allowed_inference_geos,
-                "allowed_inference_geos",
-            )?,
-            default_inference_geo: crate::runtime::de::required(
-                field_default_inference_geo,
-                "default_inference_geo",
-            )?,
-            workspace_geo: crate::runtime::de::required(
-                field_workspace_geo,
-                "workspace_geo",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// A workspace: a container for API keys, members and usage inside the organization.
 ///
 /// On the wire this object always carries `"type": "workspace"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "workspace"))]
 pub struct Workspace {
     /// Workspace identifier.
     pub id: String,
     /// When the workspace was archived, or null while it is active.
+    #[json(nullable)]
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Encryption compartment of the workspace, referenced by customer-managed key policies.
     pub compartment_id: String,
@@ -427,6 +347,7 @@ pub struct Workspace {
     /// Hex color shown for the workspace in the Console.
     pub display_color: String,
     /// Customer-managed encryption key configuration attached to the workspace, if any.
+    #[json(nullable)]
     pub external_key_id: Option<String>,
     /// Workspace name.
     pub name: String,
@@ -475,144 +396,18 @@ impl Workspace {
     }
 }
 
-impl serde::Serialize for Workspace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "workspace")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("archived_at", &self.archived_at)?;
-        map.serialize_entry("compartment_id", &self.compartment_id)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("data_residency", &self.data_residency)?;
-        map.serialize_entry("display_color", &self.display_color)?;
-        map.serialize_entry("external_key_id", &self.external_key_id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("tags", &self.tags)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Workspace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for Workspace {
-    const EXPECTING: &'static str = "a `Workspace` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_compartment_id: Option<String> = None;
-        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_data_residency: Option<WorkspaceDataResidency> = None;
-        let mut field_display_color: Option<String> = None;
-        let mut field_external_key_id: Option<String> = None;
-        let mut field_name: Option<String> = None;
-        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-        let mut seen = [false; 10];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "workspace",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "archived_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "archived_at")?;
-                    field_archived_at = map.next_value()?;
-                }
-                "compartment_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "compartment_id")?;
-                    field_compartment_id = Some(map.next_value()?);
-                }
-                "created_at" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "created_at")?;
-                    field_created_at = Some(map.next_value()?);
-                }
-                "data_residency" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "data_residency")?;
-                    field_data_residency = Some(map.next_value()?);
-                }
-                "display_color" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "display_color")?;
-                    field_display_color = Some(map.next_value()?);
-                }
-                "external_key_id" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "external_key_id")?;
-                    field_external_key_id = map.next_value()?;
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                "tags" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "tags")?;
-                    field_tags = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            archived_at: field_archived_at,
-            compartment_id: crate::runtime::de::required(
-                field_compartment_id,
-                "compartment_id",
-            )?,
-            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
-            data_residency: crate::runtime::de::required(
-                field_data_residency,
-                "data_residency",
-            )?,
-            display_color: crate::runtime::de::required(
-                field_display_color,
-                "display_color",
-            )?,
-            external_key_id: field_external_key_id,
-            name: crate::runtime::de::required(field_name, "name")?,
-            tags: crate::runtime::de::required(field_tags, "tags")?,
-            extra,
-        })
-    }
-}
-
 /// One page of workspaces.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceList {
     /// The workspaces on this page.
     pub data: Vec<Workspace>,
     /// ID of the first item on this page; pass as `before_id` for the previous page.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist in the paging direction.
     pub has_more: bool,
     /// ID of the last item on this page; pass as `after_id` for the next page.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -638,78 +433,6 @@ impl WorkspaceList {
     pub fn last_id(mut self, value: impl Into<String>) -> Self {
         self.last_id = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for WorkspaceList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceList {
-    const EXPECTING: &'static str = "a `WorkspaceList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<Workspace>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
     }
 }
 
@@ -979,7 +702,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeosParamUnrestri
 }
 
 /// Data residency settings for a new workspace; omitted fields take the server defaults (storage `us`, all regions allowed, default region `global`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceDataResidencyParam {
     /// Regions inference may run in; defaults to `unrestricted`.
     pub allowed_inference_geos: Option<WorkspaceAllowedInferenceGeosParam>,
@@ -1024,110 +747,8 @@ impl WorkspaceDataResidencyParam {
     }
 }
 
-impl serde::Serialize for WorkspaceDataResidencyParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_inference_geos {
-            map.serialize_entry("allowed_inference_geos", value)?;
-        }
-        if let Some(value) = &self.default_inference_geo {
-            map.serialize_entry("default_inference_geo", value)?;
-        }
-        if let Some(value) = &self.workspace_geo {
-            map.serialize_entry("workspace_geo", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "allowed_inference_geos" => self.allowed_inference_geos.is_some(),
-                "default_inference_geo" => self.default_inference_geo.is_some(),
-                "workspace_geo" => self.workspace_geo.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceDataResidencyParam {
-    const EXPECTING: &'static str = "a `WorkspaceDataResidencyParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_allowed_inference_geos: Option<
-            WorkspaceAllowedInferenceGeosParam,
-        > = None;
-        let mut field_default_inference_geo: Option<WorkspaceInferenceGeoParam> = None;
-        let mut field_workspace_geo: Option<WorkspaceGeoParam> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "allowed_inference_geos" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "allowed_inference_geos",
-                    )?;
-                    field_allowed_inference_geos = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "allowed_inference_geos",
-                    )?;
-                }
-                "default_inference_geo" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[1],
-                        "default_inference_geo",
-                    )?;
-                    field_default_inference_geo = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "default_inference_geo",
-                    )?;
-                }
-                "workspace_geo" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "workspace_geo")?;
-                    field_workspace_geo = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "workspace_geo",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            allowed_inference_geos: field_allowed_inference_geos,
-            default_inference_geo: field_default_inference_geo,
-            workspace_geo: field_workspace_geo,
-            extra,
-        })
-    }
-}
-
 /// Changes to a workspace's inference region settings.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceDataResidencyUpdateParam {
     /// Regions inference may run in.
     pub allowed_inference_geos: Option<WorkspaceAllowedInferenceGeosParam>,
@@ -1164,96 +785,8 @@ impl WorkspaceDataResidencyUpdateParam {
     }
 }
 
-impl serde::Serialize for WorkspaceDataResidencyUpdateParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_inference_geos {
-            map.serialize_entry("allowed_inference_geos", value)?;
-        }
-        if let Some(value) = &self.default_inference_geo {
-            map.serialize_entry("default_inference_geo", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "allowed_inference_geos" => self.allowed_inference_geos.is_some(),
-                "default_inference_geo" => self.default_inference_geo.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceDataResidencyUpdateParam {
-    const EXPECTING: &'static str = "a `WorkspaceDataResidencyUpdateParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_allowed_inference_geos: Option<
-            WorkspaceAllowedInferenceGeosParam,
-        > = None;
-        let mut field_default_inference_geo: Option<WorkspaceInferenceGeoParam> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "allowed_inference_geos" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "allowed_inference_geos",
-                    )?;
-                    field_allowed_inference_geos = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "allowed_inference_geos",
-                    )?;
-                }
-                "default_inference_geo" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[1],
-                        "default_inference_geo",
-                    )?;
-                    field_default_inference_geo = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "default_inference_geo",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            allowed_inference_geos: field_allowed_inference_geos,
-            default_inference_geo: field_default_inference_geo,
-            extra,
-        })
-    }
-}
-
 /// Body of a new workspace.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceCreateParams {
     /// Workspace name.
     pub name: String,
@@ -1301,107 +834,8 @@ impl WorkspaceCreateParams {
     }
 }
 
-impl serde::Serialize for WorkspaceCreateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.data_residency {
-            map.serialize_entry("data_residency", value)?;
-        }
-        if let Some(value) = &self.external_key_id {
-            map.serialize_entry("external_key_id", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "data_residency" => self.data_residency.is_some(),
-                "external_key_id" => self.external_key_id.is_some(),
-                "tags" => self.tags.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceCreateParams {
-    const EXPECTING: &'static str = "a `WorkspaceCreateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_name: Option<String> = None;
-        let mut field_data_residency: Option<WorkspaceDataResidencyParam> = None;
-        let mut field_external_key_id: Option<String> = None;
-        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                "data_residency" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "data_residency")?;
-                    field_data_residency = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "data_residency",
-                    )?;
-                }
-                "external_key_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "external_key_id")?;
-                    field_external_key_id = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "external_key_id",
-                    )?;
-                }
-                "tags" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tags")?;
-                    field_tags = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tags",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            name: crate::runtime::de::required(field_name, "name")?,
-            data_residency: field_data_residency,
-            external_key_id: field_external_key_id,
-            tags: field_tags,
-            extra,
-        })
-    }
-}
-
 /// Body of a workspace update; omitted fields stay unchanged.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceUpdateParams {
     /// New inference region settings.
     pub data_residency: Option<WorkspaceDataResidencyUpdateParam>,
@@ -1454,116 +888,11 @@ impl WorkspaceUpdateParams {
     }
 }
 
-impl serde::Serialize for WorkspaceUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data_residency {
-            map.serialize_entry("data_residency", value)?;
-        }
-        if let Some(value) = &self.external_key_id {
-            map.serialize_entry("external_key_id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "data_residency" => self.data_residency.is_some(),
-                "external_key_id" => self.external_key_id.is_some(),
-                "name" => self.name.is_some(),
-                "tags" => self.tags.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceUpdateParams {
-    const EXPECTING: &'static str = "a `WorkspaceUpdateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data_residency: Option<WorkspaceDataResidencyUpdateParam> = None;
-        let mut field_external_key_id: Option<String> = None;
-        let mut field_name: Option<String> = None;
-        let mut field_tags: Option<std::collections::BTreeMap<String, String>> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data_residency" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data_residency")?;
-                    field_data_residency = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "data_residency",
-                    )?;
-                }
-                "external_key_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "external_key_id")?;
-                    field_external_key_id = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "external_key_id",
-                    )?;
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "name")?;
-                    field_name = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "name",
-                    )?;
-                }
-                "tags" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tags")?;
-                    field_tags = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tags",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data_residency: field_data_residency,
-            external_key_id: field_external_key_id,
-            name: field_name,
-            tags: field_tags,
-            extra,
-        })
-    }
-}
-
 /// A user's membership in a workspace.
 ///
 /// On the wire this object always carries `"type": "workspace_member"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "workspace_member"))]
 pub struct WorkspaceMember {
     /// The member's user identifier.
     pub user_id: String,
@@ -1591,99 +920,18 @@ impl WorkspaceMember {
     }
 }
 
-impl serde::Serialize for WorkspaceMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "workspace_member")?;
-        }
-        map.serialize_entry("user_id", &self.user_id)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        map.serialize_entry("workspace_role", &self.workspace_role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceMember {
-    const EXPECTING: &'static str = "a `WorkspaceMember` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_user_id: Option<String> = None;
-        let mut field_workspace_id: Option<String> = None;
-        let mut field_workspace_role: Option<WorkspaceRole> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "workspace_member",
-                    )?;
-                }
-                "user_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
-                    field_user_id = Some(map.next_value()?);
-                }
-                "workspace_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "workspace_id")?;
-                    field_workspace_id = Some(map.next_value()?);
-                }
-                "workspace_role" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "workspace_role")?;
-                    field_workspace_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
-            workspace_id: crate::runtime::de::required(
-                field_workspace_id,
-                "workspace_id",
-            )?,
-            workspace_role: crate::runtime::de::required(
-                field_workspace_role,
-                "workspace_role",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// One page of workspace members.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceMemberList {
     /// The workspace members on this page.
     pub data: Vec<WorkspaceMember>,
     /// ID of the first item on this page; pass as `before_id` for the previous page.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist in the paging direction.
     pub has_more: bool,
     /// ID of the last item on this page; pass as `after_id` for the next page.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1715,80 +963,8 @@ impl WorkspaceMemberList {
     }
 }
 
-impl serde::Serialize for WorkspaceMemberList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceMemberList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceMemberList {
-    const EXPECTING: &'static str = "a `WorkspaceMemberList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<WorkspaceMember>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Body for adding a user to a workspace.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceMemberCreateParams {
     /// User to add.
     pub user_id: String,
@@ -1812,69 +988,8 @@ impl WorkspaceMemberCreateParams {
     }
 }
 
-impl serde::Serialize for WorkspaceMemberCreateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_id", &self.user_id)?;
-        map.serialize_entry("workspace_role", &self.workspace_role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceMemberCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceMemberCreateParams {
-    const EXPECTING: &'static str = "a `WorkspaceMemberCreateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_user_id: Option<String> = None;
-        let mut field_workspace_role: Option<WorkspaceRoleParam> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "user_id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
-                    field_user_id = Some(map.next_value()?);
-                }
-                "workspace_role" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "workspace_role")?;
-                    field_workspace_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
-            workspace_role: crate::runtime::de::required(
-                field_workspace_role,
-                "workspace_role",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Body of a workspace role change.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct WorkspaceMemberUpdateParams {
     /// The member's new workspace role.
     pub workspace_role: WorkspaceRole,
@@ -1892,64 +1007,11 @@ impl WorkspaceMemberUpdateParams {
     }
 }
 
-impl serde::Serialize for WorkspaceMemberUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("workspace_role", &self.workspace_role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WorkspaceMemberUpdateParams {
-    const EXPECTING: &'static str = "a `WorkspaceMemberUpdateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_workspace_role: Option<WorkspaceRole> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "workspace_role" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "workspace_role")?;
-                    field_workspace_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            workspace_role: crate::runtime::de::required(
-                field_workspace_role,
-                "workspace_role",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Confirmation that a user was removed from a workspace.
 ///
 /// On the wire this object always carries `"type": "workspace_member_deleted"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "workspace_member_deleted"))]
 pub struct DeletedWorkspaceMember {
     /// The removed user's identifier.
     pub user_id: String,
@@ -1967,79 +1029,6 @@ impl DeletedWorkspaceMember {
             workspace_id: workspace_id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for DeletedWorkspaceMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "workspace_member_deleted")?;
-        }
-        map.serialize_entry("user_id", &self.user_id)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedWorkspaceMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DeletedWorkspaceMember {
-    const EXPECTING: &'static str = "a `DeletedWorkspaceMember` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_user_id: Option<String> = None;
-        let mut field_workspace_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "workspace_member_deleted",
-                    )?;
-                }
-                "user_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "user_id")?;
-                    field_user_id = Some(map.next_value()?);
-                }
-                "workspace_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "workspace_id")?;
-                    field_workspace_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            user_id: crate::runtime::de::required(field_user_id, "user_id")?,
-            workspace_id: crate::runtime::de::required(
-                field_workspace_id,
-                "workspace_id",
-            )?,
-            extra,
-        })
     }
 }
 

@@ -326,9 +326,12 @@ impl<'de> serde::Deserialize<'de> for TextCitation {
 /// Generated text.
 ///
 /// On the wire this object always carries `"type": "text"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text"))]
+#[json(union_tag = "type")]
 pub struct TextBlock {
     /// Evidence backing the text, when citations were produced.
+    #[json(nullable)]
     pub citations: Option<Vec<TextCitation>>,
     /// The text.
     pub text: String,
@@ -352,91 +355,24 @@ impl TextBlock {
     }
 }
 
-impl serde::Serialize for TextBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text")?;
-        }
-        map.serialize_entry("citations", &self.citations)?;
-        map.serialize_entry("text", &self.text)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextBlock {
-    const EXPECTING: &'static str = "a `TextBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_citations: Option<Vec<TextCitation>> = None;
-        let mut field_text: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                    field_citations = map.next_value()?;
-                }
-                "text" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "text")?;
-                    field_text = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            citations: field_citations,
-            text: crate::runtime::de::required(field_text, "text")?,
-            extra,
-        })
-    }
-}
-
 /// Citation pointing to a character range of a plain-text document.
 ///
 /// On the wire this object always carries `"type": "char_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "char_location"))]
+#[json(union_tag = "type")]
 pub struct CitationCharLocation {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Offset one past the last cited character.
     pub end_char_index: i64,
     /// Id of the associated file.
+    #[json(nullable)]
     pub file_id: Option<String>,
     /// Zero-based offset of the first cited character.
     pub start_char_index: i64,
@@ -474,133 +410,24 @@ impl CitationCharLocation {
     }
 }
 
-impl serde::Serialize for CitationCharLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "char_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_char_index", &self.end_char_index)?;
-        map.serialize_entry("file_id", &self.file_id)?;
-        map.serialize_entry("start_char_index", &self.start_char_index)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationCharLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationCharLocation {
-    const EXPECTING: &'static str = "a `CitationCharLocation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_char_index: Option<i64> = None;
-        let mut field_file_id: Option<String> = None;
-        let mut field_start_char_index: Option<i64> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "char_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "char_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_char_index" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_char_index")?;
-                    field_end_char_index = Some(map.next_value()?);
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                    field_file_id = map.next_value()?;
-                }
-                "start_char_index" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "start_char_index")?;
-                    field_start_char_index = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_char_index: crate::runtime::de::required(
-                field_end_char_index,
-                "end_char_index",
-            )?,
-            file_id: field_file_id,
-            start_char_index: crate::runtime::de::required(
-                field_start_char_index,
-                "start_char_index",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Citation pointing to a page range of a PDF document.
 ///
 /// On the wire this object always carries `"type": "page_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "page_location"))]
+#[json(union_tag = "type")]
 pub struct CitationPageLocation {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Number one past the last cited page.
     pub end_page_number: i64,
     /// Id of the associated file.
+    #[json(nullable)]
     pub file_id: Option<String>,
     /// One-based number of the first cited page.
     pub start_page_number: i64,
@@ -638,133 +465,24 @@ impl CitationPageLocation {
     }
 }
 
-impl serde::Serialize for CitationPageLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "page_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_page_number", &self.end_page_number)?;
-        map.serialize_entry("file_id", &self.file_id)?;
-        map.serialize_entry("start_page_number", &self.start_page_number)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationPageLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationPageLocation {
-    const EXPECTING: &'static str = "a `CitationPageLocation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_page_number: Option<i64> = None;
-        let mut field_file_id: Option<String> = None;
-        let mut field_start_page_number: Option<i64> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "page_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "page_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_page_number" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_page_number")?;
-                    field_end_page_number = Some(map.next_value()?);
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                    field_file_id = map.next_value()?;
-                }
-                "start_page_number" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "start_page_number")?;
-                    field_start_page_number = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_page_number: crate::runtime::de::required(
-                field_end_page_number,
-                "end_page_number",
-            )?,
-            file_id: field_file_id,
-            start_page_number: crate::runtime::de::required(
-                field_start_page_number,
-                "start_page_number",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Citation pointing to a range of blocks of a custom-content document.
 ///
 /// On the wire this object always carries `"type": "content_block_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "content_block_location"))]
+#[json(union_tag = "type")]
 pub struct CitationContentBlockLocation {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Index one past the last cited block.
     pub end_block_index: i64,
     /// Id of the associated file.
+    #[json(nullable)]
     pub file_id: Option<String>,
     /// Zero-based index of the first cited block.
     pub start_block_index: i64,
@@ -802,129 +520,19 @@ impl CitationContentBlockLocation {
     }
 }
 
-impl serde::Serialize for CitationContentBlockLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "content_block_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_block_index", &self.end_block_index)?;
-        map.serialize_entry("file_id", &self.file_id)?;
-        map.serialize_entry("start_block_index", &self.start_block_index)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationContentBlockLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationContentBlockLocation {
-    const EXPECTING: &'static str = "a `CitationContentBlockLocation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_block_index: Option<i64> = None;
-        let mut field_file_id: Option<String> = None;
-        let mut field_start_block_index: Option<i64> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "content_block_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "content_block_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_block_index")?;
-                    field_end_block_index = Some(map.next_value()?);
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "file_id")?;
-                    field_file_id = map.next_value()?;
-                }
-                "start_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "start_block_index")?;
-                    field_start_block_index = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_block_index: crate::runtime::de::required(
-                field_end_block_index,
-                "end_block_index",
-            )?,
-            file_id: field_file_id,
-            start_block_index: crate::runtime::de::required(
-                field_start_block_index,
-                "start_block_index",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Citation pointing to a web search result.
 ///
 /// On the wire this object always carries `"type": "web_search_result_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_result_location"))]
+#[json(union_tag = "type")]
 pub struct CitationsWebSearchResultLocation {
     /// The text being cited.
     pub cited_text: String,
     /// Opaque reference to the search result, to be passed back unchanged.
     pub encrypted_index: String,
     /// Title of the cited page.
+    #[json(nullable)]
     pub title: Option<String>,
     /// Address of the cited page.
     pub url: String,
@@ -954,103 +562,12 @@ impl CitationsWebSearchResultLocation {
     }
 }
 
-impl serde::Serialize for CitationsWebSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_result_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("encrypted_index", &self.encrypted_index)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationsWebSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationsWebSearchResultLocation {
-    const EXPECTING: &'static str = "a `CitationsWebSearchResultLocation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_encrypted_index: Option<String> = None;
-        let mut field_title: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_search_result_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_result_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "encrypted_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_index")?;
-                    field_encrypted_index = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                    field_title = map.next_value()?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            encrypted_index: crate::runtime::de::required(
-                field_encrypted_index,
-                "encrypted_index",
-            )?,
-            title: field_title,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
-    }
-}
-
 /// Citation pointing to blocks of a search result supplied by the caller.
 ///
 /// On the wire this object always carries `"type": "search_result_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "search_result_location"))]
+#[json(union_tag = "type")]
 pub struct CitationsSearchResultLocation {
     /// The text being cited.
     pub cited_text: String,
@@ -1063,6 +580,7 @@ pub struct CitationsSearchResultLocation {
     /// Zero-based index of the first cited block.
     pub start_block_index: i64,
     /// Title of the cited search result.
+    #[json(nullable)]
     pub title: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1094,127 +612,12 @@ impl CitationsSearchResultLocation {
     }
 }
 
-impl serde::Serialize for CitationsSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "search_result_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("end_block_index", &self.end_block_index)?;
-        map.serialize_entry("search_result_index", &self.search_result_index)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("start_block_index", &self.start_block_index)?;
-        map.serialize_entry("title", &self.title)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationsSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationsSearchResultLocation {
-    const EXPECTING: &'static str = "a `CitationsSearchResultLocation` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_end_block_index: Option<i64> = None;
-        let mut field_search_result_index: Option<i64> = None;
-        let mut field_source: Option<String> = None;
-        let mut field_start_block_index: Option<i64> = None;
-        let mut field_title: Option<String> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "search_result_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "search_result_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "end_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "end_block_index")?;
-                    field_end_block_index = Some(map.next_value()?);
-                }
-                "search_result_index" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[3],
-                        "search_result_index",
-                    )?;
-                    field_search_result_index = Some(map.next_value()?);
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                "start_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
-                    field_start_block_index = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "title")?;
-                    field_title = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            end_block_index: crate::runtime::de::required(
-                field_end_block_index,
-                "end_block_index",
-            )?,
-            search_result_index: crate::runtime::de::required(
-                field_search_result_index,
-                "search_result_index",
-            )?,
-            source: crate::runtime::de::required(field_source, "source")?,
-            start_block_index: crate::runtime::de::required(
-                field_start_block_index,
-                "start_block_index",
-            )?,
-            title: field_title,
-            extra,
-        })
-    }
-}
-
 /// The model's visible extended-thinking output.
 ///
 /// On the wire this object always carries `"type": "thinking"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "thinking"))]
+#[json(union_tag = "type")]
 pub struct ThinkingBlock {
     /// Opaque signature that lets the API verify the thinking block.
     pub signature: String,
@@ -1235,86 +638,12 @@ impl ThinkingBlock {
     }
 }
 
-impl serde::Serialize for ThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "thinking")?;
-        }
-        map.serialize_entry("signature", &self.signature)?;
-        map.serialize_entry("thinking", &self.thinking)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingBlock {
-    const EXPECTING: &'static str = "a `ThinkingBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_signature: Option<String> = None;
-        let mut field_thinking: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "thinking");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "thinking",
-                    )?;
-                }
-                "signature" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "signature")?;
-                    field_signature = Some(map.next_value()?);
-                }
-                "thinking" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
-                    field_thinking = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            signature: crate::runtime::de::required(field_signature, "signature")?,
-            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
-            extra,
-        })
-    }
-}
-
 /// Thinking content that was encrypted for safety reasons.
 ///
 /// On the wire this object always carries `"type": "redacted_thinking"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "redacted_thinking"))]
+#[json(union_tag = "type")]
 pub struct RedactedThinkingBlock {
     /// Encrypted thinking content.
     pub data: String,
@@ -1329,75 +658,6 @@ impl RedactedThinkingBlock {
             data: data.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for RedactedThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "redacted_thinking")?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RedactedThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for RedactedThinkingBlock {
-    const EXPECTING: &'static str = "a `RedactedThinkingBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "redacted_thinking");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "redacted_thinking",
-                    )?;
-                }
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            extra,
-        })
     }
 }
 
@@ -1492,9 +752,12 @@ impl<'de> serde::Deserialize<'de> for ToolCaller {
 /// A request from the model to call a client tool.
 ///
 /// On the wire this object always carries `"type": "tool_use"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_use"))]
+#[json(union_tag = "type")]
 pub struct ToolUseBlock {
     /// What invoked the tool.
+    #[json(default = ToolCaller::Direct(DirectCaller::default()))]
     pub caller: ToolCaller,
     /// Id of the tool call, echoed in the matching tool result.
     pub id: String,
@@ -1524,101 +787,12 @@ impl ToolUseBlock {
     }
 }
 
-impl serde::Serialize for ToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_use")?;
-        }
-        map.serialize_entry("caller", &self.caller)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolUseBlock {
-    const EXPECTING: &'static str = "a `ToolUseBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
-        let mut field_name: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_use");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_use",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                    field_caller = Some(map.next_value()?);
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "input" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "input")?;
-                    field_input = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            caller: field_caller
-                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
-            id: crate::runtime::de::required(field_id, "id")?,
-            input: crate::runtime::de::required(field_input, "input")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            extra,
-        })
-    }
-}
-
 /// Invocation made by the model itself.
 ///
 /// On the wire this object always carries `"type": "direct"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "direct"))]
+#[json(union_tag = "type")]
 pub struct DirectCaller {
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1633,70 +807,12 @@ impl DirectCaller {
     }
 }
 
-impl serde::Serialize for DirectCaller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "direct")?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DirectCaller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DirectCaller {
-    const EXPECTING: &'static str = "a `DirectCaller` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "direct");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "direct",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self { extra })
-    }
-}
-
 /// The tool was invoked from code running in the `code_execution_20250825` tool.
 ///
 /// On the wire this object always carries `"type": "code_execution_20250825"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_20250825"))]
+#[json(union_tag = "type")]
 pub struct ServerToolCaller {
     /// Id of the server tool call that issued the invocation.
     pub tool_id: String,
@@ -1714,79 +830,12 @@ impl ServerToolCaller {
     }
 }
 
-impl serde::Serialize for ServerToolCaller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_20250825")?;
-        }
-        map.serialize_entry("tool_id", &self.tool_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServerToolCaller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ServerToolCaller {
-    const EXPECTING: &'static str = "a `ServerToolCaller` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_tool_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_20250825");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_20250825",
-                    )?;
-                }
-                "tool_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
-                    field_tool_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            tool_id: crate::runtime::de::required(field_tool_id, "tool_id")?,
-            extra,
-        })
-    }
-}
-
 /// The tool was invoked from code running in the `code_execution_20260120` tool.
 ///
 /// On the wire this object always carries `"type": "code_execution_20260120"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_20260120"))]
+#[json(union_tag = "type")]
 pub struct ServerToolCaller20260120 {
     /// Id of the server tool call that issued the invocation.
     pub tool_id: String,
@@ -1804,81 +853,15 @@ impl ServerToolCaller20260120 {
     }
 }
 
-impl serde::Serialize for ServerToolCaller20260120 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_20260120")?;
-        }
-        map.serialize_entry("tool_id", &self.tool_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServerToolCaller20260120 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ServerToolCaller20260120 {
-    const EXPECTING: &'static str = "a `ServerToolCaller20260120` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_tool_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_20260120");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_20260120",
-                    )?;
-                }
-                "tool_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "tool_id")?;
-                    field_tool_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            tool_id: crate::runtime::de::required(field_tool_id, "tool_id")?,
-            extra,
-        })
-    }
-}
-
 /// A call the model made to a server-side tool.
 ///
 /// On the wire this object always carries `"type": "server_tool_use"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "server_tool_use"))]
+#[json(union_tag = "type")]
 pub struct ServerToolUseBlock {
     /// What invoked the tool.
+    #[json(default = ToolCaller::Direct(DirectCaller::default()))]
     pub caller: ToolCaller,
     /// Id of the server tool call.
     pub id: String,
@@ -1905,97 +888,6 @@ impl ServerToolUseBlock {
             name: name.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ServerToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "server_tool_use")?;
-        }
-        map.serialize_entry("caller", &self.caller)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ServerToolUseBlock {
-    const EXPECTING: &'static str = "a `ServerToolUseBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
-        let mut field_name: Option<ServerToolUseBlockName> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "server_tool_use");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "server_tool_use",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                    field_caller = Some(map.next_value()?);
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "input" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "input")?;
-                    field_input = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            caller: field_caller
-                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
-            id: crate::runtime::de::required(field_id, "id")?,
-            input: crate::runtime::de::required(field_input, "input")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            extra,
-        })
     }
 }
 
@@ -2157,9 +1049,12 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContent {
 /// Outcome of a web search tool call.
 ///
 /// On the wire this object always carries `"type": "web_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_tool_result"))]
+#[json(union_tag = "type")]
 pub struct WebSearchToolResultBlock {
     /// What invoked the tool.
+    #[json(default = ToolCaller::Direct(DirectCaller::default()))]
     pub caller: ToolCaller,
     /// Search results or an error.
     pub content: WebSearchToolResultBlockContent,
@@ -2185,94 +1080,11 @@ impl WebSearchToolResultBlock {
     }
 }
 
-impl serde::Serialize for WebSearchToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_tool_result")?;
-        }
-        map.serialize_entry("caller", &self.caller)?;
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchToolResultBlock {
-    const EXPECTING: &'static str = "a `WebSearchToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_content: Option<WebSearchToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_search_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_tool_result",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                    field_caller = Some(map.next_value()?);
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            caller: field_caller
-                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed web search.
 ///
 /// On the wire this object always carries `"type": "web_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_tool_result_error"))]
 pub struct WebSearchToolResultError {
     /// Machine-readable failure reason.
     pub error_code: WebSearchToolResultErrorCode,
@@ -2287,69 +1099,6 @@ impl WebSearchToolResultError {
             error_code: error_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for WebSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchToolResultError {
-    const EXPECTING: &'static str = "a `WebSearchToolResultError` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
     }
 }
 
@@ -2450,11 +1199,13 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultErrorCode {
 /// One web search hit.
 ///
 /// On the wire this object always carries `"type": "web_search_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_result"))]
 pub struct WebSearchResultBlock {
     /// Opaque page content, to be passed back unchanged.
     pub encrypted_content: String,
     /// How old the page is, as reported by the search provider.
+    #[json(nullable)]
     pub page_age: Option<String>,
     /// Page title.
     pub title: String,
@@ -2483,93 +1234,6 @@ impl WebSearchResultBlock {
     pub fn page_age(mut self, value: impl Into<String>) -> Self {
         self.page_age = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for WebSearchResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_result")?;
-        }
-        map.serialize_entry("encrypted_content", &self.encrypted_content)?;
-        map.serialize_entry("page_age", &self.page_age)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchResultBlock {
-    const EXPECTING: &'static str = "a `WebSearchResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_encrypted_content: Option<String> = None;
-        let mut field_page_age: Option<String> = None;
-        let mut field_title: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_result",
-                    )?;
-                }
-                "encrypted_content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "encrypted_content")?;
-                    field_encrypted_content = Some(map.next_value()?);
-                }
-                "page_age" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
-                    field_page_age = map.next_value()?;
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                    field_title = Some(map.next_value()?);
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            encrypted_content: crate::runtime::de::required(
-                field_encrypted_content,
-                "encrypted_content",
-            )?,
-            page_age: field_page_age,
-            title: crate::runtime::de::required(field_title, "title")?,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
     }
 }
 
@@ -2653,9 +1317,12 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockContent {
 /// Outcome of a web fetch tool call.
 ///
 /// On the wire this object always carries `"type": "web_fetch_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_tool_result"))]
+#[json(union_tag = "type")]
 pub struct WebFetchToolResultBlock {
     /// What invoked the tool.
+    #[json(default = ToolCaller::Direct(DirectCaller::default()))]
     pub caller: ToolCaller,
     /// Fetched page or an error.
     pub content: WebFetchToolResultBlockContent,
@@ -2681,94 +1348,12 @@ impl WebFetchToolResultBlock {
     }
 }
 
-impl serde::Serialize for WebFetchToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_tool_result")?;
-        }
-        map.serialize_entry("caller", &self.caller)?;
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchToolResultBlock {
-    const EXPECTING: &'static str = "a `WebFetchToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_content: Option<WebFetchToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_tool_result",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "caller")?;
-                    field_caller = Some(map.next_value()?);
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            caller: field_caller
-                .unwrap_or_else(|| ToolCaller::Direct(DirectCaller::default())),
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed web fetch.
 ///
 /// On the wire this object always carries `"type": "web_fetch_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct WebFetchToolResultErrorBlock {
     /// Machine-readable failure reason.
     pub error_code: WebFetchToolResultErrorCode,
@@ -2783,75 +1368,6 @@ impl WebFetchToolResultErrorBlock {
             error_code: error_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for WebFetchToolResultErrorBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchToolResultErrorBlock {
-    const EXPECTING: &'static str = "a `WebFetchToolResultErrorBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
     }
 }
 
@@ -2967,11 +1483,14 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorCode {
 /// A successfully fetched web page.
 ///
 /// On the wire this object always carries `"type": "web_fetch_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_result"))]
+#[json(union_tag = "type")]
 pub struct WebFetchBlock {
     /// The fetched page as a document.
     pub content: DocumentBlock,
     /// Fetch time, if known.
+    #[json(nullable)]
     pub retrieved_at: Option<String>,
     /// Address that was fetched.
     pub url: String,
@@ -2993,89 +1512,6 @@ impl WebFetchBlock {
     pub fn retrieved_at(mut self, value: impl Into<String>) -> Self {
         self.retrieved_at = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for WebFetchBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("retrieved_at", &self.retrieved_at)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchBlock {
-    const EXPECTING: &'static str = "a `WebFetchBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<DocumentBlock> = None;
-        let mut field_retrieved_at: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "retrieved_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "retrieved_at")?;
-                    field_retrieved_at = map.next_value()?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            retrieved_at: field_retrieved_at,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
     }
 }
 
@@ -3155,13 +1591,16 @@ impl<'de> serde::Deserialize<'de> for DocumentSource {
 /// A document returned by a tool (for example a fetched page).
 ///
 /// On the wire this object always carries `"type": "document"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "document"))]
 pub struct DocumentBlock {
     /// Whether citations are on for this document, if reported.
+    #[json(nullable)]
     pub citations: Option<CitationsConfig>,
     /// The document data.
     pub source: DocumentSource,
     /// Document title, if known.
+    #[json(nullable)]
     pub title: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3189,87 +1628,11 @@ impl DocumentBlock {
     }
 }
 
-impl serde::Serialize for DocumentBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "document")?;
-        }
-        map.serialize_entry("citations", &self.citations)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("title", &self.title)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DocumentBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DocumentBlock {
-    const EXPECTING: &'static str = "a `DocumentBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_citations: Option<CitationsConfig> = None;
-        let mut field_source: Option<DocumentSource> = None;
-        let mut field_title: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "document",
-                    )?;
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                    field_citations = map.next_value()?;
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                    field_title = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            citations: field_citations,
-            source: crate::runtime::de::required(field_source, "source")?,
-            title: field_title,
-            extra,
-        })
-    }
-}
-
 /// Citation settings of a returned document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CitationsConfig {
     /// Whether citations are enabled.
+    #[json(default)]
     pub enabled: bool,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3285,61 +1648,13 @@ impl CitationsConfig {
     }
 }
 
-impl serde::Serialize for CitationsConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationsConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationsConfig {
-    const EXPECTING: &'static str = "a `CitationsConfig` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_enabled: Option<bool> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "enabled" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
-                    field_enabled = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            enabled: field_enabled.unwrap_or_default(),
-            extra,
-        })
-    }
-}
-
 /// A PDF given inline as base64.
 ///
 /// On the wire this object always carries `"media_type": "application/pdf"`, `"type": "base64"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("media_type", "application/pdf"))]
+#[json(constant("type", "base64"))]
+#[json(union_tag = "type")]
 pub struct Base64PdfSource {
     /// Base64-encoded PDF bytes.
     pub data: String,
@@ -3357,91 +1672,13 @@ impl Base64PdfSource {
     }
 }
 
-impl serde::Serialize for Base64PdfSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("media_type") {
-            map.serialize_entry("media_type", "application/pdf")?;
-        }
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "base64")?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Base64PdfSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for Base64PdfSource {
-    const EXPECTING: &'static str = "a `Base64PdfSource` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[1] = true;
-                    entry.constant(&mut extra, "base64");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "media_type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "media_type",
-                        "application/pdf",
-                    )?;
-                }
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "base64",
-                    )?;
-                }
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            extra,
-        })
-    }
-}
-
 /// A plain-text document given inline.
 ///
 /// On the wire this object always carries `"media_type": "text/plain"`, `"type": "text"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("media_type", "text/plain"))]
+#[json(constant("type", "text"))]
+#[json(union_tag = "type")]
 pub struct PlainTextSource {
     /// The document text.
     pub data: String,
@@ -3456,82 +1693,6 @@ impl PlainTextSource {
             data: data.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for PlainTextSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("media_type") {
-            map.serialize_entry("media_type", "text/plain")?;
-        }
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text")?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PlainTextSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for PlainTextSource {
-    const EXPECTING: &'static str = "a `PlainTextSource` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[1] = true;
-                    entry.constant(&mut extra, "text");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "media_type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "media_type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "media_type",
-                        "text/plain",
-                    )?;
-                }
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
-                }
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            extra,
-        })
     }
 }
 
@@ -3628,7 +1789,9 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockContent {
 /// Outcome of a code execution tool call.
 ///
 /// On the wire this object always carries `"type": "code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionToolResultBlock {
     /// Execution output or an error.
     pub content: CodeExecutionToolResultBlockContent,
@@ -3652,86 +1815,12 @@ impl CodeExecutionToolResultBlock {
     }
 }
 
-impl serde::Serialize for CodeExecutionToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_tool_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionToolResultBlock {
-    const EXPECTING: &'static str = "a `CodeExecutionToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<CodeExecutionToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_tool_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionToolResultError {
     /// Machine-readable failure reason.
     pub error_code: CodeExecutionToolResultErrorCode,
@@ -3746,75 +1835,6 @@ impl CodeExecutionToolResultError {
             error_code: error_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for CodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionToolResultError {
-    const EXPECTING: &'static str = "a `CodeExecutionToolResultError` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
     }
 }
 
@@ -3905,7 +1925,9 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorCode {
 /// Output of a finished code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionResultBlock {
     /// Files produced by the run.
     pub content: Vec<CodeExecutionOutputBlock>,
@@ -3937,100 +1959,11 @@ impl CodeExecutionResultBlock {
     }
 }
 
-impl serde::Serialize for CodeExecutionResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        map.serialize_entry("stdout", &self.stdout)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionResultBlock {
-    const EXPECTING: &'static str = "a `CodeExecutionResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut field_stdout: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                "stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                    field_stdout = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
-            extra,
-        })
-    }
-}
-
 /// A file produced by code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_output"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_output"))]
 pub struct CodeExecutionOutputBlock {
     /// Id of the produced file.
     pub file_id: String,
@@ -4048,73 +1981,12 @@ impl CodeExecutionOutputBlock {
     }
 }
 
-impl serde::Serialize for CodeExecutionOutputBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_output")?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionOutputBlock {
-    const EXPECTING: &'static str = "a `CodeExecutionOutputBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_output",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
-    }
-}
-
 /// Output of a finished code execution whose stdout is encrypted.
 ///
 /// On the wire this object always carries `"type": "encrypted_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "encrypted_code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct EncryptedCodeExecutionResultBlock {
     /// Files produced by the run.
     pub content: Vec<CodeExecutionOutputBlock>,
@@ -4143,99 +2015,6 @@ impl EncryptedCodeExecutionResultBlock {
             stderr: stderr.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for EncryptedCodeExecutionResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "encrypted_code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("encrypted_stdout", &self.encrypted_stdout)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for EncryptedCodeExecutionResultBlock {
-    const EXPECTING: &'static str = "a `EncryptedCodeExecutionResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<CodeExecutionOutputBlock>> = None;
-        let mut field_encrypted_stdout: Option<String> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "encrypted_code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "encrypted_code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "encrypted_stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_stdout")?;
-                    field_encrypted_stdout = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            encrypted_stdout: crate::runtime::de::required(
-                field_encrypted_stdout,
-                "encrypted_stdout",
-            )?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            extra,
-        })
     }
 }
 
@@ -4325,7 +2104,9 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockContent {
 /// Outcome of a bash command run by the code execution tool.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionToolResultBlock {
     /// Command output or an error.
     pub content: BashCodeExecutionToolResultBlockContent,
@@ -4349,86 +2130,12 @@ impl BashCodeExecutionToolResultBlock {
     }
 }
 
-impl serde::Serialize for BashCodeExecutionToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_tool_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionToolResultBlock {
-    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<BashCodeExecutionToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_tool_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionToolResultError {
     /// Machine-readable failure reason.
     pub error_code: BashCodeExecutionToolResultErrorCode,
@@ -4443,75 +2150,6 @@ impl BashCodeExecutionToolResultError {
             error_code: error_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for BashCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionToolResultError {
-    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultError` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
     }
 }
 
@@ -4607,7 +2245,9 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorCode {
 /// Output of a finished bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionResultBlock {
     /// Files produced by the command.
     pub content: Vec<BashCodeExecutionOutputBlock>,
@@ -4639,100 +2279,11 @@ impl BashCodeExecutionResultBlock {
     }
 }
 
-impl serde::Serialize for BashCodeExecutionResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        map.serialize_entry("stdout", &self.stdout)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionResultBlock {
-    const EXPECTING: &'static str = "a `BashCodeExecutionResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<BashCodeExecutionOutputBlock>> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut field_stdout: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                "stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                    field_stdout = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
-            extra,
-        })
-    }
-}
-
 /// A file produced by a bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_output"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_output"))]
 pub struct BashCodeExecutionOutputBlock {
     /// Id of the produced file.
     pub file_id: String,
@@ -4747,69 +2298,6 @@ impl BashCodeExecutionOutputBlock {
             file_id: file_id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for BashCodeExecutionOutputBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_output")?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionOutputBlock {
-    const EXPECTING: &'static str = "a `BashCodeExecutionOutputBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_output",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
     }
 }
 
@@ -4955,7 +2443,9 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockCont
 /// Outcome of a text editor operation run by the code execution tool.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionToolResultBlock {
     /// Operation result or an error.
     pub content: TextEditorCodeExecutionToolResultBlockContent,
@@ -4979,90 +2469,17 @@ impl TextEditorCodeExecutionToolResultBlock {
     }
 }
 
-impl serde::Serialize for TextEditorCodeExecutionToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_tool_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultBlock {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<TextEditorCodeExecutionToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text_editor_code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_tool_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed text editor operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionToolResultError {
     /// Machine-readable failure reason.
     pub error_code: TextEditorCodeExecutionToolResultErrorCode,
     /// Human-readable failure detail, if any.
+    #[json(nullable)]
     pub error_message: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5083,86 +2500,6 @@ impl TextEditorCodeExecutionToolResultError {
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for TextEditorCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        map.serialize_entry("error_message", &self.error_message)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultError {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultError` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<TextEditorCodeExecutionToolResultErrorCode> = None;
-        let mut field_error_message: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_tool_result_error",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                "error_message" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
-                    field_error_message = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            error_message: field_error_message,
-            extra,
-        })
     }
 }
 
@@ -5258,17 +2595,22 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorCode
 /// File contents returned by a view operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_view_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_view_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionViewResultBlock {
     /// The viewed file content.
     pub content: String,
     /// Kind of file viewed.
     pub file_type: TextEditorCodeExecutionViewResultBlockFileType,
     /// Number of lines returned.
+    #[json(nullable)]
     pub num_lines: Option<i64>,
     /// First line returned (1-based).
+    #[json(nullable)]
     pub start_line: Option<i64>,
     /// Total number of lines in the file.
+    #[json(nullable)]
     pub total_lines: Option<i64>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5303,105 +2645,6 @@ impl TextEditorCodeExecutionViewResultBlock {
     pub fn total_lines(mut self, value: impl Into<i64>) -> Self {
         self.total_lines = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for TextEditorCodeExecutionViewResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_view_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("file_type", &self.file_type)?;
-        map.serialize_entry("num_lines", &self.num_lines)?;
-        map.serialize_entry("start_line", &self.start_line)?;
-        map.serialize_entry("total_lines", &self.total_lines)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionViewResultBlock {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionViewResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<String> = None;
-        let mut field_file_type: Option<
-            TextEditorCodeExecutionViewResultBlockFileType,
-        > = None;
-        let mut field_num_lines: Option<i64> = None;
-        let mut field_start_line: Option<i64> = None;
-        let mut field_total_lines: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text_editor_code_execution_view_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_view_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "file_type" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
-                    field_file_type = Some(map.next_value()?);
-                }
-                "num_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
-                    field_num_lines = map.next_value()?;
-                }
-                "start_line" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
-                    field_start_line = map.next_value()?;
-                }
-                "total_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "total_lines")?;
-                    field_total_lines = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            file_type: crate::runtime::de::required(field_file_type, "file_type")?,
-            num_lines: field_num_lines,
-            start_line: field_start_line,
-            total_lines: field_total_lines,
-            extra,
-        })
     }
 }
 
@@ -5487,7 +2730,9 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockFile
 /// Result of a create operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_create_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_create_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionCreateResultBlock {
     /// Whether an existing file was overwritten.
     pub is_file_update: bool,
@@ -5505,96 +2750,27 @@ impl TextEditorCodeExecutionCreateResultBlock {
     }
 }
 
-impl serde::Serialize for TextEditorCodeExecutionCreateResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_create_result")?;
-        }
-        map.serialize_entry("is_file_update", &self.is_file_update)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionCreateResultBlock {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionCreateResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_is_file_update: Option<bool> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_create_result",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_create_result",
-                    )?;
-                }
-                "is_file_update" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "is_file_update")?;
-                    field_is_file_update = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            is_file_update: crate::runtime::de::required(
-                field_is_file_update,
-                "is_file_update",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Result of a string-replace edit, as a diff hunk.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_str_replace_result"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_str_replace_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlock {
     /// Diff lines of the edit.
+    #[json(nullable)]
     pub lines: Option<Vec<String>>,
     /// Line count of the new hunk.
+    #[json(nullable)]
     pub new_lines: Option<i64>,
     /// First line of the new hunk.
+    #[json(nullable)]
     pub new_start: Option<i64>,
     /// Line count of the old hunk.
+    #[json(nullable)]
     pub old_lines: Option<i64>,
     /// First line of the old hunk.
+    #[json(nullable)]
     pub old_start: Option<i64>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5636,110 +2812,6 @@ impl TextEditorCodeExecutionStrReplaceResultBlock {
     pub fn old_start(mut self, value: impl Into<i64>) -> Self {
         self.old_start = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for TextEditorCodeExecutionStrReplaceResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry(
-                "type",
-                "text_editor_code_execution_str_replace_result",
-            )?;
-        }
-        map.serialize_entry("lines", &self.lines)?;
-        map.serialize_entry("new_lines", &self.new_lines)?;
-        map.serialize_entry("new_start", &self.new_start)?;
-        map.serialize_entry("old_lines", &self.old_lines)?;
-        map.serialize_entry("old_start", &self.old_start)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionStrReplaceResultBlock {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionStrReplaceResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_lines: Option<Vec<String>> = None;
-        let mut field_new_lines: Option<i64> = None;
-        let mut field_new_start: Option<i64> = None;
-        let mut field_old_lines: Option<i64> = None;
-        let mut field_old_start: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_str_replace_result",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_str_replace_result",
-                    )?;
-                }
-                "lines" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "lines")?;
-                    field_lines = map.next_value()?;
-                }
-                "new_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
-                    field_new_lines = map.next_value()?;
-                }
-                "new_start" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
-                    field_new_start = map.next_value()?;
-                }
-                "old_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
-                    field_old_lines = map.next_value()?;
-                }
-                "old_start" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
-                    field_old_start = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            lines: field_lines,
-            new_lines: field_new_lines,
-            new_start: field_new_start,
-            old_lines: field_old_lines,
-            old_start: field_old_start,
-            extra,
-        })
     }
 }
 
@@ -5823,7 +2895,9 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockContent {
 /// Outcome of a tool search tool call.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_result"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolResultBlock {
     /// Matching tools or an error.
     pub content: ToolSearchToolResultBlockContent,
@@ -5847,90 +2921,17 @@ impl ToolSearchToolResultBlock {
     }
 }
 
-impl serde::Serialize for ToolSearchToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolResultBlock {
-    const EXPECTING: &'static str = "a `ToolSearchToolResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<ToolSearchToolResultBlockContent> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed tool search.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolResultError {
     /// Machine-readable failure reason.
     pub error_code: ToolSearchToolResultErrorCode,
     /// Human-readable failure detail, if any.
+    #[json(nullable)]
     pub error_message: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5949,82 +2950,6 @@ impl ToolSearchToolResultError {
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ToolSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        map.serialize_entry("error_message", &self.error_message)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolResultError {
-    const EXPECTING: &'static str = "a `ToolSearchToolResultError` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
-        let mut field_error_message: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                "error_message" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
-                    field_error_message = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            error_message: field_error_message,
-            extra,
-        })
     }
 }
 
@@ -6115,7 +3040,9 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorCode {
 /// Tools found by a tool search.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_search_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_search_result"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolSearchResultBlock {
     /// The matching tools.
     pub tool_references: Vec<ToolReferenceBlock>,
@@ -6133,82 +3060,11 @@ impl ToolSearchToolSearchResultBlock {
     }
 }
 
-impl serde::Serialize for ToolSearchToolSearchResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_search_result")?;
-        }
-        map.serialize_entry("tool_references", &self.tool_references)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolSearchResultBlock {
-    const EXPECTING: &'static str = "a `ToolSearchToolSearchResultBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_tool_references: Option<Vec<ToolReferenceBlock>> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_search_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_search_result",
-                    )?;
-                }
-                "tool_references" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "tool_references")?;
-                    field_tool_references = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            tool_references: crate::runtime::de::required(
-                field_tool_references,
-                "tool_references",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// A reference to a tool definition by name.
 ///
 /// On the wire this object always carries `"type": "tool_reference"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_reference"))]
 pub struct ToolReferenceBlock {
     /// Name of the referenced tool.
     pub tool_name: String,
@@ -6226,73 +3082,12 @@ impl ToolReferenceBlock {
     }
 }
 
-impl serde::Serialize for ToolReferenceBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_reference")?;
-        }
-        map.serialize_entry("tool_name", &self.tool_name)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolReferenceBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolReferenceBlock {
-    const EXPECTING: &'static str = "a `ToolReferenceBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_tool_name: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_reference",
-                    )?;
-                }
-                "tool_name" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "tool_name")?;
-                    field_tool_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            tool_name: crate::runtime::de::required(field_tool_name, "tool_name")?,
-            extra,
-        })
-    }
-}
-
 /// A file placed in the code execution container.
 ///
 /// On the wire this object always carries `"type": "container_upload"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "container_upload"))]
+#[json(union_tag = "type")]
 pub struct ContainerUploadBlock {
     /// Id of the uploaded file.
     pub file_id: String,
@@ -6307,75 +3102,6 @@ impl ContainerUploadBlock {
             file_id: file_id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ContainerUploadBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "container_upload")?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContainerUploadBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ContainerUploadBlock {
-    const EXPECTING: &'static str = "a `ContainerUploadBlock` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "container_upload");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "container_upload",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
     }
 }
 

@@ -7,7 +7,8 @@ use super::*;
 /// Marks a prompt-cache breakpoint.
 ///
 /// On the wire this object always carries `"type": "ephemeral"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "ephemeral"))]
 pub struct CacheControlEphemeralParam {
     /// Lifetime of the cache entry.
     pub ttl: Option<CacheControlEphemeralParamTtl>,
@@ -27,79 +28,6 @@ impl CacheControlEphemeralParam {
     pub fn ttl(mut self, value: impl Into<CacheControlEphemeralParamTtl>) -> Self {
         self.ttl = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for CacheControlEphemeralParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "ephemeral")?;
-        }
-        if let Some(value) = &self.ttl {
-            map.serialize_entry("ttl", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "ttl" => self.ttl.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CacheControlEphemeralParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CacheControlEphemeralParam {
-    const EXPECTING: &'static str = "a `CacheControlEphemeralParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_ttl: Option<CacheControlEphemeralParamTtl> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "ephemeral",
-                    )?;
-                }
-                "ttl" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "ttl")?;
-                    field_ttl = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "ttl",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self { ttl: field_ttl, extra })
     }
 }
 
@@ -556,7 +484,9 @@ impl<'de> serde::Deserialize<'de> for TextCitationParam {
 /// Text content.
 ///
 /// On the wire this object always carries `"type": "text"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text"))]
+#[json(union_tag = "type")]
 pub struct TextBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -593,114 +523,19 @@ impl TextBlockParam {
     }
 }
 
-impl serde::Serialize for TextBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.citations {
-            map.serialize_entry("citations", value)?;
-        }
-        map.serialize_entry("text", &self.text)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "citations" => self.citations.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextBlockParam {
-    const EXPECTING: &'static str = "a `TextBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_citations: Option<Vec<TextCitationParam>> = None;
-        let mut field_text: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "text")?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                    field_citations = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "citations",
-                    )?;
-                }
-                "text" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "text")?;
-                    field_text = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            citations: field_citations,
-            text: crate::runtime::de::required(field_text, "text")?,
-            extra,
-        })
-    }
-}
-
 /// Character-range citation into a plain-text document.
 ///
 /// On the wire this object always carries `"type": "char_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "char_location"))]
+#[json(union_tag = "type")]
 pub struct CitationCharLocationParam {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Offset one past the last cited character.
     pub end_char_index: i64,
@@ -734,122 +569,19 @@ impl CitationCharLocationParam {
     }
 }
 
-impl serde::Serialize for CitationCharLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "char_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_char_index", &self.end_char_index)?;
-        map.serialize_entry("start_char_index", &self.start_char_index)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationCharLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationCharLocationParam {
-    const EXPECTING: &'static str = "a `CitationCharLocationParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_char_index: Option<i64> = None;
-        let mut field_start_char_index: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "char_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "char_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_char_index" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_char_index")?;
-                    field_end_char_index = Some(map.next_value()?);
-                }
-                "start_char_index" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "start_char_index")?;
-                    field_start_char_index = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_char_index: crate::runtime::de::required(
-                field_end_char_index,
-                "end_char_index",
-            )?,
-            start_char_index: crate::runtime::de::required(
-                field_start_char_index,
-                "start_char_index",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Page-range citation into a PDF document.
 ///
 /// On the wire this object always carries `"type": "page_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "page_location"))]
+#[json(union_tag = "type")]
 pub struct CitationPageLocationParam {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Number one past the last cited page.
     pub end_page_number: i64,
@@ -883,122 +615,19 @@ impl CitationPageLocationParam {
     }
 }
 
-impl serde::Serialize for CitationPageLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "page_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_page_number", &self.end_page_number)?;
-        map.serialize_entry("start_page_number", &self.start_page_number)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationPageLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationPageLocationParam {
-    const EXPECTING: &'static str = "a `CitationPageLocationParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_page_number: Option<i64> = None;
-        let mut field_start_page_number: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "page_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "page_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_page_number" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_page_number")?;
-                    field_end_page_number = Some(map.next_value()?);
-                }
-                "start_page_number" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "start_page_number")?;
-                    field_start_page_number = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_page_number: crate::runtime::de::required(
-                field_end_page_number,
-                "end_page_number",
-            )?,
-            start_page_number: crate::runtime::de::required(
-                field_start_page_number,
-                "start_page_number",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Block-range citation into a custom-content document.
 ///
 /// On the wire this object always carries `"type": "content_block_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "content_block_location"))]
+#[json(union_tag = "type")]
 pub struct CitationContentBlockLocationParam {
     /// The text being cited.
     pub cited_text: String,
     /// Zero-based index of the cited document in the request.
     pub document_index: i64,
     /// Title of the cited document.
+    #[json(nullable)]
     pub document_title: Option<String>,
     /// Index one past the last cited block.
     pub end_block_index: i64,
@@ -1032,122 +661,19 @@ impl CitationContentBlockLocationParam {
     }
 }
 
-impl serde::Serialize for CitationContentBlockLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "content_block_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("document_index", &self.document_index)?;
-        map.serialize_entry("document_title", &self.document_title)?;
-        map.serialize_entry("end_block_index", &self.end_block_index)?;
-        map.serialize_entry("start_block_index", &self.start_block_index)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationContentBlockLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationContentBlockLocationParam {
-    const EXPECTING: &'static str = "a `CitationContentBlockLocationParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_document_index: Option<i64> = None;
-        let mut field_document_title: Option<String> = None;
-        let mut field_end_block_index: Option<i64> = None;
-        let mut field_start_block_index: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "content_block_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "content_block_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "document_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "document_index")?;
-                    field_document_index = Some(map.next_value()?);
-                }
-                "document_title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "document_title")?;
-                    field_document_title = map.next_value()?;
-                }
-                "end_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "end_block_index")?;
-                    field_end_block_index = Some(map.next_value()?);
-                }
-                "start_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
-                    field_start_block_index = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            document_index: crate::runtime::de::required(
-                field_document_index,
-                "document_index",
-            )?,
-            document_title: field_document_title,
-            end_block_index: crate::runtime::de::required(
-                field_end_block_index,
-                "end_block_index",
-            )?,
-            start_block_index: crate::runtime::de::required(
-                field_start_block_index,
-                "start_block_index",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Citation of a web search result.
 ///
 /// On the wire this object always carries `"type": "web_search_result_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_result_location"))]
+#[json(union_tag = "type")]
 pub struct CitationWebSearchResultLocationParam {
     /// The text being cited.
     pub cited_text: String,
     /// Opaque reference to the search result, to be passed back unchanged.
     pub encrypted_index: String,
     /// Title of the cited page.
+    #[json(nullable)]
     pub title: Option<String>,
     /// Address of the cited page.
     pub url: String,
@@ -1177,103 +703,12 @@ impl CitationWebSearchResultLocationParam {
     }
 }
 
-impl serde::Serialize for CitationWebSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_result_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("encrypted_index", &self.encrypted_index)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationWebSearchResultLocationParam {
-    const EXPECTING: &'static str = "a `CitationWebSearchResultLocationParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_encrypted_index: Option<String> = None;
-        let mut field_title: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_search_result_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_result_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "encrypted_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_index")?;
-                    field_encrypted_index = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                    field_title = map.next_value()?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            encrypted_index: crate::runtime::de::required(
-                field_encrypted_index,
-                "encrypted_index",
-            )?,
-            title: field_title,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
-    }
-}
-
 /// Citation of blocks of a caller-supplied search result.
 ///
 /// On the wire this object always carries `"type": "search_result_location"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "search_result_location"))]
+#[json(union_tag = "type")]
 pub struct CitationSearchResultLocationParam {
     /// The text being cited.
     pub cited_text: String,
@@ -1286,6 +721,7 @@ pub struct CitationSearchResultLocationParam {
     /// Zero-based index of the first cited block.
     pub start_block_index: i64,
     /// Title of the cited search result.
+    #[json(nullable)]
     pub title: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1314,123 +750,6 @@ impl CitationSearchResultLocationParam {
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for CitationSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "search_result_location")?;
-        }
-        map.serialize_entry("cited_text", &self.cited_text)?;
-        map.serialize_entry("end_block_index", &self.end_block_index)?;
-        map.serialize_entry("search_result_index", &self.search_result_index)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("start_block_index", &self.start_block_index)?;
-        map.serialize_entry("title", &self.title)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationSearchResultLocationParam {
-    const EXPECTING: &'static str = "a `CitationSearchResultLocationParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cited_text: Option<String> = None;
-        let mut field_end_block_index: Option<i64> = None;
-        let mut field_search_result_index: Option<i64> = None;
-        let mut field_source: Option<String> = None;
-        let mut field_start_block_index: Option<i64> = None;
-        let mut field_title: Option<String> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "search_result_location");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "search_result_location",
-                    )?;
-                }
-                "cited_text" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cited_text")?;
-                    field_cited_text = Some(map.next_value()?);
-                }
-                "end_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "end_block_index")?;
-                    field_end_block_index = Some(map.next_value()?);
-                }
-                "search_result_index" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[3],
-                        "search_result_index",
-                    )?;
-                    field_search_result_index = Some(map.next_value()?);
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                "start_block_index" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "start_block_index")?;
-                    field_start_block_index = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "title")?;
-                    field_title = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cited_text: crate::runtime::de::required(field_cited_text, "cited_text")?,
-            end_block_index: crate::runtime::de::required(
-                field_end_block_index,
-                "end_block_index",
-            )?,
-            search_result_index: crate::runtime::de::required(
-                field_search_result_index,
-                "search_result_index",
-            )?,
-            source: crate::runtime::de::required(field_source, "source")?,
-            start_block_index: crate::runtime::de::required(
-                field_start_block_index,
-                "start_block_index",
-            )?,
-            title: field_title,
-            extra,
-        })
     }
 }
 
@@ -1510,7 +829,9 @@ impl<'de> serde::Deserialize<'de> for ImageSourceParam {
 /// An image.
 ///
 /// On the wire this object always carries `"type": "image"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "image"))]
+#[json(union_tag = "type")]
 pub struct ImageBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -1539,94 +860,12 @@ impl ImageBlockParam {
     }
 }
 
-impl serde::Serialize for ImageBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "image")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("source", &self.source)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImageBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ImageBlockParam {
-    const EXPECTING: &'static str = "a `ImageBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_source: Option<ImageSourceParam> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "image");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "image")?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            source: crate::runtime::de::required(field_source, "source")?,
-            extra,
-        })
-    }
-}
-
 /// An image given inline as base64.
 ///
 /// On the wire this object always carries `"type": "base64"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "base64"))]
+#[json(union_tag = "type")]
 pub struct Base64ImageSourceParam {
     /// Base64-encoded image bytes.
     pub data: String,
@@ -1647,82 +886,6 @@ impl Base64ImageSourceParam {
             media_type: media_type.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for Base64ImageSourceParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "base64")?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("media_type", &self.media_type)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Base64ImageSourceParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for Base64ImageSourceParam {
-    const EXPECTING: &'static str = "a `Base64ImageSourceParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<String> = None;
-        let mut field_media_type: Option<Base64ImageSourceParamMediaType> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "base64");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "base64",
-                    )?;
-                }
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "media_type" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "media_type")?;
-                    field_media_type = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            media_type: crate::runtime::de::required(field_media_type, "media_type")?,
-            extra,
-        })
     }
 }
 
@@ -1813,7 +976,9 @@ impl<'de> serde::Deserialize<'de> for Base64ImageSourceParamMediaType {
 /// An image fetched from a URL.
 ///
 /// On the wire this object always carries `"type": "url"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "url"))]
+#[json(union_tag = "type")]
 pub struct UrlImageSourceParam {
     /// Image address.
     pub url: String,
@@ -1828,70 +993,6 @@ impl UrlImageSourceParam {
             url: url.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for UrlImageSourceParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "url")?;
-        }
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UrlImageSourceParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for UrlImageSourceParam {
-    const EXPECTING: &'static str = "a `UrlImageSourceParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "url");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "url")?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
     }
 }
 
@@ -1993,7 +1094,9 @@ impl<'de> serde::Deserialize<'de> for DocumentSourceParam {
 /// A document (PDF, plain text or custom content).
 ///
 /// On the wire this object always carries `"type": "document"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "document"))]
+#[json(union_tag = "type")]
 pub struct DocumentBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -2046,139 +1149,8 @@ impl DocumentBlockParam {
     }
 }
 
-impl serde::Serialize for DocumentBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "document")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.citations {
-            map.serialize_entry("citations", value)?;
-        }
-        if let Some(value) = &self.context {
-            map.serialize_entry("context", value)?;
-        }
-        map.serialize_entry("source", &self.source)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "citations" => self.citations.is_some(),
-                "context" => self.context.is_some(),
-                "title" => self.title.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DocumentBlockParam {
-    const EXPECTING: &'static str = "a `DocumentBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_citations: Option<CitationsConfigParam> = None;
-        let mut field_context: Option<String> = None;
-        let mut field_source: Option<DocumentSourceParam> = None;
-        let mut field_title: Option<String> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "document");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "document",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                    field_citations = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "citations",
-                    )?;
-                }
-                "context" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "context")?;
-                    field_context = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "context",
-                    )?;
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "title")?;
-                    field_title = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "title",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            citations: field_citations,
-            context: field_context,
-            source: crate::runtime::de::required(field_source, "source")?,
-            title: field_title,
-            extra,
-        })
-    }
-}
-
 /// Citation settings for a document or tool.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CitationsConfigParam {
     /// Whether citations are enabled.
     pub enabled: Option<bool>,
@@ -2198,70 +1170,6 @@ impl CitationsConfigParam {
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for CitationsConfigParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "enabled" => self.enabled.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CitationsConfigParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CitationsConfigParam {
-    const EXPECTING: &'static str = "a `CitationsConfigParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_enabled: Option<bool> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "enabled" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "enabled")?;
-                    field_enabled = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "enabled",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            enabled: field_enabled,
-            extra,
-        })
     }
 }
 
@@ -2341,7 +1249,9 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceContentParam {
 /// A document made of caller-defined content blocks.
 ///
 /// On the wire this object always carries `"type": "content"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "content"))]
+#[json(union_tag = "type")]
 pub struct ContentBlockSourceParam {
     /// The document content.
     pub content: ContentBlockSourceContent,
@@ -2359,79 +1269,12 @@ impl ContentBlockSourceParam {
     }
 }
 
-impl serde::Serialize for ContentBlockSourceParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "content")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentBlockSourceParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ContentBlockSourceParam {
-    const EXPECTING: &'static str = "a `ContentBlockSourceParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<ContentBlockSourceContent> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "content");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "content",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            extra,
-        })
-    }
-}
-
 /// A PDF fetched from a URL.
 ///
 /// On the wire this object always carries `"type": "url"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "url"))]
+#[json(union_tag = "type")]
 pub struct UrlpdfSourceParam {
     /// PDF address.
     pub url: String,
@@ -2449,74 +1292,12 @@ impl UrlpdfSourceParam {
     }
 }
 
-impl serde::Serialize for UrlpdfSourceParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "url")?;
-        }
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UrlpdfSourceParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for UrlpdfSourceParam {
-    const EXPECTING: &'static str = "a `UrlpdfSourceParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "url");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "url")?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
-    }
-}
-
 /// A search result supplied by the caller, citable by the model.
 ///
 /// On the wire this object always carries `"type": "search_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "search_result"))]
+#[json(union_tag = "type")]
 pub struct SearchResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -2563,127 +1344,12 @@ impl SearchResultBlockParam {
     }
 }
 
-impl serde::Serialize for SearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "search_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.citations {
-            map.serialize_entry("citations", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("title", &self.title)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "citations" => self.citations.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for SearchResultBlockParam {
-    const EXPECTING: &'static str = "a `SearchResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_citations: Option<CitationsConfigParam> = None;
-        let mut field_content: Option<Vec<TextBlockParam>> = None;
-        let mut field_source: Option<String> = None;
-        let mut field_title: Option<String> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "search_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "search_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "citations")?;
-                    field_citations = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "citations",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "source" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "source")?;
-                    field_source = Some(map.next_value()?);
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "title")?;
-                    field_title = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            citations: field_citations,
-            content: crate::runtime::de::required(field_content, "content")?,
-            source: crate::runtime::de::required(field_source, "source")?,
-            title: crate::runtime::de::required(field_title, "title")?,
-            extra,
-        })
-    }
-}
-
 /// A thinking block from an earlier response, passed back unchanged.
 ///
 /// On the wire this object always carries `"type": "thinking"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "thinking"))]
+#[json(union_tag = "type")]
 pub struct ThinkingBlockParam {
     /// Opaque signature that lets the API verify the thinking block.
     pub signature: String,
@@ -2704,86 +1370,12 @@ impl ThinkingBlockParam {
     }
 }
 
-impl serde::Serialize for ThinkingBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "thinking")?;
-        }
-        map.serialize_entry("signature", &self.signature)?;
-        map.serialize_entry("thinking", &self.thinking)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingBlockParam {
-    const EXPECTING: &'static str = "a `ThinkingBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_signature: Option<String> = None;
-        let mut field_thinking: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "thinking");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "thinking",
-                    )?;
-                }
-                "signature" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "signature")?;
-                    field_signature = Some(map.next_value()?);
-                }
-                "thinking" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "thinking")?;
-                    field_thinking = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            signature: crate::runtime::de::required(field_signature, "signature")?,
-            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
-            extra,
-        })
-    }
-}
-
 /// A redacted thinking block from an earlier response, passed back unchanged.
 ///
 /// On the wire this object always carries `"type": "redacted_thinking"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "redacted_thinking"))]
+#[json(union_tag = "type")]
 pub struct RedactedThinkingBlockParam {
     /// Encrypted thinking content.
     pub data: String,
@@ -2801,79 +1393,12 @@ impl RedactedThinkingBlockParam {
     }
 }
 
-impl serde::Serialize for RedactedThinkingBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "redacted_thinking")?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RedactedThinkingBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for RedactedThinkingBlockParam {
-    const EXPECTING: &'static str = "a `RedactedThinkingBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "redacted_thinking");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "redacted_thinking",
-                    )?;
-                }
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            extra,
-        })
-    }
-}
-
 /// A client tool call from an earlier assistant turn.
 ///
 /// On the wire this object always carries `"type": "tool_use"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_use"))]
+#[json(union_tag = "type")]
 pub struct ToolUseBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -2917,123 +1442,6 @@ impl ToolUseBlockParam {
     pub fn caller(mut self, value: impl Into<ToolCaller>) -> Self {
         self.caller = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ToolUseBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_use")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "caller" => self.caller.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolUseBlockParam {
-    const EXPECTING: &'static str = "a `ToolUseBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
-        let mut field_name: Option<String> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_use");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_use",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                    field_caller = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "caller",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "input" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "input")?;
-                    field_input = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            caller: field_caller,
-            id: crate::runtime::de::required(field_id, "id")?,
-            input: crate::runtime::de::required(field_input, "input")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            extra,
-        })
     }
 }
 
@@ -3148,7 +1556,9 @@ impl<'de> serde::Deserialize<'de> for ToolResultContentBlockParam {
 /// The result of a client tool call, sent in a user turn.
 ///
 /// On the wire this object always carries `"type": "tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_result"))]
+#[json(union_tag = "type")]
 pub struct ToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -3193,127 +1603,12 @@ impl ToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for ToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let Some(value) = &self.is_error {
-            map.serialize_entry("is_error", value)?;
-        }
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "content" => self.content.is_some(),
-                "is_error" => self.is_error.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolResultBlockParam {
-    const EXPECTING: &'static str = "a `ToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<ToolResultContent> = None;
-        let mut field_is_error: Option<bool> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "content",
-                    )?;
-                }
-                "is_error" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "is_error")?;
-                    field_is_error = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "is_error",
-                    )?;
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: field_content,
-            is_error: field_is_error,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// A reference to a tool definition by name.
 ///
 /// On the wire this object always carries `"type": "tool_reference"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_reference"))]
+#[json(union_tag = "type")]
 pub struct ToolReferenceBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -3342,99 +1637,12 @@ impl ToolReferenceBlockParam {
     }
 }
 
-impl serde::Serialize for ToolReferenceBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_reference")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("tool_name", &self.tool_name)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolReferenceBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolReferenceBlockParam {
-    const EXPECTING: &'static str = "a `ToolReferenceBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_tool_name: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_reference");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_reference",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "tool_name" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "tool_name")?;
-                    field_tool_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            tool_name: crate::runtime::de::required(field_tool_name, "tool_name")?,
-            extra,
-        })
-    }
-}
-
 /// A server tool call from an earlier assistant turn.
 ///
 /// On the wire this object always carries `"type": "server_tool_use"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "server_tool_use"))]
+#[json(union_tag = "type")]
 pub struct ServerToolUseBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -3478,123 +1686,6 @@ impl ServerToolUseBlockParam {
     pub fn caller(mut self, value: impl Into<ToolCaller>) -> Self {
         self.caller = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ServerToolUseBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "server_tool_use")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "caller" => self.caller.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ServerToolUseBlockParam {
-    const EXPECTING: &'static str = "a `ServerToolUseBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_input: Option<serde_json::Map<String, serde_json::Value>> = None;
-        let mut field_name: Option<ServerToolUseBlockParamName> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "server_tool_use");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "server_tool_use",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                    field_caller = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "caller",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "input" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "input")?;
-                    field_input = Some(map.next_value()?);
-                }
-                "name" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "name")?;
-                    field_name = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            caller: field_caller,
-            id: crate::runtime::de::required(field_id, "id")?,
-            input: crate::runtime::de::required(field_input, "input")?,
-            name: crate::runtime::de::required(field_name, "name")?,
-            extra,
-        })
     }
 }
 
@@ -3758,7 +1849,9 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContentParam {
 /// A web search result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "web_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_tool_result"))]
+#[json(union_tag = "type")]
 pub struct WebSearchToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -3801,120 +1894,11 @@ impl WebSearchToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for WebSearchToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "caller" => self.caller.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchToolResultBlockParam {
-    const EXPECTING: &'static str = "a `WebSearchToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_content: Option<WebSearchToolResultBlockContentParam> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_search_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                    field_caller = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "caller",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            caller: field_caller,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// One web search hit.
 ///
 /// On the wire this object always carries `"type": "web_search_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_result"))]
 pub struct WebSearchResultBlockParam {
     /// Opaque page content, to be passed back unchanged.
     pub encrypted_content: String,
@@ -3950,110 +1934,11 @@ impl WebSearchResultBlockParam {
     }
 }
 
-impl serde::Serialize for WebSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_result")?;
-        }
-        map.serialize_entry("encrypted_content", &self.encrypted_content)?;
-        if let Some(value) = &self.page_age {
-            map.serialize_entry("page_age", value)?;
-        }
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "page_age" => self.page_age.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchResultBlockParam {
-    const EXPECTING: &'static str = "a `WebSearchResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_encrypted_content: Option<String> = None;
-        let mut field_page_age: Option<String> = None;
-        let mut field_title: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_result",
-                    )?;
-                }
-                "encrypted_content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "encrypted_content")?;
-                    field_encrypted_content = Some(map.next_value()?);
-                }
-                "page_age" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "page_age")?;
-                    field_page_age = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "page_age",
-                    )?;
-                }
-                "title" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "title")?;
-                    field_title = Some(map.next_value()?);
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            encrypted_content: crate::runtime::de::required(
-                field_encrypted_content,
-                "encrypted_content",
-            )?,
-            page_age: field_page_age,
-            title: crate::runtime::de::required(field_title, "title")?,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
-    }
-}
-
 /// Failed web search.
 ///
 /// On the wire this object always carries `"type": "web_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_search_tool_result_error"))]
 pub struct WebSearchToolRequestErrorParam {
     /// Machine-readable failure reason.
     pub error_code: WebSearchToolResultErrorCode,
@@ -4068,69 +1953,6 @@ impl WebSearchToolRequestErrorParam {
             error_code: error_code.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for WebSearchToolRequestErrorParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_search_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebSearchToolRequestErrorParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebSearchToolRequestErrorParam {
-    const EXPECTING: &'static str = "a `WebSearchToolRequestErrorParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<WebSearchToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_search_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
     }
 }
 
@@ -4214,7 +2036,9 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockContentParam {
 /// A web fetch result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "web_fetch_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_tool_result"))]
+#[json(union_tag = "type")]
 pub struct WebFetchToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -4257,120 +2081,12 @@ impl WebFetchToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for WebFetchToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.caller {
-            map.serialize_entry("caller", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "caller" => self.caller.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchToolResultBlockParam {
-    const EXPECTING: &'static str = "a `WebFetchToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_caller: Option<ToolCaller> = None;
-        let mut field_content: Option<WebFetchToolResultBlockContentParam> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "caller" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "caller")?;
-                    field_caller = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "caller",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            caller: field_caller,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed web fetch.
 ///
 /// On the wire this object always carries `"type": "web_fetch_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct WebFetchToolResultErrorBlockParam {
     /// Machine-readable failure reason.
     pub error_code: WebFetchToolResultErrorCode,
@@ -4388,79 +2104,12 @@ impl WebFetchToolResultErrorBlockParam {
     }
 }
 
-impl serde::Serialize for WebFetchToolResultErrorBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchToolResultErrorBlockParam {
-    const EXPECTING: &'static str = "a `WebFetchToolResultErrorBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<WebFetchToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
-    }
-}
-
 /// A fetched web page.
 ///
 /// On the wire this object always carries `"type": "web_fetch_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "web_fetch_result"))]
+#[json(union_tag = "type")]
 pub struct WebFetchBlockParam {
     /// The fetched page as a document.
     pub content: DocumentBlockParam,
@@ -4486,102 +2135,6 @@ impl WebFetchBlockParam {
     pub fn retrieved_at(mut self, value: impl Into<String>) -> Self {
         self.retrieved_at = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for WebFetchBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "web_fetch_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        if let Some(value) = &self.retrieved_at {
-            map.serialize_entry("retrieved_at", value)?;
-        }
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "retrieved_at" => self.retrieved_at.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebFetchBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for WebFetchBlockParam {
-    const EXPECTING: &'static str = "a `WebFetchBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<DocumentBlockParam> = None;
-        let mut field_retrieved_at: Option<String> = None;
-        let mut field_url: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "web_fetch_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "web_fetch_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "retrieved_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "retrieved_at")?;
-                    field_retrieved_at = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "retrieved_at",
-                    )?;
-                }
-                "url" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "url")?;
-                    field_url = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            retrieved_at: field_retrieved_at,
-            url: crate::runtime::de::required(field_url, "url")?,
-            extra,
-        })
     }
 }
 
@@ -4680,7 +2233,9 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockContentParam {
 /// A code execution result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -4715,106 +2270,12 @@ impl CodeExecutionToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for CodeExecutionToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionToolResultBlockParam {
-    const EXPECTING: &'static str = "a `CodeExecutionToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<CodeExecutionToolResultBlockContentParam> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionToolResultErrorParam {
     /// Machine-readable failure reason.
     pub error_code: CodeExecutionToolResultErrorCode,
@@ -4832,79 +2293,12 @@ impl CodeExecutionToolResultErrorParam {
     }
 }
 
-impl serde::Serialize for CodeExecutionToolResultErrorParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionToolResultErrorParam {
-    const EXPECTING: &'static str = "a `CodeExecutionToolResultErrorParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<CodeExecutionToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
-    }
-}
-
 /// Output of a finished code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct CodeExecutionResultBlockParam {
     /// Files produced by the run.
     pub content: Vec<CodeExecutionOutputBlockParam>,
@@ -4936,100 +2330,11 @@ impl CodeExecutionResultBlockParam {
     }
 }
 
-impl serde::Serialize for CodeExecutionResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        map.serialize_entry("stdout", &self.stdout)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionResultBlockParam {
-    const EXPECTING: &'static str = "a `CodeExecutionResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut field_stdout: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                "stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                    field_stdout = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
-            extra,
-        })
-    }
-}
-
 /// A file produced by code execution.
 ///
 /// On the wire this object always carries `"type": "code_execution_output"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "code_execution_output"))]
 pub struct CodeExecutionOutputBlockParam {
     /// Id of the produced file.
     pub file_id: String,
@@ -5047,73 +2352,12 @@ impl CodeExecutionOutputBlockParam {
     }
 }
 
-impl serde::Serialize for CodeExecutionOutputBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "code_execution_output")?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CodeExecutionOutputBlockParam {
-    const EXPECTING: &'static str = "a `CodeExecutionOutputBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "code_execution_output",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
-    }
-}
-
 /// Finished code execution whose stdout is encrypted.
 ///
 /// On the wire this object always carries `"type": "encrypted_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "encrypted_code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct EncryptedCodeExecutionResultBlockParam {
     /// Files produced by the run.
     pub content: Vec<CodeExecutionOutputBlockParam>,
@@ -5142,99 +2386,6 @@ impl EncryptedCodeExecutionResultBlockParam {
             stderr: stderr.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for EncryptedCodeExecutionResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "encrypted_code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("encrypted_stdout", &self.encrypted_stdout)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for EncryptedCodeExecutionResultBlockParam {
-    const EXPECTING: &'static str = "a `EncryptedCodeExecutionResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<CodeExecutionOutputBlockParam>> = None;
-        let mut field_encrypted_stdout: Option<String> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "encrypted_code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "encrypted_code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "encrypted_stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "encrypted_stdout")?;
-                    field_encrypted_stdout = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            encrypted_stdout: crate::runtime::de::required(
-                field_encrypted_stdout,
-                "encrypted_stdout",
-            )?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            extra,
-        })
     }
 }
 
@@ -5326,7 +2477,9 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockContentPar
 /// A bash command result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -5361,106 +2514,12 @@ impl BashCodeExecutionToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for BashCodeExecutionToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionToolResultBlockParam {
-    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<BashCodeExecutionToolResultBlockContentParam> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionToolResultErrorParam {
     /// Machine-readable failure reason.
     pub error_code: BashCodeExecutionToolResultErrorCode,
@@ -5478,79 +2537,12 @@ impl BashCodeExecutionToolResultErrorParam {
     }
 }
 
-impl serde::Serialize for BashCodeExecutionToolResultErrorParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionToolResultErrorParam {
-    const EXPECTING: &'static str = "a `BashCodeExecutionToolResultErrorParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<BashCodeExecutionToolResultErrorCode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            extra,
-        })
-    }
-}
-
 /// Output of a finished bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_result"))]
+#[json(union_tag = "type")]
 pub struct BashCodeExecutionResultBlockParam {
     /// Files produced by the command.
     pub content: Vec<BashCodeExecutionOutputBlockParam>,
@@ -5582,100 +2574,11 @@ impl BashCodeExecutionResultBlockParam {
     }
 }
 
-impl serde::Serialize for BashCodeExecutionResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("return_code", &self.return_code)?;
-        map.serialize_entry("stderr", &self.stderr)?;
-        map.serialize_entry("stdout", &self.stdout)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionResultBlockParam {
-    const EXPECTING: &'static str = "a `BashCodeExecutionResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<Vec<BashCodeExecutionOutputBlockParam>> = None;
-        let mut field_return_code: Option<i64> = None;
-        let mut field_stderr: Option<String> = None;
-        let mut field_stdout: Option<String> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "bash_code_execution_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "return_code" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "return_code")?;
-                    field_return_code = Some(map.next_value()?);
-                }
-                "stderr" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "stderr")?;
-                    field_stderr = Some(map.next_value()?);
-                }
-                "stdout" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "stdout")?;
-                    field_stdout = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            return_code: crate::runtime::de::required(field_return_code, "return_code")?,
-            stderr: crate::runtime::de::required(field_stderr, "stderr")?,
-            stdout: crate::runtime::de::required(field_stdout, "stdout")?,
-            extra,
-        })
-    }
-}
-
 /// A file produced by a bash command.
 ///
 /// On the wire this object always carries `"type": "bash_code_execution_output"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "bash_code_execution_output"))]
 pub struct BashCodeExecutionOutputBlockParam {
     /// Id of the produced file.
     pub file_id: String,
@@ -5690,69 +2593,6 @@ impl BashCodeExecutionOutputBlockParam {
             file_id: file_id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for BashCodeExecutionOutputBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "bash_code_execution_output")?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for BashCodeExecutionOutputBlockParam {
-    const EXPECTING: &'static str = "a `BashCodeExecutionOutputBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "bash_code_execution_output",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
     }
 }
 
@@ -5899,7 +2739,9 @@ for TextEditorCodeExecutionToolResultBlockContentParam {
 /// A text editor result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_tool_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -5934,108 +2776,12 @@ impl TextEditorCodeExecutionToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for TextEditorCodeExecutionToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultBlockParam {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<
-            TextEditorCodeExecutionToolResultBlockContentParam,
-        > = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text_editor_code_execution_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed text editor operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionToolResultErrorParam {
     /// Machine-readable failure reason.
     pub error_code: TextEditorCodeExecutionToolResultErrorCode,
@@ -6063,103 +2809,12 @@ impl TextEditorCodeExecutionToolResultErrorParam {
     }
 }
 
-impl serde::Serialize for TextEditorCodeExecutionToolResultErrorParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        if let Some(value) = &self.error_message {
-            map.serialize_entry("error_message", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "error_message" => self.error_message.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionToolResultErrorParam {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionToolResultErrorParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<TextEditorCodeExecutionToolResultErrorCode> = None;
-        let mut field_error_message: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_tool_result_error",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                "error_message" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
-                    field_error_message = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "error_message",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            error_message: field_error_message,
-            extra,
-        })
-    }
-}
-
 /// File contents returned by a view operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_view_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_view_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionViewResultBlockParam {
     /// The viewed file content.
     pub content: String,
@@ -6204,132 +2859,6 @@ impl TextEditorCodeExecutionViewResultBlockParam {
     pub fn total_lines(mut self, value: impl Into<i64>) -> Self {
         self.total_lines = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for TextEditorCodeExecutionViewResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_view_result")?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("file_type", &self.file_type)?;
-        if let Some(value) = &self.num_lines {
-            map.serialize_entry("num_lines", value)?;
-        }
-        if let Some(value) = &self.start_line {
-            map.serialize_entry("start_line", value)?;
-        }
-        if let Some(value) = &self.total_lines {
-            map.serialize_entry("total_lines", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "num_lines" => self.num_lines.is_some(),
-                "start_line" => self.start_line.is_some(),
-                "total_lines" => self.total_lines.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionViewResultBlockParam {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionViewResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<String> = None;
-        let mut field_file_type: Option<
-            TextEditorCodeExecutionViewResultBlockParamFileType,
-        > = None;
-        let mut field_num_lines: Option<i64> = None;
-        let mut field_start_line: Option<i64> = None;
-        let mut field_total_lines: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "text_editor_code_execution_view_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_view_result",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "file_type" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "file_type")?;
-                    field_file_type = Some(map.next_value()?);
-                }
-                "num_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "num_lines")?;
-                    field_num_lines = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "num_lines",
-                    )?;
-                }
-                "start_line" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "start_line")?;
-                    field_start_line = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "start_line",
-                    )?;
-                }
-                "total_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "total_lines")?;
-                    field_total_lines = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "total_lines",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            file_type: crate::runtime::de::required(field_file_type, "file_type")?,
-            num_lines: field_num_lines,
-            start_line: field_start_line,
-            total_lines: field_total_lines,
-            extra,
-        })
     }
 }
 
@@ -6416,7 +2945,9 @@ for TextEditorCodeExecutionViewResultBlockParamFileType {
 /// Result of a create operation.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_create_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_create_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionCreateResultBlockParam {
     /// Whether an existing file was overwritten.
     pub is_file_update: bool,
@@ -6434,86 +2965,12 @@ impl TextEditorCodeExecutionCreateResultBlockParam {
     }
 }
 
-impl serde::Serialize for TextEditorCodeExecutionCreateResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "text_editor_code_execution_create_result")?;
-        }
-        map.serialize_entry("is_file_update", &self.is_file_update)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionCreateResultBlockParam {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionCreateResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_is_file_update: Option<bool> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_create_result",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_create_result",
-                    )?;
-                }
-                "is_file_update" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "is_file_update")?;
-                    field_is_file_update = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            is_file_update: crate::runtime::de::required(
-                field_is_file_update,
-                "is_file_update",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Result of a string-replace edit, as a diff hunk.
 ///
 /// On the wire this object always carries `"type": "text_editor_code_execution_str_replace_result"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "text_editor_code_execution_str_replace_result"))]
+#[json(union_tag = "type")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
     /// Diff lines of the edit.
     pub lines: Option<Vec<String>>,
@@ -6565,151 +3022,6 @@ impl TextEditorCodeExecutionStrReplaceResultBlockParam {
     pub fn old_start(mut self, value: impl Into<i64>) -> Self {
         self.old_start = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for TextEditorCodeExecutionStrReplaceResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry(
-                "type",
-                "text_editor_code_execution_str_replace_result",
-            )?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        if let Some(value) = &self.new_lines {
-            map.serialize_entry("new_lines", value)?;
-        }
-        if let Some(value) = &self.new_start {
-            map.serialize_entry("new_start", value)?;
-        }
-        if let Some(value) = &self.old_lines {
-            map.serialize_entry("old_lines", value)?;
-        }
-        if let Some(value) = &self.old_start {
-            map.serialize_entry("old_start", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "lines" => self.lines.is_some(),
-                "new_lines" => self.new_lines.is_some(),
-                "new_start" => self.new_start.is_some(),
-                "old_lines" => self.old_lines.is_some(),
-                "old_start" => self.old_start.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for TextEditorCodeExecutionStrReplaceResultBlockParam {
-    const EXPECTING: &'static str = "a `TextEditorCodeExecutionStrReplaceResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_lines: Option<Vec<String>> = None;
-        let mut field_new_lines: Option<i64> = None;
-        let mut field_new_start: Option<i64> = None;
-        let mut field_old_lines: Option<i64> = None;
-        let mut field_old_start: Option<i64> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry
-                        .constant(
-                            &mut extra,
-                            "text_editor_code_execution_str_replace_result",
-                        );
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "text_editor_code_execution_str_replace_result",
-                    )?;
-                }
-                "lines" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "lines")?;
-                    field_lines = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "lines",
-                    )?;
-                }
-                "new_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "new_lines")?;
-                    field_new_lines = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "new_lines",
-                    )?;
-                }
-                "new_start" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "new_start")?;
-                    field_new_start = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "new_start",
-                    )?;
-                }
-                "old_lines" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "old_lines")?;
-                    field_old_lines = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "old_lines",
-                    )?;
-                }
-                "old_start" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "old_start")?;
-                    field_old_start = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "old_start",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            lines: field_lines,
-            new_lines: field_new_lines,
-            new_start: field_new_start,
-            old_lines: field_old_lines,
-            old_start: field_old_start,
-            extra,
-        })
     }
 }
 
@@ -6794,7 +3106,9 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockContentParam {
 /// A tool search result block from an earlier turn.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_result"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolResultBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -6829,106 +3143,12 @@ impl ToolSearchToolResultBlockParam {
     }
 }
 
-impl serde::Serialize for ToolSearchToolResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_result")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("tool_use_id", &self.tool_use_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolResultBlockParam {
-    const EXPECTING: &'static str = "a `ToolSearchToolResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<ToolSearchToolResultBlockContentParam> = None;
-        let mut field_tool_use_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_result",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "tool_use_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "tool_use_id")?;
-                    field_tool_use_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: crate::runtime::de::required(field_content, "content")?,
-            tool_use_id: crate::runtime::de::required(field_tool_use_id, "tool_use_id")?,
-            extra,
-        })
-    }
-}
-
 /// Failed tool search.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_result_error"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolResultErrorParam {
     /// Machine-readable failure reason.
     pub error_code: ToolSearchToolResultErrorCode,
@@ -6954,99 +3174,12 @@ impl ToolSearchToolResultErrorParam {
     }
 }
 
-impl serde::Serialize for ToolSearchToolResultErrorParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_result_error")?;
-        }
-        map.serialize_entry("error_code", &self.error_code)?;
-        if let Some(value) = &self.error_message {
-            map.serialize_entry("error_message", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "error_message" => self.error_message.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolResultErrorParam {
-    const EXPECTING: &'static str = "a `ToolSearchToolResultErrorParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error_code: Option<ToolSearchToolResultErrorCode> = None;
-        let mut field_error_message: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_result_error");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_result_error",
-                    )?;
-                }
-                "error_code" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error_code")?;
-                    field_error_code = Some(map.next_value()?);
-                }
-                "error_message" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "error_message")?;
-                    field_error_message = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "error_message",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error_code: crate::runtime::de::required(field_error_code, "error_code")?,
-            error_message: field_error_message,
-            extra,
-        })
-    }
-}
-
 /// Tools found by a tool search.
 ///
 /// On the wire this object always carries `"type": "tool_search_tool_search_result"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "tool_search_tool_search_result"))]
+#[json(union_tag = "type")]
 pub struct ToolSearchToolSearchResultBlockParam {
     /// The matching tools.
     pub tool_references: Vec<ToolReferenceBlockParam>,
@@ -7064,82 +3197,12 @@ impl ToolSearchToolSearchResultBlockParam {
     }
 }
 
-impl serde::Serialize for ToolSearchToolSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "tool_search_tool_search_result")?;
-        }
-        map.serialize_entry("tool_references", &self.tool_references)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ToolSearchToolSearchResultBlockParam {
-    const EXPECTING: &'static str = "a `ToolSearchToolSearchResultBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_tool_references: Option<Vec<ToolReferenceBlockParam>> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "tool_search_tool_search_result");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "tool_search_tool_search_result",
-                    )?;
-                }
-                "tool_references" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "tool_references")?;
-                    field_tool_references = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            tool_references: crate::runtime::de::required(
-                field_tool_references,
-                "tool_references",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// Places a previously uploaded file into the code execution container.
 ///
 /// On the wire this object always carries `"type": "container_upload"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "container_upload"))]
+#[json(union_tag = "type")]
 pub struct ContainerUploadBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -7168,99 +3231,12 @@ impl ContainerUploadBlockParam {
     }
 }
 
-impl serde::Serialize for ContainerUploadBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "container_upload")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("file_id", &self.file_id)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContainerUploadBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ContainerUploadBlockParam {
-    const EXPECTING: &'static str = "a `ContainerUploadBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_file_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "container_upload");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "container_upload",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "file_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "file_id")?;
-                    field_file_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            file_id: crate::runtime::de::required(field_file_id, "file_id")?,
-            extra,
-        })
-    }
-}
-
 /// System instructions inserted partway through the conversation.
 ///
 /// On the wire this object always carries `"type": "mid_conv_system"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "mid_conv_system"))]
+#[json(union_tag = "type")]
 pub struct MidConversationSystemBlockParam {
     /// Prompt-cache breakpoint placed after this item.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -7286,94 +3262,5 @@ impl MidConversationSystemBlockParam {
     ) -> Self {
         self.cache_control = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for MidConversationSystemBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "mid_conv_system")?;
-        }
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MidConversationSystemBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MidConversationSystemBlockParam {
-    const EXPECTING: &'static str = "a `MidConversationSystemBlockParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_content: Option<Vec<TextBlockParam>> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "mid_conv_system");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "mid_conv_system",
-                    )?;
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            content: crate::runtime::de::required(field_content, "content")?,
-            extra,
-        })
     }
 }

@@ -7,7 +7,8 @@ use super::*;
 /// Metadata of an uploaded file.
 ///
 /// On the wire this object always carries `"type": "file"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "file"))]
 pub struct FileMetadata {
     /// Upload time (RFC 3339).
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -59,130 +60,11 @@ impl FileMetadata {
     }
 }
 
-impl serde::Serialize for FileMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "file")?;
-        }
-        map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.downloadable {
-            map.serialize_entry("downloadable", value)?;
-        }
-        map.serialize_entry("filename", &self.filename)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("mime_type", &self.mime_type)?;
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        map.serialize_entry("size_bytes", &self.size_bytes)?;
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "downloadable" => self.downloadable.is_some(),
-                "scope" => self.scope.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for FileMetadata {
-    const EXPECTING: &'static str = "a `FileMetadata` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_downloadable: Option<bool> = None;
-        let mut field_filename: Option<String> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_mime_type: Option<String> = None;
-        let mut field_scope: Option<FileScope> = None;
-        let mut field_size_bytes: Option<i64> = None;
-        let mut seen = [false; 8];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "file")?;
-                }
-                "created_at" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "created_at")?;
-                    field_created_at = Some(map.next_value()?);
-                }
-                "downloadable" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "downloadable")?;
-                    field_downloadable = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "downloadable",
-                    )?;
-                }
-                "filename" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "filename")?;
-                    field_filename = Some(map.next_value()?);
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "mime_type" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "mime_type")?;
-                    field_mime_type = Some(map.next_value()?);
-                }
-                "scope" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "scope")?;
-                    field_scope = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "scope",
-                    )?;
-                }
-                "size_bytes" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "size_bytes")?;
-                    field_size_bytes = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
-            downloadable: field_downloadable,
-            filename: crate::runtime::de::required(field_filename, "filename")?,
-            id: crate::runtime::de::required(field_id, "id")?,
-            mime_type: crate::runtime::de::required(field_mime_type, "mime_type")?,
-            scope: field_scope,
-            size_bytes: crate::runtime::de::required(field_size_bytes, "size_bytes")?,
-            extra,
-        })
-    }
-}
-
 /// The resource a file belongs to.
 ///
 /// On the wire this object always carries `"type": "session"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "session"))]
 pub struct FileScope {
     /// Identifier of the owning resource (e.g. a session).
     pub id: String,
@@ -200,71 +82,8 @@ impl FileScope {
     }
 }
 
-impl serde::Serialize for FileScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "session")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for FileScope {
-    const EXPECTING: &'static str = "a `FileScope` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "session",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            extra,
-        })
-    }
-}
-
 /// One page of files.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct FileList {
     /// Files on this page.
     pub data: Vec<FileMetadata>,
@@ -306,109 +125,11 @@ impl FileList {
     }
 }
 
-impl serde::Serialize for FileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        if let Some(value) = &self.first_id {
-            map.serialize_entry("first_id", value)?;
-        }
-        if let Some(value) = &self.has_more {
-            map.serialize_entry("has_more", value)?;
-        }
-        if let Some(value) = &self.last_id {
-            map.serialize_entry("last_id", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "first_id" => self.first_id.is_some(),
-                "has_more" => self.has_more.is_some(),
-                "last_id" => self.last_id.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for FileList {
-    const EXPECTING: &'static str = "a `FileList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<FileMetadata>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "first_id",
-                    )?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "has_more",
-                    )?;
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "last_id",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: field_has_more,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Confirmation that a file was deleted.
 ///
 /// On the wire this object always carries `"type": "file_deleted"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "file_deleted"))]
 pub struct DeletedFile {
     /// Identifier of the file that was removed.
     pub id: String,
@@ -423,69 +144,6 @@ impl DeletedFile {
             id: id.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for DeletedFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "file_deleted")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DeletedFile {
-    const EXPECTING: &'static str = "a `DeletedFile` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "file_deleted",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            extra,
-        })
     }
 }
 

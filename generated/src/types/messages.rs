@@ -5,7 +5,7 @@
 use super::*;
 
 /// Request body for creating a message.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageCreateParams {
     /// Model that will generate the response.
     pub model: Model,
@@ -159,287 +159,6 @@ impl MessageCreateParams {
     }
 }
 
-impl serde::Serialize for MessageCreateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        if let Some(value) = &self.container {
-            map.serialize_entry("container", value)?;
-        }
-        if let Some(value) = &self.inference_geo {
-            map.serialize_entry("inference_geo", value)?;
-        }
-        map.serialize_entry("max_tokens", &self.max_tokens)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.output_config {
-            map.serialize_entry("output_config", value)?;
-        }
-        if let Some(value) = &self.service_tier {
-            map.serialize_entry("service_tier", value)?;
-        }
-        if let Some(value) = &self.stop_sequences {
-            map.serialize_entry("stop_sequences", value)?;
-        }
-        if let Some(value) = &self.stream {
-            map.serialize_entry("stream", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let Some(value) = &self.thinking {
-            map.serialize_entry("thinking", value)?;
-        }
-        if let Some(value) = &self.tool_choice {
-            map.serialize_entry("tool_choice", value)?;
-        }
-        if let Some(value) = &self.tools {
-            map.serialize_entry("tools", value)?;
-        }
-        if let Some(value) = &self.top_k {
-            map.serialize_entry("top_k", value)?;
-        }
-        if let Some(value) = &self.top_p {
-            map.serialize_entry("top_p", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "container" => self.container.is_some(),
-                "inference_geo" => self.inference_geo.is_some(),
-                "metadata" => self.metadata.is_some(),
-                "output_config" => self.output_config.is_some(),
-                "service_tier" => self.service_tier.is_some(),
-                "stop_sequences" => self.stop_sequences.is_some(),
-                "stream" => self.stream.is_some(),
-                "system" => self.system.is_some(),
-                "temperature" => self.temperature.is_some(),
-                "thinking" => self.thinking.is_some(),
-                "tool_choice" => self.tool_choice.is_some(),
-                "tools" => self.tools.is_some(),
-                "top_k" => self.top_k.is_some(),
-                "top_p" => self.top_p.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageCreateParams {
-    const EXPECTING: &'static str = "a `MessageCreateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_model: Option<Model> = None;
-        let mut field_messages: Option<Vec<MessageParam>> = None;
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_container: Option<String> = None;
-        let mut field_inference_geo: Option<String> = None;
-        let mut field_max_tokens: Option<i64> = None;
-        let mut field_metadata: Option<MetadataParam> = None;
-        let mut field_output_config: Option<OutputConfigParam> = None;
-        let mut field_service_tier: Option<MessageCreateParamsServiceTier> = None;
-        let mut field_stop_sequences: Option<Vec<String>> = None;
-        let mut field_stream: Option<bool> = None;
-        let mut field_system: Option<SystemPrompt> = None;
-        let mut field_temperature: Option<f64> = None;
-        let mut field_thinking: Option<ThinkingConfigParam> = None;
-        let mut field_tool_choice: Option<ToolChoiceParam> = None;
-        let mut field_tools: Option<Vec<ToolUnion>> = None;
-        let mut field_top_k: Option<i64> = None;
-        let mut field_top_p: Option<f64> = None;
-        let mut seen = [false; 18];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "model" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "model")?;
-                    field_model = Some(map.next_value()?);
-                }
-                "messages" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "messages")?;
-                    field_messages = Some(map.next_value()?);
-                }
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "container" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "container")?;
-                    field_container = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "container",
-                    )?;
-                }
-                "inference_geo" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "inference_geo")?;
-                    field_inference_geo = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "inference_geo",
-                    )?;
-                }
-                "max_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "max_tokens")?;
-                    field_max_tokens = Some(map.next_value()?);
-                }
-                "metadata" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "metadata")?;
-                    field_metadata = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "metadata",
-                    )?;
-                }
-                "output_config" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "output_config")?;
-                    field_output_config = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "output_config",
-                    )?;
-                }
-                "service_tier" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "service_tier")?;
-                    field_service_tier = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "service_tier",
-                    )?;
-                }
-                "stop_sequences" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "stop_sequences")?;
-                    field_stop_sequences = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "stop_sequences",
-                    )?;
-                }
-                "stream" => {
-                    crate::runtime::de::first(&map, &mut seen[10], "stream")?;
-                    field_stream = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "stream",
-                    )?;
-                }
-                "system" => {
-                    crate::runtime::de::first(&map, &mut seen[11], "system")?;
-                    field_system = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "system",
-                    )?;
-                }
-                "temperature" => {
-                    crate::runtime::de::first(&map, &mut seen[12], "temperature")?;
-                    field_temperature = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "temperature",
-                    )?;
-                }
-                "thinking" => {
-                    crate::runtime::de::first(&map, &mut seen[13], "thinking")?;
-                    field_thinking = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "thinking",
-                    )?;
-                }
-                "tool_choice" => {
-                    crate::runtime::de::first(&map, &mut seen[14], "tool_choice")?;
-                    field_tool_choice = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tool_choice",
-                    )?;
-                }
-                "tools" => {
-                    crate::runtime::de::first(&map, &mut seen[15], "tools")?;
-                    field_tools = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tools",
-                    )?;
-                }
-                "top_k" => {
-                    crate::runtime::de::first(&map, &mut seen[16], "top_k")?;
-                    field_top_k = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "top_k",
-                    )?;
-                }
-                "top_p" => {
-                    crate::runtime::de::first(&map, &mut seen[17], "top_p")?;
-                    field_top_p = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "top_p",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            model: crate::runtime::de::required(field_model, "model")?,
-            messages: crate::runtime::de::required(field_messages, "messages")?,
-            cache_control: field_cache_control,
-            container: field_container,
-            inference_geo: field_inference_geo,
-            max_tokens: crate::runtime::de::required(field_max_tokens, "max_tokens")?,
-            metadata: field_metadata,
-            output_config: field_output_config,
-            service_tier: field_service_tier,
-            stop_sequences: field_stop_sequences,
-            stream: field_stream,
-            system: field_system,
-            temperature: field_temperature,
-            thinking: field_thinking,
-            tool_choice: field_tool_choice,
-            tools: field_tools,
-            top_k: field_top_k,
-            top_p: field_top_p,
-            extra,
-        })
-    }
-}
-
 /// Whether priority capacity may be used.
 ///
 /// Open: a value this crate does not know is kept in `Other`.
@@ -515,7 +234,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParamsServiceTier {
 }
 
 /// Request body for counting the input tokens of a prospective message request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageCountTokensParams {
     /// Automatic prompt-cache breakpoint for the whole request.
     pub cache_control: Option<CacheControlEphemeralParam>,
@@ -587,156 +306,8 @@ impl MessageCountTokensParams {
     }
 }
 
-impl serde::Serialize for MessageCountTokensParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cache_control {
-            map.serialize_entry("cache_control", value)?;
-        }
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("model", &self.model)?;
-        if let Some(value) = &self.output_config {
-            map.serialize_entry("output_config", value)?;
-        }
-        if let Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let Some(value) = &self.thinking {
-            map.serialize_entry("thinking", value)?;
-        }
-        if let Some(value) = &self.tool_choice {
-            map.serialize_entry("tool_choice", value)?;
-        }
-        if let Some(value) = &self.tools {
-            map.serialize_entry("tools", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "cache_control" => self.cache_control.is_some(),
-                "output_config" => self.output_config.is_some(),
-                "system" => self.system.is_some(),
-                "thinking" => self.thinking.is_some(),
-                "tool_choice" => self.tool_choice.is_some(),
-                "tools" => self.tools.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageCountTokensParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageCountTokensParams {
-    const EXPECTING: &'static str = "a `MessageCountTokensParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_cache_control: Option<CacheControlEphemeralParam> = None;
-        let mut field_messages: Option<Vec<MessageParam>> = None;
-        let mut field_model: Option<Model> = None;
-        let mut field_output_config: Option<OutputConfigParam> = None;
-        let mut field_system: Option<SystemPrompt> = None;
-        let mut field_thinking: Option<ThinkingConfigParam> = None;
-        let mut field_tool_choice: Option<ToolChoiceParam> = None;
-        let mut field_tools: Option<Vec<ToolUnion>> = None;
-        let mut seen = [false; 8];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "cache_control" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "cache_control")?;
-                    field_cache_control = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "cache_control",
-                    )?;
-                }
-                "messages" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "messages")?;
-                    field_messages = Some(map.next_value()?);
-                }
-                "model" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "model")?;
-                    field_model = Some(map.next_value()?);
-                }
-                "output_config" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "output_config")?;
-                    field_output_config = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "output_config",
-                    )?;
-                }
-                "system" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "system")?;
-                    field_system = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "system",
-                    )?;
-                }
-                "thinking" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "thinking")?;
-                    field_thinking = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "thinking",
-                    )?;
-                }
-                "tool_choice" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "tool_choice")?;
-                    field_tool_choice = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tool_choice",
-                    )?;
-                }
-                "tools" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "tools")?;
-                    field_tools = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "tools",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            cache_control: field_cache_control,
-            messages: crate::runtime::de::required(field_messages, "messages")?,
-            model: crate::runtime::de::required(field_model, "model")?,
-            output_config: field_output_config,
-            system: field_system,
-            thinking: field_thinking,
-            tool_choice: field_tool_choice,
-            tools: field_tools,
-            extra,
-        })
-    }
-}
-
 /// Token count result for a prospective message request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageTokensCount {
     /// Tokens the request would consume as input (messages, system prompt and tools together).
     pub input_tokens: i64,
@@ -754,62 +325,8 @@ impl MessageTokensCount {
     }
 }
 
-impl serde::Serialize for MessageTokensCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("input_tokens", &self.input_tokens)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageTokensCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageTokensCount {
-    const EXPECTING: &'static str = "a `MessageTokensCount` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_input_tokens: Option<i64> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "input_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "input_tokens")?;
-                    field_input_tokens = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            input_tokens: crate::runtime::de::required(
-                field_input_tokens,
-                "input_tokens",
-            )?,
-            extra,
-        })
-    }
-}
-
 /// One turn of the conversation sent to the model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageParam {
     /// Content of the turn.
     pub content: MessageContent,
@@ -830,64 +347,6 @@ impl MessageParam {
             role: role.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for MessageParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("role", &self.role)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageParam {
-    const EXPECTING: &'static str = "a `MessageParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_content: Option<MessageContent> = None;
-        let mut field_role: Option<MessageParamRole> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "content" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "content")?;
-                    field_content = Some(map.next_value()?);
-                }
-                "role" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "role")?;
-                    field_role = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            content: crate::runtime::de::required(field_content, "content")?,
-            role: crate::runtime::de::required(field_role, "role")?,
-            extra,
-        })
     }
 }
 
@@ -1089,7 +548,7 @@ impl<'de> serde::Deserialize<'de> for SystemPrompt {
 }
 
 /// Caller-supplied metadata about the request.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MetadataParam {
     /// Opaque id of the end user (no personal data).
     pub user_id: Option<String>,
@@ -1112,72 +571,8 @@ impl MetadataParam {
     }
 }
 
-impl serde::Serialize for MetadataParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "user_id" => self.user_id.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetadataParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MetadataParam {
-    const EXPECTING: &'static str = "a `MetadataParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_user_id: Option<String> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "user_id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "user_id")?;
-                    field_user_id = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "user_id",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            user_id: field_user_id,
-            extra,
-        })
-    }
-}
-
 /// Settings that shape the generated output.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 pub struct OutputConfigParam {
     /// Requested effort level.
     pub effort: Option<EffortLevel>,
@@ -1205,84 +600,6 @@ impl OutputConfigParam {
     pub fn format(mut self, value: impl Into<JsonOutputFormatParam>) -> Self {
         self.format = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for OutputConfigParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.effort {
-            map.serialize_entry("effort", value)?;
-        }
-        if let Some(value) = &self.format {
-            map.serialize_entry("format", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "effort" => self.effort.is_some(),
-                "format" => self.format.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OutputConfigParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for OutputConfigParam {
-    const EXPECTING: &'static str = "a `OutputConfigParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_effort: Option<EffortLevel> = None;
-        let mut field_format: Option<JsonOutputFormatParam> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "effort" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "effort")?;
-                    field_effort = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "effort",
-                    )?;
-                }
-                "format" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "format")?;
-                    field_format = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "format",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            effort: field_effort,
-            format: field_format,
-            extra,
-        })
     }
 }
 
@@ -1378,7 +695,8 @@ impl<'de> serde::Deserialize<'de> for EffortLevel {
 /// Constrains the output to JSON that conforms to a schema.
 ///
 /// On the wire this object always carries `"type": "json_schema"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "json_schema"))]
 pub struct JsonOutputFormatParam {
     /// Schema (JSON Schema) the generated JSON has to match.
     pub schema: serde_json::Map<String, serde_json::Value>,
@@ -1393,69 +711,6 @@ impl JsonOutputFormatParam {
             schema: schema.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for JsonOutputFormatParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "json_schema")?;
-        }
-        map.serialize_entry("schema", &self.schema)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JsonOutputFormatParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for JsonOutputFormatParam {
-    const EXPECTING: &'static str = "a `JsonOutputFormatParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_schema: Option<serde_json::Map<String, serde_json::Value>> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "json_schema",
-                    )?;
-                }
-                "schema" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "schema")?;
-                    field_schema = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            schema: crate::runtime::de::required(field_schema, "schema")?,
-            extra,
-        })
     }
 }
 
@@ -1546,7 +801,9 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
 /// Turns extended thinking on with a fixed token budget.
 ///
 /// On the wire this object always carries `"type": "enabled"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "enabled"))]
+#[json(union_tag = "type")]
 pub struct ThinkingConfigEnabledParam {
     /// Maximum tokens the model may spend thinking; counts toward `max_tokens`.
     pub budget_tokens: i64,
@@ -1572,102 +829,12 @@ impl ThinkingConfigEnabledParam {
     }
 }
 
-impl serde::Serialize for ThinkingConfigEnabledParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "enabled")?;
-        }
-        map.serialize_entry("budget_tokens", &self.budget_tokens)?;
-        if let Some(value) = &self.display {
-            map.serialize_entry("display", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "display" => self.display.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingConfigEnabledParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingConfigEnabledParam {
-    const EXPECTING: &'static str = "a `ThinkingConfigEnabledParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_budget_tokens: Option<i64> = None;
-        let mut field_display: Option<ThinkingDisplayMode> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "enabled");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "enabled",
-                    )?;
-                }
-                "budget_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "budget_tokens")?;
-                    field_budget_tokens = Some(map.next_value()?);
-                }
-                "display" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "display")?;
-                    field_display = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "display",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            budget_tokens: crate::runtime::de::required(
-                field_budget_tokens,
-                "budget_tokens",
-            )?,
-            display: field_display,
-            extra,
-        })
-    }
-}
-
 /// Turns extended thinking off.
 ///
 /// On the wire this object always carries `"type": "disabled"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "disabled"))]
+#[json(union_tag = "type")]
 pub struct ThinkingConfigDisabledParam {
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1682,70 +849,12 @@ impl ThinkingConfigDisabledParam {
     }
 }
 
-impl serde::Serialize for ThinkingConfigDisabledParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "disabled")?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingConfigDisabledParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingConfigDisabledParam {
-    const EXPECTING: &'static str = "a `ThinkingConfigDisabledParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "disabled");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "disabled",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self { extra })
-    }
-}
-
 /// Lets the model decide how much to think.
 ///
 /// On the wire this object always carries `"type": "adaptive"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "adaptive"))]
+#[json(union_tag = "type")]
 pub struct ThinkingConfigAdaptiveParam {
     /// How thinking content is returned.
     pub display: Option<ThinkingDisplayMode>,
@@ -1765,88 +874,6 @@ impl ThinkingConfigAdaptiveParam {
     pub fn display(mut self, value: impl Into<ThinkingDisplayMode>) -> Self {
         self.display = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ThinkingConfigAdaptiveParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "adaptive")?;
-        }
-        if let Some(value) = &self.display {
-            map.serialize_entry("display", value)?;
-        }
-        for (key, value) in &self.extra {
-            let shadowed = match key.as_str() {
-                "display" => self.display.is_some(),
-                _ => false,
-            };
-            if shadowed {
-                continue;
-            }
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingConfigAdaptiveParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingConfigAdaptiveParam {
-    const EXPECTING: &'static str = "a `ThinkingConfigAdaptiveParam` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_display: Option<ThinkingDisplayMode> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "adaptive");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "adaptive",
-                    )?;
-                }
-                "display" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "display")?;
-                    field_display = crate::runtime::de::optional(
-                        &mut map,
-                        &mut extra,
-                        "display",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            display: field_display,
-            extra,
-        })
     }
 }
 
@@ -1925,7 +952,7 @@ impl<'de> serde::Deserialize<'de> for ThinkingDisplayMode {
 }
 
 /// Request body for creating a message batch.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchCreateParams {
     /// The requests to run.
     pub requests: Vec<MessageBatchRequest>,
@@ -1943,59 +970,8 @@ impl MessageBatchCreateParams {
     }
 }
 
-impl serde::Serialize for MessageBatchCreateParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("requests", &self.requests)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchCreateParams {
-    const EXPECTING: &'static str = "a `MessageBatchCreateParams` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_requests: Option<Vec<MessageBatchRequest>> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "requests" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "requests")?;
-                    field_requests = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            requests: crate::runtime::de::required(field_requests, "requests")?,
-            extra,
-        })
-    }
-}
-
 /// One request inside a message batch.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchRequest {
     /// Caller-chosen id used to match results to requests.
     pub custom_id: String,
@@ -2019,76 +995,22 @@ impl MessageBatchRequest {
     }
 }
 
-impl serde::Serialize for MessageBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("custom_id", &self.custom_id)?;
-        map.serialize_entry("params", &self.params)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchRequest {
-    const EXPECTING: &'static str = "a `MessageBatchRequest` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_custom_id: Option<String> = None;
-        let mut field_params: Option<MessageCreateParams> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "custom_id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
-                    field_custom_id = Some(map.next_value()?);
-                }
-                "params" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "params")?;
-                    field_params = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            custom_id: crate::runtime::de::required(field_custom_id, "custom_id")?,
-            params: crate::runtime::de::required(field_params, "params")?,
-            extra,
-        })
-    }
-}
-
 /// A batch of message requests processed asynchronously.
 ///
 /// On the wire this object always carries `"type": "message_batch"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "message_batch"))]
 pub struct MessageBatch {
     /// When the batch was archived, if it was.
+    #[json(nullable)]
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When cancellation was requested, if it was.
+    #[json(nullable)]
     pub cancel_initiated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the batch was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When processing finished, if it has.
+    #[json(nullable)]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When unfinished requests will expire.
     pub expires_at: chrono::DateTime<chrono::Utc>,
@@ -2099,6 +1021,7 @@ pub struct MessageBatch {
     /// Request counts by state.
     pub request_counts: MessageBatchRequestCounts,
     /// Where the results file can be downloaded once processing has ended.
+    #[json(nullable)]
     pub results_url: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2151,135 +1074,6 @@ impl MessageBatch {
     pub fn results_url(mut self, value: impl Into<String>) -> Self {
         self.results_url = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for MessageBatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "message_batch")?;
-        }
-        map.serialize_entry("archived_at", &self.archived_at)?;
-        map.serialize_entry("cancel_initiated_at", &self.cancel_initiated_at)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("ended_at", &self.ended_at)?;
-        map.serialize_entry("expires_at", &self.expires_at)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("processing_status", &self.processing_status)?;
-        map.serialize_entry("request_counts", &self.request_counts)?;
-        map.serialize_entry("results_url", &self.results_url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatch {
-    const EXPECTING: &'static str = "a `MessageBatch` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_cancel_initiated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_ended_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_processing_status: Option<MessageBatchProcessingStatus> = None;
-        let mut field_request_counts: Option<MessageBatchRequestCounts> = None;
-        let mut field_results_url: Option<String> = None;
-        let mut seen = [false; 10];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "message_batch",
-                    )?;
-                }
-                "archived_at" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "archived_at")?;
-                    field_archived_at = map.next_value()?;
-                }
-                "cancel_initiated_at" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[2],
-                        "cancel_initiated_at",
-                    )?;
-                    field_cancel_initiated_at = map.next_value()?;
-                }
-                "created_at" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "created_at")?;
-                    field_created_at = Some(map.next_value()?);
-                }
-                "ended_at" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "ended_at")?;
-                    field_ended_at = map.next_value()?;
-                }
-                "expires_at" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "expires_at")?;
-                    field_expires_at = Some(map.next_value()?);
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "processing_status" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "processing_status")?;
-                    field_processing_status = Some(map.next_value()?);
-                }
-                "request_counts" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "request_counts")?;
-                    field_request_counts = Some(map.next_value()?);
-                }
-                "results_url" => {
-                    crate::runtime::de::first(&map, &mut seen[9], "results_url")?;
-                    field_results_url = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            archived_at: field_archived_at,
-            cancel_initiated_at: field_cancel_initiated_at,
-            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
-            ended_at: field_ended_at,
-            expires_at: crate::runtime::de::required(field_expires_at, "expires_at")?,
-            id: crate::runtime::de::required(field_id, "id")?,
-            processing_status: crate::runtime::de::required(
-                field_processing_status,
-                "processing_status",
-            )?,
-            request_counts: crate::runtime::de::required(
-                field_request_counts,
-                "request_counts",
-            )?,
-            results_url: field_results_url,
-            extra,
-        })
     }
 }
 
@@ -2363,17 +1157,22 @@ impl<'de> serde::Deserialize<'de> for MessageBatchProcessingStatus {
 }
 
 /// Number of requests in each processing state.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchRequestCounts {
     /// Requests canceled.
+    #[json(default)]
     pub canceled: i64,
     /// Requests that failed.
+    #[json(default)]
     pub errored: i64,
     /// Requests that expired.
+    #[json(default)]
     pub expired: i64,
     /// Requests still running.
+    #[json(default)]
     pub processing: i64,
     /// Requests that succeeded.
+    #[json(default)]
     pub succeeded: i64,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2399,95 +1198,18 @@ impl MessageBatchRequestCounts {
     }
 }
 
-impl serde::Serialize for MessageBatchRequestCounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("canceled", &self.canceled)?;
-        map.serialize_entry("errored", &self.errored)?;
-        map.serialize_entry("expired", &self.expired)?;
-        map.serialize_entry("processing", &self.processing)?;
-        map.serialize_entry("succeeded", &self.succeeded)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchRequestCounts {
-    const EXPECTING: &'static str = "a `MessageBatchRequestCounts` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_canceled: Option<i64> = None;
-        let mut field_errored: Option<i64> = None;
-        let mut field_expired: Option<i64> = None;
-        let mut field_processing: Option<i64> = None;
-        let mut field_succeeded: Option<i64> = None;
-        let mut seen = [false; 5];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "canceled" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "canceled")?;
-                    field_canceled = Some(map.next_value()?);
-                }
-                "errored" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "errored")?;
-                    field_errored = Some(map.next_value()?);
-                }
-                "expired" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "expired")?;
-                    field_expired = Some(map.next_value()?);
-                }
-                "processing" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "processing")?;
-                    field_processing = Some(map.next_value()?);
-                }
-                "succeeded" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "succeeded")?;
-                    field_succeeded = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            canceled: field_canceled.unwrap_or_default(),
-            errored: field_errored.unwrap_or_default(),
-            expired: field_expired.unwrap_or_default(),
-            processing: field_processing.unwrap_or_default(),
-            succeeded: field_succeeded.unwrap_or_default(),
-            extra,
-        })
-    }
-}
-
 /// One page of message batches.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchList {
     /// Batches on this page.
     pub data: Vec<MessageBatch>,
     /// Cursor of the page start; pass as `before_id` to go back.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist beyond this page.
     pub has_more: bool,
     /// Cursor of the page end; pass as `after_id` to go forward.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2516,82 +1238,11 @@ impl MessageBatchList {
     }
 }
 
-impl serde::Serialize for MessageBatchList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchList {
-    const EXPECTING: &'static str = "a `MessageBatchList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<MessageBatch>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// Confirmation that a message batch was deleted.
 ///
 /// On the wire this object always carries `"type": "message_batch_deleted"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "message_batch_deleted"))]
 pub struct DeletedMessageBatch {
     /// Identifier of the removed batch.
     pub id: String,
@@ -2609,71 +1260,8 @@ impl DeletedMessageBatch {
     }
 }
 
-impl serde::Serialize for DeletedMessageBatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "message_batch_deleted")?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedMessageBatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for DeletedMessageBatch {
-    const EXPECTING: &'static str = "a `DeletedMessageBatch` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "message_batch_deleted",
-                    )?;
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            id: crate::runtime::de::required(field_id, "id")?,
-            extra,
-        })
-    }
-}
-
 /// One line of a batch results file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchIndividualResponse {
     /// The `custom_id` of the originating request.
     pub custom_id: String,
@@ -2694,64 +1282,6 @@ impl MessageBatchIndividualResponse {
             result: result.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for MessageBatchIndividualResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("custom_id", &self.custom_id)?;
-        map.serialize_entry("result", &self.result)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchIndividualResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchIndividualResponse {
-    const EXPECTING: &'static str = "a `MessageBatchIndividualResponse` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_custom_id: Option<String> = None;
-        let mut field_result: Option<MessageBatchResult> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "custom_id" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "custom_id")?;
-                    field_custom_id = Some(map.next_value()?);
-                }
-                "result" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "result")?;
-                    field_result = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            custom_id: crate::runtime::de::required(field_custom_id, "custom_id")?,
-            result: crate::runtime::de::required(field_result, "result")?,
-            extra,
-        })
     }
 }
 
@@ -2853,7 +1383,9 @@ impl<'de> serde::Deserialize<'de> for MessageBatchResult {
 /// The request completed and produced a message.
 ///
 /// On the wire this object always carries `"type": "succeeded"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "succeeded"))]
+#[json(union_tag = "type")]
 pub struct MessageBatchSucceededResult {
     /// The generated message.
     pub message: Message,
@@ -2871,79 +1403,12 @@ impl MessageBatchSucceededResult {
     }
 }
 
-impl serde::Serialize for MessageBatchSucceededResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "succeeded")?;
-        }
-        map.serialize_entry("message", &self.message)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchSucceededResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchSucceededResult {
-    const EXPECTING: &'static str = "a `MessageBatchSucceededResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_message: Option<Message> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "succeeded");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "succeeded",
-                    )?;
-                }
-                "message" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "message")?;
-                    field_message = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            message: crate::runtime::de::required(field_message, "message")?,
-            extra,
-        })
-    }
-}
-
 /// The request failed.
 ///
 /// On the wire this object always carries `"type": "errored"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "errored"))]
+#[json(union_tag = "type")]
 pub struct MessageBatchErroredResult {
     /// The error the request produced.
     pub error: ErrorResponse,
@@ -2961,79 +1426,12 @@ impl MessageBatchErroredResult {
     }
 }
 
-impl serde::Serialize for MessageBatchErroredResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "errored")?;
-        }
-        map.serialize_entry("error", &self.error)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchErroredResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchErroredResult {
-    const EXPECTING: &'static str = "a `MessageBatchErroredResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error: Option<ErrorResponse> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "errored");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "errored",
-                    )?;
-                }
-                "error" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error")?;
-                    field_error = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error: crate::runtime::de::required(field_error, "error")?,
-            extra,
-        })
-    }
-}
-
 /// The request was canceled before it ran.
 ///
 /// On the wire this object always carries `"type": "canceled"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "canceled"))]
+#[json(union_tag = "type")]
 pub struct MessageBatchCanceledResult {
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3048,70 +1446,12 @@ impl MessageBatchCanceledResult {
     }
 }
 
-impl serde::Serialize for MessageBatchCanceledResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "canceled")?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchCanceledResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchCanceledResult {
-    const EXPECTING: &'static str = "a `MessageBatchCanceledResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "canceled");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "canceled",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self { extra })
-    }
-}
-
 /// The batch expired before the request ran.
 ///
 /// On the wire this object always carries `"type": "expired"`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "expired"))]
+#[json(union_tag = "type")]
 pub struct MessageBatchExpiredResult {
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3126,74 +1466,16 @@ impl MessageBatchExpiredResult {
     }
 }
 
-impl serde::Serialize for MessageBatchExpiredResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "expired")?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageBatchExpiredResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for MessageBatchExpiredResult {
-    const EXPECTING: &'static str = "a `MessageBatchExpiredResult` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            match entry.name {
-                "type" => {
-                    seen[0] = true;
-                    entry.constant(&mut extra, "expired");
-                }
-                _ => entry.keep(&mut extra),
-            }
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(
-                        &mut map,
-                        &mut extra,
-                        "type",
-                        "expired",
-                    )?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self { extra })
-    }
-}
-
 /// Body of every error response.
 ///
 /// On the wire this object always carries `"type": "error"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "error"))]
 pub struct ErrorResponse {
     /// Error details.
     pub error: ErrorObject,
     /// Id of the request, for support.
+    #[json(nullable)]
     pub request_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3212,71 +1494,6 @@ impl ErrorResponse {
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
-    }
-}
-
-impl serde::Serialize for ErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "error")?;
-        }
-        map.serialize_entry("error", &self.error)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ErrorResponse {
-    const EXPECTING: &'static str = "a `ErrorResponse` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_error: Option<ErrorObject> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut seen = [false; 3];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "error")?;
-                }
-                "error" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "error")?;
-                    field_error = Some(map.next_value()?);
-                }
-                "request_id" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "request_id")?;
-                    field_request_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            error: crate::runtime::de::required(field_error, "error")?,
-            request_id: field_request_id,
-            extra,
-        })
     }
 }
 

@@ -5,15 +5,17 @@
 use super::*;
 
 /// One page of models.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ModelInfoList {
     /// Models on this page.
     pub data: Vec<ModelInfo>,
     /// Cursor of the page start; pass as `before_id` to go back.
+    #[json(nullable)]
     pub first_id: Option<String>,
     /// Whether more items exist beyond this page.
     pub has_more: bool,
     /// Cursor of the page end; pass as `after_id` to go forward.
+    #[json(nullable)]
     pub last_id: Option<String>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -42,84 +44,14 @@ impl ModelInfoList {
     }
 }
 
-impl serde::Serialize for ModelInfoList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("first_id", &self.first_id)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("last_id", &self.last_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ModelInfoList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ModelInfoList {
-    const EXPECTING: &'static str = "a `ModelInfoList` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_data: Option<Vec<ModelInfo>> = None;
-        let mut field_first_id: Option<String> = None;
-        let mut field_has_more: Option<bool> = None;
-        let mut field_last_id: Option<String> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "data" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "data")?;
-                    field_data = Some(map.next_value()?);
-                }
-                "first_id" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "first_id")?;
-                    field_first_id = map.next_value()?;
-                }
-                "has_more" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "has_more")?;
-                    field_has_more = Some(map.next_value()?);
-                }
-                "last_id" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "last_id")?;
-                    field_last_id = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            data: crate::runtime::de::required(field_data, "data")?,
-            first_id: field_first_id,
-            has_more: crate::runtime::de::required(field_has_more, "has_more")?,
-            last_id: field_last_id,
-            extra,
-        })
-    }
-}
-
 /// A model available to the caller.
 ///
 /// On the wire this object always carries `"type": "model"`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+#[json(constant("type", "model"))]
 pub struct ModelInfo {
     /// Feature support of the model, if reported.
+    #[json(nullable)]
     pub capabilities: Option<ModelCapabilities>,
     /// Release time of the model (RFC 3339).
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -128,8 +60,10 @@ pub struct ModelInfo {
     /// Model id.
     pub id: String,
     /// Largest accepted input, in tokens.
+    #[json(nullable)]
     pub max_input_tokens: Option<i64>,
     /// Largest allowed `max_tokens` value.
+    #[json(nullable)]
     pub max_tokens: Option<i64>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -169,104 +103,8 @@ impl ModelInfo {
     }
 }
 
-impl serde::Serialize for ModelInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.extra.contains_key("type") {
-            map.serialize_entry("type", "model")?;
-        }
-        map.serialize_entry("capabilities", &self.capabilities)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("max_input_tokens", &self.max_input_tokens)?;
-        map.serialize_entry("max_tokens", &self.max_tokens)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ModelInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ModelInfo {
-    const EXPECTING: &'static str = "a `ModelInfo` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_capabilities: Option<ModelCapabilities> = None;
-        let mut field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut field_display_name: Option<String> = None;
-        let mut field_id: Option<String> = None;
-        let mut field_max_input_tokens: Option<i64> = None;
-        let mut field_max_tokens: Option<i64> = None;
-        let mut seen = [false; 7];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "type" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "type")?;
-                    crate::runtime::de::constant(&mut map, &mut extra, "type", "model")?;
-                }
-                "capabilities" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "capabilities")?;
-                    field_capabilities = map.next_value()?;
-                }
-                "created_at" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "created_at")?;
-                    field_created_at = Some(map.next_value()?);
-                }
-                "display_name" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "display_name")?;
-                    field_display_name = Some(map.next_value()?);
-                }
-                "id" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "id")?;
-                    field_id = Some(map.next_value()?);
-                }
-                "max_input_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "max_input_tokens")?;
-                    field_max_input_tokens = map.next_value()?;
-                }
-                "max_tokens" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "max_tokens")?;
-                    field_max_tokens = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            capabilities: field_capabilities,
-            created_at: crate::runtime::de::required(field_created_at, "created_at")?,
-            display_name: crate::runtime::de::required(
-                field_display_name,
-                "display_name",
-            )?,
-            id: crate::runtime::de::required(field_id, "id")?,
-            max_input_tokens: field_max_input_tokens,
-            max_tokens: field_max_tokens,
-            extra,
-        })
-    }
-}
-
 /// Feature support of a model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ModelCapabilities {
     /// Message Batches support.
     pub batch: CapabilitySupport,
@@ -319,124 +157,8 @@ impl ModelCapabilities {
     }
 }
 
-impl serde::Serialize for ModelCapabilities {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("batch", &self.batch)?;
-        map.serialize_entry("citations", &self.citations)?;
-        map.serialize_entry("code_execution", &self.code_execution)?;
-        map.serialize_entry("context_management", &self.context_management)?;
-        map.serialize_entry("effort", &self.effort)?;
-        map.serialize_entry("image_input", &self.image_input)?;
-        map.serialize_entry("pdf_input", &self.pdf_input)?;
-        map.serialize_entry("structured_outputs", &self.structured_outputs)?;
-        map.serialize_entry("thinking", &self.thinking)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ModelCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ModelCapabilities {
-    const EXPECTING: &'static str = "a `ModelCapabilities` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_batch: Option<CapabilitySupport> = None;
-        let mut field_citations: Option<CapabilitySupport> = None;
-        let mut field_code_execution: Option<CapabilitySupport> = None;
-        let mut field_context_management: Option<ContextManagementCapability> = None;
-        let mut field_effort: Option<EffortCapability> = None;
-        let mut field_image_input: Option<CapabilitySupport> = None;
-        let mut field_pdf_input: Option<CapabilitySupport> = None;
-        let mut field_structured_outputs: Option<CapabilitySupport> = None;
-        let mut field_thinking: Option<ThinkingCapability> = None;
-        let mut seen = [false; 9];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "batch" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "batch")?;
-                    field_batch = Some(map.next_value()?);
-                }
-                "citations" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "citations")?;
-                    field_citations = Some(map.next_value()?);
-                }
-                "code_execution" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "code_execution")?;
-                    field_code_execution = Some(map.next_value()?);
-                }
-                "context_management" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "context_management")?;
-                    field_context_management = Some(map.next_value()?);
-                }
-                "effort" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "effort")?;
-                    field_effort = Some(map.next_value()?);
-                }
-                "image_input" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "image_input")?;
-                    field_image_input = Some(map.next_value()?);
-                }
-                "pdf_input" => {
-                    crate::runtime::de::first(&map, &mut seen[6], "pdf_input")?;
-                    field_pdf_input = Some(map.next_value()?);
-                }
-                "structured_outputs" => {
-                    crate::runtime::de::first(&map, &mut seen[7], "structured_outputs")?;
-                    field_structured_outputs = Some(map.next_value()?);
-                }
-                "thinking" => {
-                    crate::runtime::de::first(&map, &mut seen[8], "thinking")?;
-                    field_thinking = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            batch: crate::runtime::de::required(field_batch, "batch")?,
-            citations: crate::runtime::de::required(field_citations, "citations")?,
-            code_execution: crate::runtime::de::required(
-                field_code_execution,
-                "code_execution",
-            )?,
-            context_management: crate::runtime::de::required(
-                field_context_management,
-                "context_management",
-            )?,
-            effort: crate::runtime::de::required(field_effort, "effort")?,
-            image_input: crate::runtime::de::required(field_image_input, "image_input")?,
-            pdf_input: crate::runtime::de::required(field_pdf_input, "pdf_input")?,
-            structured_outputs: crate::runtime::de::required(
-                field_structured_outputs,
-                "structured_outputs",
-            )?,
-            thinking: crate::runtime::de::required(field_thinking, "thinking")?,
-            extra,
-        })
-    }
-}
-
 /// A yes/no capability flag.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct CapabilitySupport {
     /// True when the model offers this capability.
     pub supported: bool,
@@ -454,65 +176,17 @@ impl CapabilitySupport {
     }
 }
 
-impl serde::Serialize for CapabilitySupport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supported", &self.supported)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CapabilitySupport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for CapabilitySupport {
-    const EXPECTING: &'static str = "a `CapabilitySupport` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_supported: Option<bool> = None;
-        let mut seen = [false; 1];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "supported" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "supported")?;
-                    field_supported = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            supported: crate::runtime::de::required(field_supported, "supported")?,
-            extra,
-        })
-    }
-}
-
 /// Context management support, per strategy.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ContextManagementCapability {
     /// Clear-thinking strategy (2025-10-15) availability.
+    #[json(nullable)]
     pub clear_thinking_20251015: Option<CapabilitySupport>,
     /// Clear-tool-uses strategy (2025-09-19) availability.
+    #[json(nullable)]
     pub clear_tool_uses_20250919: Option<CapabilitySupport>,
     /// Compaction strategy (2026-01-12) availability.
+    #[json(nullable)]
     pub compact_20260112: Option<CapabilitySupport>,
     /// Whether any context management is supported.
     pub supported: bool,
@@ -554,88 +228,8 @@ impl ContextManagementCapability {
     }
 }
 
-impl serde::Serialize for ContextManagementCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("clear_thinking_20251015", &self.clear_thinking_20251015)?;
-        map.serialize_entry("clear_tool_uses_20250919", &self.clear_tool_uses_20250919)?;
-        map.serialize_entry("compact_20260112", &self.compact_20260112)?;
-        map.serialize_entry("supported", &self.supported)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContextManagementCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ContextManagementCapability {
-    const EXPECTING: &'static str = "a `ContextManagementCapability` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_clear_thinking_20251015: Option<CapabilitySupport> = None;
-        let mut field_clear_tool_uses_20250919: Option<CapabilitySupport> = None;
-        let mut field_compact_20260112: Option<CapabilitySupport> = None;
-        let mut field_supported: Option<bool> = None;
-        let mut seen = [false; 4];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "clear_thinking_20251015" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[0],
-                        "clear_thinking_20251015",
-                    )?;
-                    field_clear_thinking_20251015 = map.next_value()?;
-                }
-                "clear_tool_uses_20250919" => {
-                    crate::runtime::de::first(
-                        &map,
-                        &mut seen[1],
-                        "clear_tool_uses_20250919",
-                    )?;
-                    field_clear_tool_uses_20250919 = map.next_value()?;
-                }
-                "compact_20260112" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "compact_20260112")?;
-                    field_compact_20260112 = map.next_value()?;
-                }
-                "supported" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "supported")?;
-                    field_supported = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            clear_thinking_20251015: field_clear_thinking_20251015,
-            clear_tool_uses_20250919: field_clear_tool_uses_20250919,
-            compact_20260112: field_compact_20260112,
-            supported: crate::runtime::de::required(field_supported, "supported")?,
-            extra,
-        })
-    }
-}
-
 /// Effort setting support, per level.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct EffortCapability {
     /// Support for `high`.
     pub high: CapabilitySupport,
@@ -648,6 +242,7 @@ pub struct EffortCapability {
     /// Whether the effort setting is supported.
     pub supported: bool,
     /// Support for `xhigh`, if reported.
+    #[json(nullable)]
     pub xhigh: Option<CapabilitySupport>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -679,94 +274,8 @@ impl EffortCapability {
     }
 }
 
-impl serde::Serialize for EffortCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("high", &self.high)?;
-        map.serialize_entry("low", &self.low)?;
-        map.serialize_entry("max", &self.max)?;
-        map.serialize_entry("medium", &self.medium)?;
-        map.serialize_entry("supported", &self.supported)?;
-        map.serialize_entry("xhigh", &self.xhigh)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EffortCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for EffortCapability {
-    const EXPECTING: &'static str = "a `EffortCapability` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_high: Option<CapabilitySupport> = None;
-        let mut field_low: Option<CapabilitySupport> = None;
-        let mut field_max: Option<CapabilitySupport> = None;
-        let mut field_medium: Option<CapabilitySupport> = None;
-        let mut field_supported: Option<bool> = None;
-        let mut field_xhigh: Option<CapabilitySupport> = None;
-        let mut seen = [false; 6];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "high" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "high")?;
-                    field_high = Some(map.next_value()?);
-                }
-                "low" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "low")?;
-                    field_low = Some(map.next_value()?);
-                }
-                "max" => {
-                    crate::runtime::de::first(&map, &mut seen[2], "max")?;
-                    field_max = Some(map.next_value()?);
-                }
-                "medium" => {
-                    crate::runtime::de::first(&map, &mut seen[3], "medium")?;
-                    field_medium = Some(map.next_value()?);
-                }
-                "supported" => {
-                    crate::runtime::de::first(&map, &mut seen[4], "supported")?;
-                    field_supported = Some(map.next_value()?);
-                }
-                "xhigh" => {
-                    crate::runtime::de::first(&map, &mut seen[5], "xhigh")?;
-                    field_xhigh = map.next_value()?;
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            high: crate::runtime::de::required(field_high, "high")?,
-            low: crate::runtime::de::required(field_low, "low")?,
-            max: crate::runtime::de::required(field_max, "max")?,
-            medium: crate::runtime::de::required(field_medium, "medium")?,
-            supported: crate::runtime::de::required(field_supported, "supported")?,
-            xhigh: field_xhigh,
-            extra,
-        })
-    }
-}
-
 /// Extended thinking support.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ThinkingCapability {
     /// Whether extended thinking is supported.
     pub supported: bool,
@@ -787,66 +296,8 @@ impl ThinkingCapability {
     }
 }
 
-impl serde::Serialize for ThinkingCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supported", &self.supported)?;
-        map.serialize_entry("types", &self.types)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingCapability {
-    const EXPECTING: &'static str = "a `ThinkingCapability` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_supported: Option<bool> = None;
-        let mut field_types: Option<ThinkingTypes> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "supported" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "supported")?;
-                    field_supported = Some(map.next_value()?);
-                }
-                "types" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "types")?;
-                    field_types = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            supported: crate::runtime::de::required(field_supported, "supported")?,
-            types: crate::runtime::de::required(field_types, "types")?,
-            extra,
-        })
-    }
-}
-
 /// Thinking mode support, per mode.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct ThinkingTypes {
     /// Support for adaptive thinking.
     pub adaptive: CapabilitySupport,
@@ -867,64 +318,6 @@ impl ThinkingTypes {
             enabled: enabled.into(),
             extra: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for ThinkingTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("adaptive", &self.adaptive)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThinkingTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize_object(deserializer)
-    }
-}
-
-impl crate::runtime::de::Object for ThinkingTypes {
-    const EXPECTING: &'static str = "a `ThinkingTypes` object";
-    fn visit<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-        entry: Option<crate::runtime::de::Entry<'de>>,
-    ) -> Result<Self, A::Error> {
-        let mut field_adaptive: Option<CapabilitySupport> = None;
-        let mut field_enabled: Option<CapabilitySupport> = None;
-        let mut seen = [false; 2];
-        let mut extra = serde_json::Map::new();
-        if let Some(entry) = entry {
-            entry.keep(&mut extra);
-        }
-        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "adaptive" => {
-                    crate::runtime::de::first(&map, &mut seen[0], "adaptive")?;
-                    field_adaptive = Some(map.next_value()?);
-                }
-                "enabled" => {
-                    crate::runtime::de::first(&map, &mut seen[1], "enabled")?;
-                    field_enabled = Some(map.next_value()?);
-                }
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert(key.into_string(), value);
-                }
-            }
-        }
-        Ok(Self {
-            adaptive: crate::runtime::de::required(field_adaptive, "adaptive")?,
-            enabled: crate::runtime::de::required(field_enabled, "enabled")?,
-            extra,
-        })
     }
 }
 
