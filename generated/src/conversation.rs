@@ -8,26 +8,20 @@
 //! whose shape differs from the request type (or an `Unknown` one) is passed on as
 //! [`ContentBlockParam::Unknown`] with the same JSON.
 
-use serde::{Deserialize, Serialize};
-
 use crate::{ContentBlock, ContentBlockParam, ErrorObject, Message, MessageParam};
-
-/// Re-reads `value` (a response type) as the request type `T`, keeping its JSON as it is.
-fn reread<T: for<'de> Deserialize<'de>>(value: &impl Serialize) -> serde_json::Result<T> {
-    let json = serde_json::to_value(value)?;
-    T::deserialize(json)
-}
 
 impl From<&ContentBlock> for ContentBlockParam {
     fn from(block: &ContentBlock) -> Self {
-        match reread(block) {
-            Ok(param) => param,
-            Err(_) => {
-                // Serializing a block cannot fail (its maps have string keys); keep whatever
-                // JSON there is.
-                ContentBlockParam::Unknown(serde_json::to_value(block).unwrap_or_default())
-            }
-        }
+        // Through the block's JSON text rather than a `serde_json::Value`: the request types
+        // are then decoded by the same code as any JSON input, and no second copy of their
+        // decoders (one reading from a `Value`) is compiled.
+        let Ok(json) = serde_json::to_vec(block) else {
+            // Serializing a block cannot fail: its maps have string keys.
+            return ContentBlockParam::Unknown(serde_json::Value::Null);
+        };
+        serde_json::from_slice(&json).unwrap_or_else(|_| {
+            ContentBlockParam::Unknown(serde_json::from_slice(&json).unwrap_or_default())
+        })
     }
 }
 

@@ -423,9 +423,9 @@ fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(
     from_buffered::<T, A::Error>(object)
 }
 
-/// Decodes a buffered union object. It is read back through `serde_json::Value`'s own map
-/// reader, the one that decoding from a `Value` uses anyway, so that no other copy of the
-/// variants' decoders is compiled for it.
+/// Decodes a buffered union object. It is written out as JSON text and read back by
+/// `serde_json`'s reader of byte slices, the one every response body goes through, so that the
+/// variants' decoders are compiled once, for that reader, and not again for a `Value`.
 fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
     let tag = match object.get(T::TAG) {
         Some(Value::String(tag)) => tag.clone(),
@@ -438,9 +438,26 @@ fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<
             )));
         }
     };
-    Value::Object(object)
+    let json = serde_json::to_vec(&object).map_err(E::custom)?;
+    let mut reader = serde_json::Deserializer::from_slice(&json);
+    (&mut reader)
         .deserialize_map(BufferedVisitor::<T>(tag, PhantomData))
-        .map_err(E::custom)
+        .map_err(|e| E::custom(without_position(&e)))
+}
+
+/// The message of an error raised while reading JSON text this crate wrote itself, without
+/// serde_json's "at line L column C": a place in that text means nothing to the caller, whose
+/// own decoder reports where in its input the value is.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if error.line() == 0 {
+        return message;
+    }
+    let place = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&place) {
+        Some(message) => message.to_string(),
+        None => message,
+    }
 }
 
 /// Hands a buffered union object, tag property included, to the variant its tag names.
@@ -491,8 +508,8 @@ fn kind_of(value: &Value) -> Option<JsonKind> {
     }
 }
 
-/// A member of an untagged union: the shape it takes and how to decode it.
-pub type Candidate<T> = (JsonKind, fn(Value) -> Result<T, serde_json::Error>);
+/// A member of an untagged union: the shape it takes and how to decode it from JSON text.
+pub type Candidate<T> = (JsonKind, fn(&[u8]) -> Result<T, serde_json::Error>);
 
 /// Deserializes an untagged union: the value is read whole, then decoded by
 /// `untagged`. The error, if any, is raised while the input is still at the value, so that
@@ -525,21 +542,28 @@ impl<T> FromAny for Untagged<'_, T> {
 
 /// Decodes an untagged union. When exactly one member has the value's shape, that member's own
 /// error is reported; otherwise the members of that shape are tried in order.
+///
+/// The members read the value's JSON text (see `from_buffered` for why not the `Value`).
 fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Result<T, String> {
     let kind = kind_of(&value);
     let matching: Vec<&Candidate<T>> = candidates
         .iter()
         .filter(|(k, _)| *k == JsonKind::Any || Some(*k) == kind)
         .collect();
+    if matching.is_empty() {
+        return Err(format!("no form of `{name}` accepts {}", describe(&value)));
+    }
+    let json = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
     match matching.as_slice() {
-        [] => Err(format!("no form of `{name}` accepts {}", describe(&value))),
-        [(_, decode)] => decode(value).map_err(|e| format!("invalid `{name}`: {e}")),
+        [(_, decode)] => {
+            decode(&json).map_err(|e| format!("invalid `{name}`: {}", without_position(&e)))
+        }
         several => {
             let mut errors = Vec::new();
             for (_, decode) in several {
-                match decode(value.clone()) {
+                match decode(&json) {
                     Ok(v) => return Ok(v),
-                    Err(e) => errors.push(e.to_string()),
+                    Err(e) => errors.push(without_position(&e)),
                 }
             }
             Err(format!(
@@ -811,5 +835,40 @@ mod tests {
             let err = serde_json::from_str::<Sample>(input).unwrap_err();
             assert!(err.to_string().contains(expected), "{input}: {err}");
         }
+    }
+
+    /// A value read back from JSON text the decoder wrote itself (an untagged union's member,
+    /// a union object whose tag is not first) fails with the member's own message, placed
+    /// once: where the value is in the caller's input, not where it was in the re-written text.
+    #[test]
+    fn reread_values_report_their_place_in_the_input() {
+        use crate::types::MessageContent;
+
+        let input = "[\n  {\"type\": \"text\", \"text\": 5}\n]";
+        let err = serde_json::from_str::<MessageContent>(input).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("invalid `MessageContent`: invalid type: integer `5`"),
+            "{message}"
+        );
+        assert_eq!(message.matches(" at line ").count(), 1, "{message}");
+        assert_eq!(err.line(), 3, "{message}");
+
+        let input = "{\"text\": 5,\n \"type\": \"text\"}";
+        let err = serde_json::from_str::<ContentBlock>(input).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("invalid type: integer `5`, expected a string"),
+            "{message}"
+        );
+        assert_eq!(message.matches(" at line ").count(), 1, "{message}");
+        assert_eq!(err.line(), 2, "{message}");
+
+        // Read back whole when they are valid.
+        let content: MessageContent =
+            serde_json::from_str(r#"[{"text": "a", "type": "text"}]"#).unwrap();
+        assert!(matches!(content, MessageContent::ContentBlockParamList(ref b) if b.len() == 1));
+        let block: ContentBlock = serde_json::from_str(r#"{"text": "a", "type": "text"}"#).unwrap();
+        assert_eq!(block.tag(), "text");
     }
 }

@@ -218,11 +218,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeos {
             &[
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| serde_json::from_value(value).map(Self::Geos),
+                    |json| serde_json::from_slice(json).map(Self::Geos),
                 ),
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::Unrestricted),
+                    |json| serde_json::from_slice(json).map(Self::Unrestricted),
                 ),
             ],
         )
@@ -621,11 +621,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeosParam {
             &[
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| serde_json::from_value(value).map(Self::Geos),
+                    |json| serde_json::from_slice(json).map(Self::Geos),
                 ),
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::Unrestricted),
+                    |json| serde_json::from_slice(json).map(Self::Unrestricted),
                 ),
             ],
         )

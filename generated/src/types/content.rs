@@ -1031,14 +1031,14 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContent {
             &[
                 (
                     crate::runtime::de::JsonKind::Object,
-                    |value| {
-                        serde_json::from_value(value).map(Self::WebSearchToolResultError)
+                    |json| {
+                        serde_json::from_slice(json).map(Self::WebSearchToolResultError)
                     },
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| {
-                        serde_json::from_value(value).map(Self::WebSearchResultBlockList)
+                    |json| {
+                        serde_json::from_slice(json).map(Self::WebSearchResultBlockList)
                     },
                 ),
             ],
@@ -3154,12 +3154,12 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::String),
+                    |json| serde_json::from_slice(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| {
-                        serde_json::from_value(value)
+                    |json| {
+                        serde_json::from_slice(json)
                             .map(Self::ContentBlockSourceContentParamList)
                     },
                 ),
@@ -3215,12 +3215,12 @@ impl<'de> serde::Deserialize<'de> for ToolResultContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::String),
+                    |json| serde_json::from_slice(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| {
-                        serde_json::from_value(value)
+                    |json| {
+                        serde_json::from_slice(json)
                             .map(Self::ToolResultContentBlockParamList)
                     },
                 ),

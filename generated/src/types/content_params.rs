@@ -1829,15 +1829,15 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContentParam {
             &[
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| {
-                        serde_json::from_value(value)
+                    |json| {
+                        serde_json::from_slice(json)
                             .map(Self::WebSearchResultBlockParamList)
                     },
                 ),
                 (
                     crate::runtime::de::JsonKind::Object,
-                    |value| {
-                        serde_json::from_value(value)
+                    |json| {
+                        serde_json::from_slice(json)
                             .map(Self::WebSearchToolRequestErrorParam)
                     },
                 ),

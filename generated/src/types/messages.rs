@@ -476,13 +476,11 @@ impl<'de> serde::Deserialize<'de> for MessageContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::String),
+                    |json| serde_json::from_slice(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| {
-                        serde_json::from_value(value).map(Self::ContentBlockParamList)
-                    },
+                    |json| serde_json::from_slice(json).map(Self::ContentBlockParamList),
                 ),
             ],
         )
@@ -536,11 +534,11 @@ impl<'de> serde::Deserialize<'de> for SystemPrompt {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |value| serde_json::from_value(value).map(Self::String),
+                    |json| serde_json::from_slice(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |value| serde_json::from_value(value).map(Self::TextBlockParamList),
+                    |json| serde_json::from_slice(json).map(Self::TextBlockParamList),
                 ),
             ],
         )
