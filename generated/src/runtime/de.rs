@@ -844,25 +844,27 @@ mod tests {
     fn reread_values_report_their_place_in_the_input() {
         use crate::types::MessageContent;
 
-        let input = "[\n  {\"type\": \"text\", \"text\": 5}\n]";
-        let err = serde_json::from_str::<MessageContent>(input).unwrap_err();
-        let message = err.to_string();
-        assert!(
-            message.starts_with("invalid `MessageContent`: invalid type: integer `5`"),
-            "{message}"
+        fn placed_once<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+            input: &str,
+            start: &str,
+            line: usize,
+        ) {
+            let err = serde_json::from_str::<T>(input).unwrap_err();
+            let message = err.to_string();
+            assert!(message.starts_with(start), "{message}");
+            assert_eq!(message.matches(" at line ").count(), 1, "{message}");
+            assert_eq!(err.line(), line, "{message}");
+        }
+        placed_once::<MessageContent>(
+            "[\n  {\"type\": \"text\", \"text\": 5}\n]",
+            "invalid `MessageContent`: invalid type: integer `5`",
+            3,
         );
-        assert_eq!(message.matches(" at line ").count(), 1, "{message}");
-        assert_eq!(err.line(), 3, "{message}");
-
-        let input = "{\"text\": 5,\n \"type\": \"text\"}";
-        let err = serde_json::from_str::<ContentBlock>(input).unwrap_err();
-        let message = err.to_string();
-        assert!(
-            message.starts_with("invalid type: integer `5`, expected a string"),
-            "{message}"
+        placed_once::<ContentBlock>(
+            "{\"text\": 5,\n \"type\": \"text\"}",
+            "invalid type: integer `5`, expected a string",
+            2,
         );
-        assert_eq!(message.matches(" at line ").count(), 1, "{message}");
-        assert_eq!(err.line(), 2, "{message}");
 
         // Read back whole when they are valid.
         let content: MessageContent =
