@@ -136,7 +136,12 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut fields = Vec::new();
     let mut has_extra = false;
     for field in &named.named {
-        let ident = field.ident.clone().expect("named fields have names");
+        let Some(ident) = field.ident.clone() else {
+            return Err(syn::Error::new(
+                field.span(),
+                "JsonObject needs named fields",
+            ));
+        };
         if ident == "extra" {
             has_extra = true;
             continue;
