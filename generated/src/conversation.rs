@@ -7,10 +7,14 @@
 //! their JSON, so every property survives, including ones this crate does not know: a block
 //! whose shape differs from the request type (or an `Unknown` one) is passed on as
 //! [`ContentBlockParam::Unknown`] with the same JSON.
+//!
+//! The conversions are `#[inline]`, so that the encoders and decoders they reach are compiled
+//! in the program that uses them, as for the endpoint methods, and not in this crate.
 
 use crate::{ContentBlock, ContentBlockParam, ErrorObject, Message, MessageParam};
 
 impl From<&ContentBlock> for ContentBlockParam {
+    #[inline]
     fn from(block: &ContentBlock) -> Self {
         // Through the block's JSON text rather than a `serde_json::Value`: the request types
         // are then decoded by the same code as any JSON input, and no second copy of their
@@ -26,6 +30,7 @@ impl From<&ContentBlock> for ContentBlockParam {
 }
 
 impl From<ContentBlock> for ContentBlockParam {
+    #[inline]
     fn from(block: ContentBlock) -> Self {
         ContentBlockParam::from(&block)
     }
@@ -33,6 +38,7 @@ impl From<ContentBlock> for ContentBlockParam {
 
 impl From<&Message> for MessageParam {
     /// The assistant turn that `message` was, with all of its content blocks.
+    #[inline]
     fn from(message: &Message) -> Self {
         let blocks: Vec<ContentBlockParam> = message
             .content
@@ -45,6 +51,7 @@ impl From<&Message> for MessageParam {
 
 impl From<Message> for MessageParam {
     /// The assistant turn that `message` was, with all of its content blocks.
+    #[inline]
     fn from(message: Message) -> Self {
         MessageParam::from(&message)
     }

@@ -161,6 +161,10 @@ impl MessageStream {
 impl Stream for MessageStream {
     type Item = Result<MessageStreamEvent>;
 
+    // `#[inline]`: decoding the stream's events, that is the whole message and content type
+    // tree, is compiled in the program that polls a `MessageStream`, as it is for the
+    // endpoint methods (see `codegen::emit::resources`), and not in this crate.
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         if this.finished {

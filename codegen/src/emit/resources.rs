@@ -330,6 +330,13 @@ fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
     Ok(build)
 }
 
+/// The methods of one operation.
+///
+/// The methods that are not `async fn` are `#[inline]`. What they compile down to (encoding the
+/// request body, and through the `Call` or page stream they return, decoding the response) is
+/// then compiled in the program that calls them, as an `async fn`'s body is, and not in this
+/// crate: a program compiles the encoders and decoders of the endpoints it uses, not of all of
+/// them (see BENCHMARKS.md, section 2).
 fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenStream, Error> {
     let method = ident(&op.method_name);
     let route = format!("`{} {}`", HttpMethod::as_str(op.http_method), op.path);
@@ -392,6 +399,7 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
             ));
             out.extend(quote! {
                 #d
+                #[inline]
                 pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#t> {
                     #build_call
                     #guard
@@ -444,6 +452,7 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
             ));
             out.extend(quote! {
                 #d
+                #[inline]
                 pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#j> {
                     let mut body = body;
                     body.#flag = None;
@@ -498,6 +507,7 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
         ));
         out.extend(quote! {
             #d
+            #[inline]
             pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> impl futures::Stream<Item = crate::Result<#item>> + Send + 'static + use<> {
                 let client = self.client.clone();
                 #(#owned)*

@@ -18,6 +18,7 @@ impl<'a> AdminApiKeysApi<'a> {
     /// `GET /v1/organizations/api_keys`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(&self, params: ApiKeysListParams) -> crate::runtime::Call<ApiKeyList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -35,6 +36,7 @@ impl<'a> AdminApiKeysApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: ApiKeysListParams,
@@ -55,6 +57,7 @@ impl<'a> AdminApiKeysApi<'a> {
     /// `GET /v1/organizations/api_keys/{api_key_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(&self, api_key_id: &str) -> crate::runtime::Call<ApiKey> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -73,6 +76,7 @@ impl<'a> AdminApiKeysApi<'a> {
     /// `POST /v1/organizations/api_keys/{api_key_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn update(
         &self,
         api_key_id: &str,

@@ -18,6 +18,7 @@ impl<'a> AdminCostReportApi<'a> {
     /// `GET /v1/organizations/cost_report`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(
         &self,
         params: CostReportRetrieveParams,
@@ -40,6 +41,7 @@ impl<'a> AdminCostReportApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `retrieve`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
     pub fn retrieve_stream(
         &self,
         params: CostReportRetrieveParams,

@@ -18,6 +18,7 @@ impl<'a> AdminInvitesApi<'a> {
     /// `GET /v1/organizations/invites`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(&self, params: InvitesListParams) -> crate::runtime::Call<InviteList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -39,6 +40,7 @@ impl<'a> AdminInvitesApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: InvitesListParams,
@@ -59,6 +61,7 @@ impl<'a> AdminInvitesApi<'a> {
     /// `POST /v1/organizations/invites`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn create(&self, body: InviteCreateParams) -> crate::runtime::Call<Invite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -74,6 +77,7 @@ impl<'a> AdminInvitesApi<'a> {
     /// `GET /v1/organizations/invites/{invite_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(&self, invite_id: &str) -> crate::runtime::Call<Invite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -92,6 +96,7 @@ impl<'a> AdminInvitesApi<'a> {
     /// `DELETE /v1/organizations/invites/{invite_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn delete(&self, invite_id: &str) -> crate::runtime::Call<DeletedInvite> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,

@@ -18,6 +18,7 @@ impl<'a> AdminOrganizationApi<'a> {
     /// `GET /v1/organizations/me`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn me(&self) -> crate::runtime::Call<Organization> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,

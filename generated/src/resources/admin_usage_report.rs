@@ -18,6 +18,7 @@ impl<'a> AdminUsageReportApi<'a> {
     /// `GET /v1/organizations/usage_report/messages`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn messages(
         &self,
         params: UsageReportMessagesParams,
@@ -67,6 +68,7 @@ impl<'a> AdminUsageReportApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `messages`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
     pub fn messages_stream(
         &self,
         params: UsageReportMessagesParams,
@@ -95,6 +97,7 @@ impl<'a> AdminUsageReportApi<'a> {
     /// `GET /v1/organizations/usage_report/claude_code`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn claude_code(
         &self,
         params: UsageReportClaudeCodeParams,
@@ -112,6 +115,7 @@ impl<'a> AdminUsageReportApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `claude_code`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
     pub fn claude_code_stream(
         &self,
         params: UsageReportClaudeCodeParams,

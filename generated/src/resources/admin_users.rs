@@ -18,6 +18,7 @@ impl<'a> AdminUsersApi<'a> {
     /// `GET /v1/organizations/users`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(&self, params: UsersListParams) -> crate::runtime::Call<UserList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -36,6 +37,7 @@ impl<'a> AdminUsersApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: UsersListParams,
@@ -56,6 +58,7 @@ impl<'a> AdminUsersApi<'a> {
     /// `GET /v1/organizations/users/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(&self, user_id: &str) -> crate::runtime::Call<User> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -71,6 +74,7 @@ impl<'a> AdminUsersApi<'a> {
     /// `POST /v1/organizations/users/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn update(
         &self,
         user_id: &str,
@@ -90,6 +94,7 @@ impl<'a> AdminUsersApi<'a> {
     /// `DELETE /v1/organizations/users/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn delete(&self, user_id: &str) -> crate::runtime::Call<DeletedUser> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,

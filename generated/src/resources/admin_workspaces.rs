@@ -24,6 +24,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// `GET /v1/organizations/workspaces`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(
         &self,
         params: WorkspacesListParams,
@@ -42,6 +43,7 @@ impl<'a> AdminWorkspacesApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: WorkspacesListParams,
@@ -68,6 +70,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// `POST /v1/organizations/workspaces`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn create(
         &self,
         body: WorkspaceCreateParams,
@@ -86,6 +89,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// `GET /v1/organizations/workspaces/{workspace_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -104,6 +108,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// `POST /v1/organizations/workspaces/{workspace_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn update(
         &self,
         workspace_id: &str,
@@ -126,6 +131,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     /// `POST /v1/organizations/workspaces/{workspace_id}/archive`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn archive(&self, workspace_id: &str) -> crate::runtime::Call<Workspace> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -184,6 +190,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// `GET /v1/organizations/workspaces/{workspace_id}/members`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(
         &self,
         workspace_id: &str,
@@ -205,6 +212,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         workspace_id: &str,
@@ -236,6 +244,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// `POST /v1/organizations/workspaces/{workspace_id}/members`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn create(
         &self,
         workspace_id: &str,
@@ -258,6 +267,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// `GET /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(
         &self,
         workspace_id: &str,
@@ -280,6 +290,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// `POST /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn update(
         &self,
         workspace_id: &str,
@@ -303,6 +314,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
     /// `DELETE /v1/organizations/workspaces/{workspace_id}/members/{user_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn delete(
         &self,
         workspace_id: &str,

@@ -18,6 +18,7 @@ impl<'a> CompletionsApi<'a> {
     /// `POST /v1/complete`.
     ///
     /// Waits for the whole response; see `create_stream` for server-sent events.
+    #[inline]
     pub fn create(
         &self,
         body: CompletionCreateParams,

@@ -18,6 +18,7 @@ impl<'a> FilesApi<'a> {
     /// `GET /v1/files` (sends the beta header `files-api-2025-04-14`).
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(&self, params: FilesListParams) -> crate::runtime::Call<FileList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -34,6 +35,7 @@ impl<'a> FilesApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: FilesListParams,
@@ -56,6 +58,7 @@ impl<'a> FilesApi<'a> {
     /// `POST /v1/files` (sends the beta header `files-api-2025-04-14`).
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn upload(
         &self,
         params: FilesUploadParams,
@@ -81,6 +84,7 @@ impl<'a> FilesApi<'a> {
     /// `GET /v1/files/{file_id}` (sends the beta header `files-api-2025-04-14`).
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve_metadata(
         &self,
         file_id: &str,
@@ -100,6 +104,7 @@ impl<'a> FilesApi<'a> {
     /// `DELETE /v1/files/{file_id}` (sends the beta header `files-api-2025-04-14`).
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn delete(&self, file_id: &str) -> crate::runtime::Call<DeletedFile> {
         let request = crate::runtime::Request::new(
             reqwest::Method::DELETE,

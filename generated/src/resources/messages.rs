@@ -24,6 +24,7 @@ impl<'a> MessagesApi<'a> {
     /// `POST /v1/messages`.
     ///
     /// Waits for the whole response; see `create_stream` for server-sent events.
+    #[inline]
     pub fn create(&self, body: MessageCreateParams) -> crate::runtime::Call<Message> {
         let mut body = body;
         body.stream = None;
@@ -67,6 +68,7 @@ impl<'a> MessagesApi<'a> {
     /// `POST /v1/messages/count_tokens`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn count_tokens(
         &self,
         body: MessageCountTokensParams,
@@ -94,6 +96,7 @@ impl<'a> MessagesBatchesApi<'a> {
     /// `GET /v1/messages/batches`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(
         &self,
         params: MessagesBatchesListParams,
@@ -111,6 +114,7 @@ impl<'a> MessagesBatchesApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: MessagesBatchesListParams,
@@ -139,6 +143,7 @@ impl<'a> MessagesBatchesApi<'a> {
     /// `POST /v1/messages/batches`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn create(
         &self,
         body: MessageBatchCreateParams,
@@ -157,6 +162,7 @@ impl<'a> MessagesBatchesApi<'a> {
     /// `GET /v1/messages/batches/{message_batch_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(
         &self,
         message_batch_id: &str,
@@ -178,6 +184,7 @@ impl<'a> MessagesBatchesApi<'a> {
     /// `DELETE /v1/messages/batches/{message_batch_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn delete(
         &self,
         message_batch_id: &str,
@@ -199,6 +206,7 @@ impl<'a> MessagesBatchesApi<'a> {
     /// `POST /v1/messages/batches/{message_batch_id}/cancel`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn cancel(&self, message_batch_id: &str) -> crate::runtime::Call<MessageBatch> {
         let request = crate::runtime::Request::new(
             reqwest::Method::POST,

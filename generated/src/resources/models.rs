@@ -18,6 +18,7 @@ impl<'a> ModelsApi<'a> {
     /// `GET /v1/models`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn list(&self, params: ModelsListParams) -> crate::runtime::Call<ModelInfoList> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -32,6 +33,7 @@ impl<'a> ModelsApi<'a> {
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
     /// Every item of `list`, fetching further pages lazily as the stream is polled. Starting from `before_id` alone pages backwards.
+    #[inline]
     pub fn list_stream(
         &self,
         params: ModelsListParams,
@@ -52,6 +54,7 @@ impl<'a> ModelsApi<'a> {
     /// `GET /v1/models/{model_id}`.
     ///
     /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
     pub fn retrieve(&self, model_id: &str) -> crate::runtime::Call<ModelInfo> {
         let request = crate::runtime::Request::new(
             reqwest::Method::GET,
