@@ -73,23 +73,18 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         quote! { #doc #attr pub #fi: #ty, }
     });
     let consts_doc = if s.consts.is_empty() {
-        String::new()
+        quote!()
     } else {
         let list: Vec<String> = s
             .consts
             .iter()
             .map(|c| format!("`\"{}\": \"{}\"`", c.wire, c.value))
             .collect();
-        format!(
-            "\n\nOn the wire this object always carries {}.",
+        let line = doc_attrs(&format!(
+            "On the wire this object always carries {}.",
             list.join(", ")
-        )
-    };
-    let consts_doc = doc_attrs(consts_doc.trim_start_matches('\n'));
-    let consts_doc = if s.consts.is_empty() {
-        quote!()
-    } else {
-        quote!(#[doc = ""] #consts_doc)
+        ));
+        quote!(#[doc = ""] #line)
     };
     let derive_default = if all_optional {
         quote!(Default,)

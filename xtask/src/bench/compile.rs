@@ -556,38 +556,32 @@ fn count_lines(root: &Path, dir: &Path) -> Lines {
             .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
             .unwrap_or(0)
     };
-    let count_dir = |src: &Path, generated: bool| -> usize {
+    // Non-empty lines of the `.rs` files below `src` whose relative path `keep` accepts.
+    let count_rs = |src: &Path, keep: &dyn Fn(&Path) -> bool| -> usize {
         files_below(src)
             .unwrap_or_default()
             .iter()
-            .filter(|rel| rel.extension().is_some_and(|e| e == "rs"))
-            .filter(|rel| GENERATED_DIRS.iter().any(|d| rel.starts_with(d)) == generated)
+            .filter(|rel| rel.extension().is_some_and(|e| e == "rs") && keep(rel))
             .map(|rel| count(&src.join(rel)))
             .sum()
     };
+    let count_dir = |src: &Path, generated: bool| -> usize {
+        count_rs(src, &|rel| {
+            GENERATED_DIRS.iter().any(|d| rel.starts_with(d)) == generated
+        })
+    };
     let progenitor_runtime = lock_version(&dir.join("Cargo.lock"), "progenitor-client")
         .and_then(|v| registry_source(&format!("progenitor-client-{v}")))
-        .map(|src| {
-            files_below(&src)
-                .unwrap_or_default()
-                .iter()
-                .filter(|rel| rel.extension().is_some_and(|e| e == "rs"))
-                .map(|rel| count(&src.join(rel)))
-                .sum()
-        });
-    let derive_src = root.join("generated").join("derive").join("src");
+        .map(|src| count_rs(&src, &|_| true));
     Lines {
         progenitor_generated: count(&dir.join("progenitor-generated").join("src").join("lib.rs")),
         progenitor_runtime,
         ours_subset_generated: count_dir(&dir.join("ours-subset").join("src"), true),
         ours_full_generated: count_dir(&dir.join("ours-full").join("src"), true),
         ours_runtime: count_dir(&dir.join("ours-full").join("src"), false),
-        ours_derive: files_below(&derive_src)
-            .unwrap_or_default()
-            .iter()
-            .filter(|rel| rel.extension().is_some_and(|e| e == "rs"))
-            .map(|rel| count(&derive_src.join(rel)))
-            .sum(),
+        ours_derive: count_rs(&root.join("generated").join("derive").join("src"), &|_| {
+            true
+        }),
     }
 }
 
