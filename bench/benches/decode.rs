@@ -32,7 +32,7 @@ fn decode(c: &mut Criterion) {
     group.bench_function("ours_client_path", |b| {
         b.iter(|| {
             let m: anthropic_openapi::Message =
-                anthropic_openapi::runtime::error::from_json_slice(black_box(&bytes)).unwrap();
+                anthropic_openapi_runtime::from_json_slice(black_box(&bytes)).unwrap();
             m
         });
     });

@@ -4,8 +4,8 @@
 //!
 //! `cargo bench -p bench --bench jsonl`
 
+use anthropic_openapi::JsonlStream;
 use anthropic_openapi::MessageBatchIndividualResponse;
-use anthropic_openapi::runtime::JsonlStream;
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures::StreamExt as _;

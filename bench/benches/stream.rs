@@ -4,7 +4,7 @@
 //!
 //! `cargo bench -p bench --bench stream`
 
-use anthropic_openapi::runtime::SseStream;
+use anthropic_openapi::SseStream;
 use anthropic_openapi::{MessageStream, MessageStreamEvent};
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

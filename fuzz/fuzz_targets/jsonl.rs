@@ -9,7 +9,7 @@
 #![no_main]
 
 use anthropic_openapi::MessageBatchIndividualResponse;
-use anthropic_openapi::runtime::JsonlStream;
+use anthropic_openapi::JsonlStream;
 use anthropic_openapi_fuzz::{assert_round_trip, body, chunks, drain};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;

@@ -12,7 +12,7 @@
 
 #![no_main]
 
-use anthropic_openapi::runtime::SseStream;
+use anthropic_openapi::SseStream;
 use anthropic_openapi::{Message, MessageStream, MessageStreamEvent};
 use anthropic_openapi_fuzz::{assert_round_trip, body, chunks, drain};
 use bytes::Bytes;

@@ -6,7 +6,7 @@ mod bulk_support;
 
 use std::sync::{Arc, Mutex};
 
-use anthropic_openapi::runtime::UploadFile;
+use anthropic_openapi::UploadFile;
 use anthropic_openapi::{Error, FilesUploadParams, MessageBatchResult};
 use bulk_support::{KEY, TempDir, client, origin};
 use bytes::Bytes;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anthropic_openapi::FilesUploadParams;
-use anthropic_openapi::runtime::UploadFile;
+use anthropic_openapi::UploadFile;
 use bulk_support::{MultipartDigest, TempDir, client};
 use peak_alloc::PeakAlloc;
 use testkit::{Recorded, Reply, Server};

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use anthropic_openapi::runtime::Error;
+use anthropic_openapi::Error;
 use anthropic_openapi::{
     Client, ContentBlock, ErrorType, MessageBatchResult, MessageCreateParams, MessageParam,
 };
@@ -95,7 +95,7 @@ async fn streamed(client: &Client) -> anthropic_openapi::Result<anthropic_openap
     .await
 }
 
-fn api_error(err: &Error) -> &anthropic_openapi::runtime::ApiError {
+fn api_error(err: &Error) -> &anthropic_openapi::ApiError {
     err.as_api()
         .unwrap_or_else(|| panic!("expected an API error, got {err:?}"))
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Debug;
 
-use anthropic_openapi::runtime::SseStream;
+use anthropic_openapi::SseStream;
 use anthropic_openapi::*;
 use bytes::Bytes;
 use futures::StreamExt as _;

@@ -1,11 +1,11 @@
 //! `MessageStream`: recorded event streams assembled into the message the non-streaming call
 //! returns.
 
-use anthropic_openapi::runtime::{Error, SseStream};
 use anthropic_openapi::{
     Client, ContentBlock, ContentBlockDelta, Message, MessageCreateParams, MessageParam,
     MessageStream, MessageStreamEvent, StopReason,
 };
+use anthropic_openapi::{Error, SseStream};
 use bytes::Bytes;
 use futures::StreamExt;
 use serde_json::{Value, json};

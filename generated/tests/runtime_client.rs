@@ -2,10 +2,8 @@
 
 use std::time::Duration;
 
-use anthropic_openapi::runtime::{
-    AdminClient, ApiError, Client, Error, ErrorType, Multipart, Query, Request, UploadFile,
-    encode_path_segment,
-};
+use anthropic_openapi::{AdminClient, ApiError, Client, Error, ErrorType, UploadFile};
+use anthropic_openapi_runtime::{Multipart, Query, Request, encode_path_segment};
 use futures::StreamExt;
 use reqwest::Method;
 use testkit::{Reply, Server};
@@ -179,7 +177,7 @@ async fn admin_client_sends_admin_key() {
     let admin = AdminClient::builder()
         .api_key("sk-ant-admin-SECRET")
         .base_url(server.base_url())
-        .build_admin()
+        .build()
         .unwrap();
     let got: Thing = admin
         .core()
@@ -218,7 +216,7 @@ fn missing_or_invalid_configuration_is_a_config_error() {
     for result in [
         Client::builder().build().map(|_| ()),
         Client::builder().api_key("  ").build().map(|_| ()),
-        AdminClient::builder().build_admin().map(|_| ()),
+        AdminClient::builder().build().map(|_| ()),
         Client::builder()
             .api_key("k")
             .base_url("ftp://x")
@@ -349,7 +347,7 @@ async fn html_error_body_is_kept_raw() {
     })
     .await;
     // A 502 is retried; retries are covered by runtime_retry.rs.
-    let no_retries = anthropic_openapi::runtime::RequestOptions::new().max_retries(0);
+    let no_retries = anthropic_openapi::RequestOptions::new().max_retries(0);
     let err = client(&server)
         .with_options(no_retries)
         .core()
@@ -619,7 +617,7 @@ async fn non_success_stream_request_is_an_api_error() {
     .await;
     let req = Request::new(Method::POST, "/v1/messages".into());
     let err = client(&server)
-        .with_options(anthropic_openapi::runtime::RequestOptions::new().max_retries(0))
+        .with_options(anthropic_openapi::RequestOptions::new().max_retries(0))
         .core()
         .send_sse::<serde_json::Value>(req)
         .await
@@ -833,7 +831,7 @@ struct ModelPage {
     last_id: Option<String>,
 }
 
-impl anthropic_openapi::runtime::page::CursorPage for ModelPage {
+impl anthropic_openapi_runtime::page::CursorPage for ModelPage {
     type Item = Thing;
     fn has_more(&self) -> bool {
         self.has_more
@@ -855,7 +853,7 @@ struct ListParams {
     before_id: Option<String>,
 }
 
-impl anthropic_openapi::runtime::page::CursorParams for ListParams {
+impl anthropic_openapi_runtime::page::CursorParams for ListParams {
     fn after_id(&self) -> Option<&str> {
         self.after_id.as_deref()
     }
@@ -887,7 +885,7 @@ async fn cursor_stream_over_http() {
     })
     .await;
     let core = client(&server).core().clone();
-    let stream = anthropic_openapi::runtime::page::cursor_stream(
+    let stream = anthropic_openapi_runtime::page::cursor_stream(
         ListParams::default(),
         move |p: ListParams| {
             let core = core.clone();

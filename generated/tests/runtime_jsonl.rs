@@ -1,6 +1,6 @@
 //! The JSONL decoder, fed chunk by chunk.
 
-use anthropic_openapi::runtime::{Error, JsonlStream};
+use anthropic_openapi::{Error, JsonlStream};
 use bytes::Bytes;
 use futures::StreamExt;
 

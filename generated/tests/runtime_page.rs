@@ -2,10 +2,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use anthropic_openapi::runtime::page::{
+use anthropic_openapi::{Error, Result};
+use anthropic_openapi_runtime::page::{
     CursorPage, CursorParams, PageParams, TokenPage, cursor_stream, page_stream,
 };
-use anthropic_openapi::runtime::{Error, Result};
 use futures::StreamExt;
 
 #[derive(Clone, Debug, Default)]

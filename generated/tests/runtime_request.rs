@@ -1,8 +1,7 @@
 //! Request building: path encoding, query values, uploads, error types.
 
-use anthropic_openapi::runtime::{
-    ApiError, ErrorType, Query, QueryValue, Request, UploadFile, encode_path, encode_path_segment,
-};
+use anthropic_openapi::{ApiError, ErrorType, UploadFile};
+use anthropic_openapi_runtime::{Query, QueryValue, Request, encode_path, encode_path_segment};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 #[test]

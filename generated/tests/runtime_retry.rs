@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anthropic_openapi::runtime::{
-    AdminClient, ApiResponse, Client, ClientBuilder, Error, Multipart, Request, RequestOptions,
-    UploadFile,
+use anthropic_openapi::{
+    AdminClient, ApiResponse, Client, ClientBuilder, Error, RequestOptions, UploadFile,
 };
+use anthropic_openapi_runtime::{Multipart, Request};
 use futures::StreamExt;
 use reqwest::Method;
 use testkit::{Reply, Server};
@@ -562,7 +562,7 @@ async fn admin_client_with_options() {
     let admin = AdminClient::builder()
         .api_key("sk-ant-admin-test")
         .base_url(server.base_url())
-        .build_admin()
+        .build()
         .unwrap()
         .with_options(RequestOptions::new().header("x-extra", "1"));
     let _: Thing = admin

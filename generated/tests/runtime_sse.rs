@@ -1,6 +1,6 @@
 //! The server-sent-events decoder, fed chunk by chunk.
 
-use anthropic_openapi::runtime::{Error, ErrorType, SseStream};
+use anthropic_openapi::{Error, ErrorType, SseStream};
 use bytes::Bytes;
 use futures::StreamExt;
 use serde_json::{Value, json};

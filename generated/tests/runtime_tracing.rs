@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anthropic_openapi::runtime::{Client, Query, Request};
+use anthropic_openapi::Client;
+use anthropic_openapi_runtime::{Query, Request};
 use reqwest::Method;
 use testkit::{Reply, Server};
 use tracing::field::{Field, Visit};

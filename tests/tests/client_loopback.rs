@@ -8,7 +8,7 @@
 //! The paginated lists are served by small fakes of the API's paging rules (`cursor_list`,
 //! `token_pages`), so the `*_stream` paginators are checked against real cursor chains.
 
-use anthropic_openapi::runtime::UploadFile;
+use anthropic_openapi::UploadFile;
 use anthropic_openapi::types::*;
 use anthropic_openapi::{AdminClient, Client, Error, ErrorType};
 use futures::{Stream, StreamExt, TryStreamExt};
@@ -50,7 +50,7 @@ impl Clients for Server {
         AdminClient::builder()
             .api_key(ADMIN_KEY)
             .base_url(self.base_url())
-            .build_admin()
+            .build()
             .unwrap()
     }
 }
@@ -2260,7 +2260,7 @@ async fn api_errors_from_admin_streaming_download_and_paginator_calls() {
     // 529 is retried by default; retries have their own tests, so this call asks for none.
     let e = api_error(
         client
-            .with_options(anthropic_openapi::runtime::RequestOptions::new().max_retries(0))
+            .with_options(anthropic_openapi::RequestOptions::new().max_retries(0))
             .messages()
             .create_stream(MessageCreateParams::new("claude-sonnet-4-5", hello(), 8))
             .await
@@ -2360,8 +2360,7 @@ async fn a_long_non_streaming_message_is_refused_before_sending() {
     assert!(server.requests().is_empty(), "nothing may be sent");
     // Streaming the same request is allowed, and so is a call with an explicit timeout.
     let explicit = client.with_options(
-        anthropic_openapi::runtime::RequestOptions::new()
-            .timeout(std::time::Duration::from_secs(3600)),
+        anthropic_openapi::RequestOptions::new().timeout(std::time::Duration::from_secs(3600)),
     );
     explicit
         .messages()

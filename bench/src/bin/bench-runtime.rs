@@ -386,7 +386,7 @@ fn make_large(src: &Path, dest: &Path, bytes: u64) -> Result<(), String> {
 
 /// Runs the in-process work of a criterion bench `times` times, on the scale-1 inputs.
 fn profile(work: &str, times: u32) -> Result<(), String> {
-    use anthropic_openapi::runtime::{JsonlStream, SseStream};
+    use anthropic_openapi::{JsonlStream, SseStream};
     use futures::executor::block_on;
     let inputs = bench::inputs();
     let mut total = 0usize;
@@ -402,7 +402,7 @@ fn profile(work: &str, times: u32) -> Result<(), String> {
                     }
                     "decode-ours-client" => {
                         let m: anthropic_openapi::Message =
-                            anthropic_openapi::runtime::error::from_json_slice(&bytes)
+                            anthropic_openapi_runtime::from_json_slice(&bytes)
                                 .map_err(|e| e.to_string())?;
                         m.content.len()
                     }

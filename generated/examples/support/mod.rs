@@ -72,7 +72,7 @@ pub async fn admin_client() -> anthropic_openapi::Result<(AdminClient, Backend)>
         .api_key(stand_in::ADMIN_KEY)
         .base_url(stand_in.base_url())
         .http_client(loopback_http_client()?)
-        .build_admin()?;
+        .build()?;
     Ok((
         admin,
         Backend {

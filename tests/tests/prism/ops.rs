@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use anthropic_openapi::runtime::UploadFile;
+use anthropic_openapi::UploadFile;
 use anthropic_openapi::types::*;
 use anthropic_openapi::{AdminClient, Client, Result};
 use futures::TryStreamExt;
@@ -46,7 +46,7 @@ impl Clients {
             .base_url(base_url)
             .beta(PRISM_BETA)
             .max_retries(0)
-            .build_admin()
+            .build()
             .expect("admin client");
         Clients { api, admin }
     }

@@ -10,7 +10,7 @@ use std::future::Future;
 
 use futures::Stream;
 
-use super::error::Result;
+use crate::error::Result;
 
 /// Query parameters of a cursor-paginated list.
 pub trait CursorParams: Clone + Send + 'static {

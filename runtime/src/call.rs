@@ -6,10 +6,10 @@ use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
 
-use super::ApiResponse;
-use super::client::ClientCore;
-use super::error::Result;
-use super::request::Request;
+use crate::ApiResponse;
+use crate::client::ClientCore;
+use crate::error::Result;
+use crate::request::Request;
 
 /// A prepared API call. Await it for the decoded response body, or call
 /// [`Call::with_response`] to also get the status, headers and `request-id`:
@@ -42,6 +42,8 @@ impl<T> std::fmt::Debug for Call<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Call<T> {
     /// Prepares a call; an error in building the request is returned when it is awaited.
+    /// Called by the generated endpoint methods.
+    #[doc(hidden)]
     pub fn new(core: ClientCore, request: Result<Request>) -> Self {
         Call {
             core,

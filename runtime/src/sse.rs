@@ -14,9 +14,9 @@ use bytes::Bytes;
 use futures::Stream;
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
-use super::de::Key;
-use super::error::{ApiError, Error, Result, from_json_slice};
-use super::request::ByteStream;
+use crate::de::Key;
+use crate::error::{ApiError, Error, Result, from_json_slice};
+use crate::request::ByteStream;
 
 /// One complete event as framed by the SSE rules.
 #[derive(Debug, Default)]
@@ -218,8 +218,8 @@ impl<T: DeserializeOwned> SseStream<T> {
             self.inner = None;
             self.events.clear();
             let mut err = ApiError::from_response(200, self.request_id.clone(), &ev.data);
-            if err.error_type == super::error::ErrorType::Other("http_200".into()) {
-                err.error_type = super::error::ErrorType::ApiError;
+            if err.error_type == crate::error::ErrorType::Other("http_200".into()) {
+                err.error_type = crate::error::ErrorType::ApiError;
                 err.message = "the stream reported an error without details".into();
             }
             return Some(Err(Error::Api(err)));

@@ -4,8 +4,8 @@
 //! The generator describes each object type of the spec as a plain struct with `#[json(..)]`
 //! attributes, the way serde's derive is used elsewhere; this derive writes the struct's
 //! `serde::Serialize`, `serde::Deserialize` and `runtime::de::Object` impls from that
-//! description. The expansion calls `crate::runtime::de`, so it only works inside
-//! `anthropic-openapi`.
+//! description. The expansion calls `::anthropic_openapi_runtime::de` and `serde`, so it works in a crate
+//! that depends on both, as `anthropic-openapi` does.
 //!
 //! # The description
 //!
@@ -163,7 +163,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::deserialize_object(deserializer)
+                ::anthropic_openapi_runtime::de::deserialize_object(deserializer)
             }
         }
 
@@ -326,12 +326,12 @@ fn object(
     };
     let once = |i: usize, w: &str| {
         let i = Literal::usize_unsuffixed(i);
-        quote!(crate::runtime::de::first(&map, &mut seen[#i], #w)?;)
+        quote!(::anthropic_openapi_runtime::de::first(&map, &mut seen[#i], #w)?;)
     };
     let const_arms = consts.iter().enumerate().map(|(i, c)| {
         let (w, v) = (&c.wire, &c.value);
         let once = once(i, w);
-        quote!(#w => { #once crate::runtime::de::constant(&mut map, &mut extra, #w, #v)?; })
+        quote!(#w => { #once ::anthropic_openapi_runtime::de::constant(&mut map, &mut extra, #w, #v)?; })
     });
     let field_arms = fields.iter().enumerate().map(|(i, f)| {
         let (slot, w) = (f.slot(), &f.wire);
@@ -340,7 +340,7 @@ fn object(
             Kind::Nullable => quote!(#w => { #once #slot = map.next_value()?; }),
             Kind::Optional => quote!(#w => {
                 #once
-                #slot = crate::runtime::de::optional(&mut map, &mut extra, #w)?;
+                #slot = ::anthropic_openapi_runtime::de::optional(&mut map, &mut extra, #w)?;
             }),
             _ => quote!(#w => { #once #slot = Some(map.next_value()?); }),
         }
@@ -349,7 +349,7 @@ fn object(
         let (fi, slot, w) = (&f.ident, f.slot(), &f.wire);
         let value = match &f.kind {
             Kind::Optional | Kind::Nullable => quote!(#slot),
-            Kind::Required => quote!(crate::runtime::de::required(#slot, #w)?),
+            Kind::Required => quote!(::anthropic_openapi_runtime::de::required(#slot, #w)?),
             Kind::DefaultZero => quote!(#slot.unwrap_or_default()),
             Kind::DefaultExpr(Expr::Lit(lit)) => quote!(#slot.unwrap_or(#lit)),
             Kind::DefaultExpr(expr) => quote!(#slot.unwrap_or_else(|| #expr)),
@@ -399,17 +399,17 @@ fn object(
     };
     let expecting = format!("a `{name}` object");
     Ok(quote! {
-        impl crate::runtime::de::Object for #name {
+        impl ::anthropic_openapi_runtime::de::Object for #name {
             const EXPECTING: &'static str = #expecting;
             fn visit<'de, A: serde::de::MapAccess<'de>>(
                 mut map: A,
-                entry: Option<crate::runtime::de::Entry<'de>>,
+                entry: Option<::anthropic_openapi_runtime::de::Entry<'de>>,
             ) -> Result<Self, A::Error> {
                 #(#slots)*
                 #seen_decl
                 let mut extra = serde_json::Map::new();
                 #read_entry
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<::anthropic_openapi_runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         #(#const_arms)*
                         #(#field_arms)*

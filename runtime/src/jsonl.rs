@@ -14,8 +14,8 @@ use bytes::{Buf, Bytes};
 use futures::Stream;
 use serde::de::DeserializeOwned;
 
-use super::error::{Error, Result, from_json_slice};
-use super::request::ByteStream;
+use crate::error::{Error, Result, from_json_slice};
+use crate::request::ByteStream;
 
 /// Above this capacity, the buffer of incomplete lines is shrunk back after a long line.
 const KEEP_CAPACITY: usize = 1024 * 1024;

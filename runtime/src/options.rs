@@ -1,13 +1,13 @@
 //! Per-request overrides of a client's settings, and responses that keep their metadata.
 //!
-//! [`RequestOptions`] is applied with [`Client::with_options`](super::Client::with_options)
-//! (or [`AdminClient::with_options`](super::AdminClient::with_options)), which returns a cheap
-//! derived client sharing the connection pool:
+//! [`RequestOptions`] is applied with `anthropic-openapi`'s `Client::with_options` (or
+//! `AdminClient::with_options`), which returns a cheap derived client sharing the connection
+//! pool:
 //!
 //! ```no_run
 //! use std::time::Duration;
 //!
-//! use anthropic_openapi::runtime::RequestOptions;
+//! use anthropic_openapi::RequestOptions;
 //! use anthropic_openapi::{Client, MessageCreateParams, MessageParam};
 //!
 //! # async fn run() -> anthropic_openapi::Result<()> {
@@ -34,7 +34,7 @@ use reqwest::header::HeaderMap;
 /// Settings that override a client's for the requests of a derived client.
 ///
 /// Built with [`RequestOptions::new`] and the builder methods, then applied with
-/// [`Client::with_options`](super::Client::with_options). Extra headers replace the client's
+/// `Client::with_options` in `anthropic-openapi`. Extra headers replace the client's
 /// default headers of the same name; betas are added to the client's; the timeout and the
 /// number of retries replace the client's.
 #[derive(Debug, Clone, Default)]
@@ -80,8 +80,7 @@ impl RequestOptions {
 
 /// A decoded response body together with the response's status and headers.
 ///
-/// Returned by [`ClientCore::send_json_with_response`](super::ClientCore::send_json_with_response)
-/// and the generated `*_with_response` methods.
+/// Returned by `.with_response()` on a [`Call`](crate::Call).
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     /// The decoded body.

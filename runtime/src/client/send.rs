@@ -1,0 +1,327 @@
+//! The send path: every request goes through [`ClientCore::execute`], which makes attempts,
+//! sorts their responses and retries what may be retried.
+
+use futures::future::Either;
+use futures::{FutureExt, StreamExt};
+use reqwest::Url;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::core::ClientCore;
+use super::prepare::{
+    ACCEPT_ANY, ACCEPT_JSON, ACCEPT_JSONL, ACCEPT_SSE, RETRY_COUNT, Target, retry_count_value,
+    set_multipart_headers,
+};
+use super::response::{
+    Failure, Inspected, header_request_id, inspect_response, read_error_response,
+    read_json_response,
+};
+use crate::error::{Error, Result, from_json_slice};
+use crate::jsonl::JsonlStream;
+use crate::options::ApiResponse;
+use crate::request::{Body, BodyFault, ByteStream, EncodedMultipart, Request};
+use crate::retry::retry_delay;
+use crate::sse::SseStream;
+
+impl ClientCore {
+    /// Sends `req` and decodes the JSON response body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let (data, _, _) = self.receive_json(&req).await?;
+        Ok(data)
+    }
+
+    /// Sends `req` and decodes the JSON response body into `T`, keeping the response's status,
+    /// headers and `request-id`.
+    pub async fn send_json_with_response<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<ApiResponse<T>> {
+        let (data, status, headers) = self.receive_json(&req).await?;
+        let request_id = header_request_id(&headers);
+        Ok(ApiResponse {
+            data,
+            status,
+            headers,
+            request_id,
+        })
+    }
+
+    /// Sends `req` and decodes the JSON response body into `T`; also returns the status and
+    /// the response headers. (Used by [`Call`](super::Call) directly, which saves a layer of
+    /// futures: each layer is moved into the next when it starts.)
+    pub(crate) async fn receive_json<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+    ) -> Result<(T, u16, HeaderMap)> {
+        let target = self.target_for(req)?;
+        let (status, headers, body) = self
+            .execute(req, &target, ACCEPT_JSON, read_json_response)
+            .await?;
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        let data = from_json_slice(text)?;
+        Ok((data, status, headers))
+    }
+
+    /// Sends `req` and decodes the `text/event-stream` response as it arrives.
+    pub async fn send_sse<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+    ) -> Result<SseStream<T>> {
+        let target = self.target_for(&req)?;
+        let resp = self.send_streaming(&req, &target, ACCEPT_SSE).await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(SseStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+    }
+
+    /// Sends `req` and decodes the `application/x-jsonl` response line by line.
+    pub async fn send_jsonl<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+    ) -> Result<JsonlStream<T>> {
+        let target = self.target_for(&req)?;
+        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+    }
+
+    /// Sends `req` and returns the response body as a stream of chunks.
+    pub async fn send_bytes(&self, req: Request) -> Result<ByteStream> {
+        let target = self.target_for(&req)?;
+        let resp = self.send_streaming(&req, &target, ACCEPT_ANY).await?;
+        Ok(self.body_stream(resp))
+    }
+
+    /// Fetches an absolute URL (such as a batch's `results_url`) and decodes it as JSONL.
+    ///
+    /// The client's credentials and default headers are sent only when the URL has the same
+    /// scheme, host and port as the base URL.
+    pub async fn get_url_jsonl<T: DeserializeOwned + Send + 'static>(
+        &self,
+        url: &str,
+    ) -> Result<JsonlStream<T>> {
+        let parsed =
+            Url::parse(url).map_err(|e| Error::Config(format!("invalid URL {url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("URL {url:?} is not an http(s) URL")));
+        }
+        let credentials = parsed.origin() == self.inner.base_url.origin();
+        let target = Target {
+            url: parsed,
+            credentials,
+        };
+        let req = Request::new(reqwest::Method::GET, target.url.path().to_string());
+        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+    }
+
+    /// Sends a request whose successful response is streamed to the caller: retried until
+    /// response headers with a success status arrive, never after.
+    async fn send_streaming(
+        &self,
+        req: &Request,
+        target: &Target,
+        accept: &'static str,
+    ) -> Result<reqwest::Response> {
+        self.execute(req, target, accept, |resp| async move { Ok(resp) })
+            .await
+    }
+
+    /// Sends a request with retries. Each attempt (sending, then `on_success` for a success
+    /// status) is bounded by the timeout; a failed attempt is retried when its [`Failure`]
+    /// allows it and retries remain, after the delay the rules give. The last failure's
+    /// error is returned.
+    async fn execute<T, F, Fut>(
+        &self,
+        req: &Request,
+        target: &Target,
+        accept: &'static str,
+        on_success: F,
+    ) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = std::result::Result<T, Failure>>,
+    {
+        // In a block, so that the future does not keep room for this map once it is moved.
+        let (headers, multipart) = {
+            let mut headers = self.headers(req, accept, target.credentials)?;
+            let multipart = match &req.body {
+                Body::Multipart(form) => {
+                    let encoded = form.encode()?;
+                    set_multipart_headers(&mut headers, &encoded)?;
+                    Some(encoded)
+                }
+                _ => None,
+            };
+            (headers, multipart)
+        };
+        // The first attempt hands this map over to `reqwest`; a retry builds it again.
+        let mut first_headers = Some(headers);
+        let timeout = self.timeout();
+        let max_retries = self.max_retries();
+        let path = target.url.path();
+        let mut retry: u32 = 0;
+        loop {
+            let span = tracing::debug_span!(
+                "anthropic_request",
+                method = %req.method,
+                path = %path,
+                attempt = retry,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let headers = match first_headers.take() {
+                Some(headers) => headers,
+                // Built as for the first attempt, from the same inputs: it cannot fail now.
+                None => {
+                    let mut headers = self.headers(req, accept, target.credentials)?;
+                    if let Some(encoded) = &multipart {
+                        set_multipart_headers(&mut headers, encoded)?;
+                    }
+                    headers
+                }
+            };
+            let attempt = self.attempt(
+                req,
+                target,
+                headers,
+                multipart.as_ref(),
+                (retry, &span),
+                &on_success,
+            );
+            let failure = match tokio::time::timeout(timeout, attempt)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(Ok(value)) => return Ok(value),
+                Ok(Err(failure)) => failure,
+                Err(_) => Failure {
+                    error: Error::Timeout,
+                    retry: true,
+                    headers: None,
+                },
+            };
+            let reason = failure.reason();
+            // A one-shot upload stream that has started to be sent cannot be sent again.
+            let resendable = multipart.as_ref().is_none_or(EncodedMultipart::can_resend);
+            if !failure.retry || retry >= max_retries || !resendable {
+                tracing::debug!(
+                    parent: &span,
+                    reason = %reason,
+                    retryable = failure.retry,
+                    resendable,
+                    "request failed"
+                );
+                return Err(failure.error);
+            }
+            let delay = retry_delay(failure.headers.as_ref(), retry, &self.inner.backoff);
+            tracing::debug!(
+                parent: &span,
+                delay_ms = delay.as_secs_f64() * 1000.0,
+                reason = %reason,
+                retry = retry + 1,
+                max_retries,
+                "retrying request"
+            );
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    /// One attempt: builds the `reqwest` request, sends it, and hands a success response to
+    /// `on_success`; an error response is read into [`Error::Api`].
+    ///
+    /// The future of an attempt keeps room for every local that is borrowed before an
+    /// `.await` and still in scope after it, so the request and the response are handled by
+    /// the plain functions [`ClientCore::send_http`] and [`inspect_response`], which take
+    /// them by value.
+    async fn attempt<T, F, Fut>(
+        &self,
+        req: &Request,
+        target: &Target,
+        headers: HeaderMap,
+        multipart: Option<&EncodedMultipart>,
+        (retry, span): (u32, &tracing::Span),
+        on_success: &F,
+    ) -> std::result::Result<T, Failure>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = std::result::Result<T, Failure>>,
+    {
+        let fault = BodyFault::default();
+        let body = match (&req.body, multipart) {
+            (Body::Json(bytes), _) => Some(reqwest::Body::from(bytes.clone())),
+            (_, Some(form)) => Some(form.body(&fault).await.map_err(Failure::fatal)?),
+            _ => None,
+        };
+        let sent = self.send_http(req, &target.url, headers, retry, body).await;
+        // A body that failed on its own (a file that changed size, a caller's stream error)
+        // is reported as such and not retried; otherwise it is a connection error.
+        let resp = sent.map_err(|e| match fault.take() {
+            Some(error) => Failure::fatal(error),
+            None => Failure::transport(e),
+        })?;
+        // Awaited after the `match`, which would otherwise keep its value alive meanwhile.
+        let rest = match inspect_response(resp, span) {
+            Inspected::Success(resp) => Either::Left(on_success(resp)),
+            Inspected::Error(failed) => Either::Right(read_error_response(failed).map(Err)),
+        };
+        rest.await
+    }
+
+    /// Sends the `reqwest` request of one attempt: `headers` and the retry count, `body`.
+    fn send_http(
+        &self,
+        req: &Request,
+        url: &Url,
+        mut headers: HeaderMap,
+        retry: u32,
+        body: Option<reqwest::Body>,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
+        headers.insert(RETRY_COUNT, retry_count_value(retry));
+        let url = url.clone();
+        if url.has_host() && url.username().is_empty() && url.password().is_none() {
+            // What `RequestBuilder` makes (it also refuses a URL without a host), without
+            // copying the headers one by one into a new map.
+            let mut request = reqwest::Request::new(req.method.clone(), url);
+            *request.headers_mut() = headers;
+            *request.body_mut() = body;
+            Either::Left(self.inner.http.execute(request))
+        } else {
+            // The builder turns the user name and password of the URL into basic
+            // authentication (unless the headers have their own `Authorization`).
+            let mut builder = self
+                .inner
+                .http
+                .request(req.method.clone(), url)
+                .headers(headers);
+            if let Some(body) = body {
+                builder = builder.body(body);
+            }
+            Either::Right(builder.send())
+        }
+    }
+
+    /// The response body as chunks, each awaited at most the timeout.
+    fn body_stream(&self, resp: reqwest::Response) -> ByteStream {
+        let idle = self.timeout();
+        let body = resp.bytes_stream().boxed();
+        Box::pin(futures::stream::unfold(
+            Some(body),
+            move |state| async move {
+                let mut body = state?;
+                match tokio::time::timeout(idle, body.next()).await {
+                    Err(_) => Some((Err(Error::Timeout), None)),
+                    Ok(None) => None,
+                    Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+                    Ok(Some(Err(e))) => Some((Err(Error::from(e)), None)),
+                }
+            },
+        ))
+    }
+}

@@ -1,0 +1,52 @@
+#![warn(missing_docs)]
+//! The hand-written runtime of [`anthropic-openapi`](https://docs.rs/anthropic-openapi): the
+//! code its generated types and endpoint methods run on.
+//!
+//! Programs depend on `anthropic-openapi`, which re-exports everything here that a caller
+//! touches: the client builder, per-request options, errors, and the awaitable and streamed
+//! results of endpoint methods. The rest is public only because the generated code, which
+//! lives in another crate, calls it; it is hidden from these docs and may change with the
+//! generator.
+//!
+//! | module | what |
+//! | --- | --- |
+//! | `client` | [`ClientBuilder`], the shared client core, and the send path with retries |
+//! | `call` | [`Call`], the awaitable result of a JSON endpoint |
+//! | `options` | [`RequestOptions`] and [`ApiResponse`] |
+//! | `error` | [`Error`], [`ApiError`], [`ErrorType`] |
+//! | `request` | requests, query strings, multipart bodies, [`UploadFile`] |
+//! | `sse`, `jsonl` | [`SseStream`] and [`JsonlStream`], decoded as bytes arrive |
+//! | `page` | lazy streams over paginated lists |
+//! | `de` | the JSON helpers of the generated types |
+//! | `retry` | when and after how long a failed attempt is retried |
+
+// `#[derive(JsonObject)]` names this crate by its path, which must also resolve in the
+// crate's own tests.
+extern crate self as anthropic_openapi_runtime;
+
+mod call;
+mod client;
+#[doc(hidden)]
+pub mod de;
+mod error;
+mod jsonl;
+mod options;
+#[doc(hidden)]
+pub mod page;
+mod request;
+mod retry;
+mod sse;
+
+pub use call::Call;
+#[doc(hidden)]
+pub use client::ClientCore;
+pub use client::{ClientBuilder, ClientKind};
+#[doc(hidden)]
+pub use error::from_json_slice;
+pub use error::{ApiError, Error, ErrorType, Result};
+pub use jsonl::JsonlStream;
+pub use options::{ApiResponse, RequestOptions};
+pub use request::{ByteStream, UploadFile};
+#[doc(hidden)]
+pub use request::{Multipart, Query, QueryValue, Request, encode_path, encode_path_segment};
+pub use sse::SseStream;
