@@ -260,7 +260,7 @@ pub use anthropic_openapi_derive::JsonObject;
 /// read first. So each struct's decoder is compiled once per kind of input, and not again for
 /// each union it belongs to.
 pub trait Object: Sized {
-    /// What the decoder expects, for error messages (``a `TextBlock` object``).
+    /// What the decoder expects, named in error messages: ``a `Name` object`` for a struct `Name`.
     const EXPECTING: &'static str;
 
     /// Decodes the object from `map`. `entry` is a property already taken from the object

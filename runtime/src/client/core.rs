@@ -38,7 +38,7 @@ pub(super) struct Inner {
 /// A client handle wraps one; generated endpoint methods send their requests through it.
 /// Cloning is cheap.
 ///
-/// Every `send_*` method retries failed attempts (see [`ClientBuilder::max_retries`]); a
+/// Every `send_*` method retries failed attempts (see [`ClientBuilder::max_retries`](crate::ClientBuilder::max_retries)); a
 /// streamed response is never retried once its successful headers have arrived, and a request
 /// whose upload comes from [`UploadFile::from_stream`](crate::UploadFile::from_stream) is not
 /// retried once that stream has started to be sent.
