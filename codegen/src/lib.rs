@@ -9,9 +9,14 @@
 //! 2. [`emit`] turns the IR into token streams with `quote!`.
 //! 3. [`format`](mod@format) parses the tokens with `syn` and prints them with `prettyplease`.
 //!
+//! Beside them, [`diff`](mod@diff) compares the IRs of two versions of the document and reports
+//! what changed for users of the generated crate, and which changes break them
+//! (`cargo xtask diff`).
+//!
 //! Problems in the document are returned as [`Error`] values that name the location in the
 //! document (a JSON pointer such as `#/components/schemas/Foo/properties/bar`).
 
+pub mod diff;
 pub mod emit;
 mod error;
 pub mod format;

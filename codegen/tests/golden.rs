@@ -71,3 +71,8 @@ fn multipart() {
 fn binary() {
     check("binary");
 }
+
+#[test]
+fn modules() {
+    check("modules");
+}

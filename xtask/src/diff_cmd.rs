@@ -4,16 +4,14 @@
 //! The old spec is `spec/anthropic.yaml` at git revision `REV` (default `HEAD`, read with
 //! `git show REV:spec/anthropic.yaml`) or the file given with `--old`; the new one is the
 //! working-tree `spec/anthropic.yaml` or the file given with `--new`. Both are read into the
-//! generator's IR by the working tree's `codegen` and compared by [`crate::spec_diff::diff`],
-//! whose docs list the rules.
+//! generator's IR by the working tree's `codegen` and compared by [`codegen::diff::compare`];
+//! the docs of [`codegen::diff`] list the rules.
 //!
 //! The report goes to stdout. The command fails when there are breaking changes, unless
 //! `--allow-breaking` is given.
 
 use std::path::Path;
 use std::process::Command;
-
-use crate::spec_diff;
 
 const SPEC: &str = "spec/anthropic.yaml";
 
@@ -73,7 +71,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let old = build(&old_text, &old_label)?;
     let new = build(&new_text, &new_label)?;
 
-    let report = spec_diff::diff(&old, &new);
+    let report = codegen::diff::compare(&old, &new);
     print!("{}", report.render());
     let breaking = report.breaking_count();
     if breaking > 0 && !allow_breaking {

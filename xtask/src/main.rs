@@ -4,7 +4,6 @@ mod bench;
 mod deny_cmd;
 mod diff_cmd;
 mod gen_cmd;
-mod spec_diff;
 mod test_cmd;
 
 use std::path::PathBuf;

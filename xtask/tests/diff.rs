@@ -1,6 +1,6 @@
 //! `cargo xtask diff --old --new` on fixture pairs: each case in `tests/fixtures/diff/<case>/`
 //! holds an `old.yaml` and a `new.yaml` that differ by one kind of change (one rule of
-//! `spec_diff`), and its report must match `tests/expected/diff/<case>.txt` exactly.
+//! `codegen::diff`), and its report must match `tests/expected/diff/<case>.txt` exactly.
 //!
 //! After an intended change to the report, rewrite the expected files with
 //! `EXPECTORATE=overwrite cargo test -p xtask --test diff` and review the diff.

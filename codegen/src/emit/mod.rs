@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Ir, TypeKind, TypeRef};
+use crate::ir::{Ir, Module, TypeKind, TypeRef};
 use crate::{Error, GeneratedFile};
 
 /// Emits every generated file, in a fixed order.
@@ -30,15 +30,10 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
 /// same whatever the number.
 pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, Error> {
     // types/: one file per module, in order of first appearance.
-    let mut modules: Vec<&str> = Vec::new();
-    for t in &ir.types {
-        if !modules.contains(&t.module.as_str()) {
-            modules.push(&t.module);
-        }
-    }
+    let modules: Vec<&Module> = ir.modules.iter().collect();
     let mut mod_items = TokenStream::new();
     for module in &modules {
-        let m = ident(module);
+        let m = ident(&module.name);
         mod_items.extend(quote! { mod #m; pub use self::#m::*; });
     }
 
@@ -49,7 +44,12 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
         // Biggest modules first, so that no thread is left with a large one at the end.
         let mut order: Vec<usize> = (0..modules.len()).collect();
         order.sort_by_key(|&i| {
-            std::cmp::Reverse(ir.types.iter().filter(|t| t.module == modules[i]).count())
+            std::cmp::Reverse(
+                ir.types
+                    .iter()
+                    .filter(|t| t.module == modules[i].name)
+                    .count(),
+            )
         });
         let next = AtomicUsize::new(0);
         let work = || {
@@ -90,9 +90,9 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
 }
 
 /// The file `types/{module}.rs`: every type of that module.
-fn emit_module(ir: &Ir, module: &str) -> Result<GeneratedFile, Error> {
+fn emit_module(ir: &Ir, module: &Module) -> Result<GeneratedFile, Error> {
     let mut items = TokenStream::new();
-    for t in ir.types.iter().filter(|t| t.module == module) {
+    for t in ir.types.iter().filter(|t| t.module == module.name) {
         items.extend(types::emit_type(ir, t)?);
     }
     let tokens = quote! {
@@ -100,11 +100,8 @@ fn emit_module(ir: &Ir, module: &str) -> Result<GeneratedFile, Error> {
         use super::*;
         #items
     };
-    let path = format!("types/{module}.rs");
-    let doc = format!(
-        "Model types first used by the `{}` operations.",
-        module.replace('_', " ")
-    );
+    let path = format!("types/{}.rs", module.name);
+    let doc = docs::module_doc(ir, module);
     Ok(GeneratedFile {
         contents: crate::format::format_file(&path, &doc, tokens)?,
         path,

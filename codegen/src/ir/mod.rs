@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::Error;
 
+pub use graph::Module;
 pub use operation::{
     Body, Client, HttpMethod, Operation, PageStyle, Pagination, Param, ParamLocation, Response,
 };
@@ -20,6 +21,8 @@ pub struct Ir {
     pub types: Vec<TypeDef>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// Every file of `types/`, in order of its first type, with what put its types there.
+    pub modules: Vec<Module>,
 }
 
 /// A Rust type to generate.
@@ -227,8 +230,12 @@ impl Ir {
         types.define_components()?;
         let operations = operation::build_operations(spec, &mut types)?;
         let mut types = types.finish()?;
-        graph::assign_modules(&mut types, &operations)?;
-        let ir = Ir { types, operations };
+        let modules = graph::assign_modules(&mut types, &operations)?;
+        let ir = Ir {
+            types,
+            operations,
+            modules,
+        };
         ir.check_names()?;
         Ok(ir)
     }
