@@ -6,12 +6,18 @@
 //! 2. Redocly lint of `spec/anthropic.yaml` with `tools/spec/redocly.yaml` (fails on any error),
 //! 3. Prism loads the spec: `prism mock` must start listening on a loopback port within 60 s,
 //! 4. `cargo test --workspace --all-targets`,
-//! 5. `cargo clippy --workspace --all-targets -- -D warnings`,
-//! 6. `cargo fmt --all --check`,
-//! 7. `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`,
-//! 8. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]).
+//! 5. `cargo test --workspace --doc` (the doc tests, the README's Rust blocks among them, which
+//!    `--all-targets` leaves out),
+//! 6. the checks against the official OpenAPI document (`cargo test -p tests --test prism --
+//!    --ignored`), when [`OFFICIAL_OPENAPI_VAR`] names it; otherwise the step is skipped, and
+//!    a line says so and how to enable it,
+//! 7. `cargo clippy --workspace --all-targets -- -D warnings`,
+//! 8. `cargo fmt --all --check`,
+//! 9. `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`,
+//! 10. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]).
 //!
-//! `--no-npm` skips steps 1-3 (the Node.js tools) for quick local runs.
+//! `--no-npm` skips steps 1-3 and 6 (the ones that need the Node.js tools) for quick local
+//! runs.
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
@@ -27,6 +33,9 @@ const TOOLS: &str = "tools/spec";
 /// Copy of the `package-lock.json` that the last successful `npm ci` installed.
 const STAMP: &str = "node_modules/.xtask-installed-package-lock.json";
 const PRISM_TIMEOUT: Duration = Duration::from_secs(60);
+/// The path of the official OpenAPI document (the JSON the official SDKs are generated from);
+/// the repository does not hold it.
+const OFFICIAL_OPENAPI_VAR: &str = "ANTHROPIC_OFFICIAL_OPENAPI";
 
 const USAGE: &str = "usage: cargo xtask test [--no-npm]
 
@@ -56,6 +65,30 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         ));
     }
     steps.push(("cargo test --workspace --all-targets", cargo_test));
+    steps.push(("cargo test --workspace --doc", cargo_doctest));
+    let official = std::env::var_os(OFFICIAL_OPENAPI_VAR).filter(|v| !v.is_empty());
+    let skipped = match (&official, with_npm) {
+        (Some(_), true) => {
+            steps.push((
+                "cargo test -p tests --test prism -- --ignored (the official OpenAPI document)",
+                official_tests,
+            ));
+            None
+        }
+        (None, _) => Some(format!(
+            "skipped: the checks against the official OpenAPI document (official_static and \
+             official_dynamic in tests/tests/prism.rs); set {OFFICIAL_OPENAPI_VAR} to the \
+             document's path to run them"
+        )),
+        (Some(_), false) => Some(
+            "skipped: the checks against the official OpenAPI document (they need Prism, \
+             which --no-npm leaves out)"
+                .to_string(),
+        ),
+    };
+    if let Some(line) = &skipped {
+        println!("{line}");
+    }
     steps.push((
         "cargo clippy --workspace --all-targets -- -D warnings",
         cargo_clippy,
@@ -102,6 +135,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     print_timings(&timings);
     if !with_npm {
         println!("note: --no-npm skipped npm ci, Redocly lint and the Prism load check");
+    }
+    if let Some(line) = &skipped {
+        println!("{line}");
     }
     println!(
         "all {total} steps passed in {:.1}s",
@@ -364,12 +400,33 @@ pub(crate) fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Runs the tests with their output passed through line by line, then repeats the
+/// Every crate's unit and integration tests, and its examples and benchmarks built as tests.
+fn cargo_test(root: &Path) -> Result<(), String> {
+    run_tests(root, &["test", "--workspace", "--all-targets"], "cargo test")
+}
+
+/// The doc tests: every crate's, and the README's Rust blocks (`anthropic-openapi` includes
+/// the README as a doc comment under `cfg(doctest)`).
+fn cargo_doctest(root: &Path) -> Result<(), String> {
+    run_tests(root, &["test", "--workspace", "--doc"], "cargo test --doc")
+}
+
+/// The conformance tests against the official OpenAPI document, which are `#[ignore]`d unless
+/// asked for because the document is not in the repository.
+fn official_tests(root: &Path) -> Result<(), String> {
+    run_tests(
+        root,
+        &["test", "-p", "tests", "--test", "prism", "--", "--ignored"],
+        "the official-document tests",
+    )
+}
+
+/// Runs `cargo ARGS` with its output passed through line by line, then repeats the
 /// `test result:` line of every test binary (named after cargo's `Running …` line) and their sum,
 /// so the outcome is visible without scrolling.
-fn cargo_test(root: &Path) -> Result<(), String> {
+fn run_tests(root: &Path, args: &[&str], what: &str) -> Result<(), String> {
     let mut cmd = Command::new(cargo());
-    cmd.args(["test", "--workspace", "--all-targets"])
+    cmd.args(args)
         .current_dir(root)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -378,7 +435,7 @@ fn cargo_test(root: &Path) -> Result<(), String> {
         // Piped output would turn cargo's colours off; the lines end up on the terminal anyway.
         cmd.arg("--color=always");
     }
-    let mut child = KillOnDrop(spawn(&mut cmd, "cargo test")?);
+    let mut child = KillOnDrop(spawn(&mut cmd, what)?);
     // cargo announces each test binary on stderr; the binary's results arrive on stdout.
     let (tx, rx) = mpsc::channel::<(bool, String)>();
     let readers = [
@@ -418,7 +475,7 @@ fn cargo_test(root: &Path) -> Result<(), String> {
     let status = child
         .0
         .wait()
-        .map_err(|e| format!("waiting for cargo test: {e}"))?;
+        .map_err(|e| format!("waiting for {what}: {e}"))?;
 
     let count = |line: &str, what: &str| -> u64 {
         // "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; ..."
@@ -429,10 +486,7 @@ fn cargo_test(root: &Path) -> Result<(), String> {
     };
     let sum = |what: &str| -> u64 { results.iter().map(|(_, l)| count(l, what)).sum() };
     let (passed, failed, ignored) = (sum("passed"), sum("failed"), sum("ignored"));
-    println!(
-        "\ncargo test summary ({} test binaries run):",
-        results.len()
-    );
+    println!("\n{what} summary ({} test binaries run):", results.len());
     for (binary, line) in &results {
         println!("  {line}\n      {binary}");
     }
@@ -440,7 +494,7 @@ fn cargo_test(root: &Path) -> Result<(), String> {
     if !status.success() {
         println!("  (cargo test stops at the first failing test binary; later ones did not run)");
     }
-    check_status(status, "cargo test")
+    check_status(status, what)
 }
 
 fn cargo_clippy(root: &Path) -> Result<(), String> {
