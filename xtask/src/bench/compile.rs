@@ -297,15 +297,22 @@ fn generation_table(
 // The throwaway workspace
 
 fn assemble(root: &Path, dir: &Path, inputs: &Path) -> Result<(), String> {
+    // The workspace's own table of dependencies, for the `name.workspace = true` entries of the
+    // generated crate's manifest.
+    let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("reading Cargo.toml: {e}"))?;
+    let workspace_deps = section(&workspace_manifest, "[workspace.dependencies]")
+        .ok_or("Cargo.toml has no [workspace.dependencies]")?;
     write_if_changed(
         &dir.join("Cargo.toml"),
         &format!(
-            "# Written by `cargo xtask bench compile`; throwaway.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            "# Written by `cargo xtask bench compile`; throwaway.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.dependencies]\n{}\n",
             CRATES
                 .iter()
                 .map(|c| format!("\"{c}\""))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            absolute_paths(workspace_deps, root)
         ),
     )?;
     let lock = dir.join("Cargo.lock");
