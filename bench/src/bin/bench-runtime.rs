@@ -8,6 +8,9 @@
 //!                                             models().retrieve against bare reqwest on a
 //!                                             loopback server of its own (one side only:
 //!                                             for a profiler)
+//! bench-runtime make-inputs DIR [SCALE]      makes the benchmark inputs at SCALE (default 1)
+//!                                             in DIR with `bench::generate`, unless current
+//!                                             ones are there; prints their paths and sizes
 //! bench-runtime serve-results FILE            serves a batch whose results are FILE; prints
 //!                                             `port N`, runs until stdin closes
 //! bench-runtime make-large SRC DEST BYTES     writes DEST, at least BYTES long, by repeating
@@ -49,6 +52,14 @@ fn main() -> ExitCode {
             let times = rest.first().and_then(|s| s.parse().ok()).unwrap_or(1);
             profile(work, times)
         }
+        ["make-inputs", dir, rest @ ..] => match rest {
+            [] => make_inputs(Path::new(dir), 1),
+            [scale] => match scale.parse() {
+                Ok(scale) if scale > 0 => make_inputs(Path::new(dir), scale),
+                _ => Err(format!("SCALE must be a positive number, not {scale:?}")),
+            },
+            _ => Err(USAGE.into()),
+        },
         ["serve-results", file] => serve_results(Path::new(file)),
         ["make-large", src, dest, bytes] => match bytes.parse() {
             Ok(n) => make_large(Path::new(src), Path::new(dest), n),
@@ -58,11 +69,7 @@ fn main() -> ExitCode {
             Ok(port) => run_job(port, job),
             Err(_) => Err(format!("PORT must be a port number, not {port:?}")),
         },
-        _ => Err(
-            "usage: bench-runtime PORT stream|message|results | overhead [REQUESTS] [ROUNDS] \
-                  | serve-results FILE | make-large SRC DEST BYTES | profile WORK [N]"
-                .into(),
-        ),
+        _ => Err(USAGE.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,6 +78,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+const USAGE: &str = "usage: bench-runtime PORT stream|message|results|noop \
+                     | overhead [REQUESTS] [ROUNDS] [ours|bare] | make-inputs DIR [SCALE] \
+                     | serve DIR | serve-results FILE | make-large SRC DEST BYTES \
+                     | profile WORK [N]";
+
+/// Makes the inputs at `scale` in `dir` (unless current ones are there) and prints their
+/// paths and sizes.
+fn make_inputs(dir: &Path, scale: u32) -> Result<(), String> {
+    let inputs = bench::make_inputs(dir, scale)?;
+    for path in [&inputs.stream, &inputs.message, &inputs.results] {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        println!("{} {size}", path.display());
+    }
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
