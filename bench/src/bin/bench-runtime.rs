@@ -1,7 +1,7 @@
 //! The Rust side of `cargo xtask bench runtime`.
 //!
 //! ```text
-//! bench-runtime PORT stream|message|results   the jobs of peer_python_sdk.py, with the
+//! bench-runtime PORT stream|message|results   the jobs of bench/peers/python_sdk.py, with the
 //!                                             generated client; prints the same checksum line
 //!                                             (`noop`: start-up and client only)
 //! bench-runtime overhead [REQUESTS] [ROUNDS] [ours|bare]
@@ -11,8 +11,14 @@
 //! bench-runtime make-inputs DIR [SCALE]      makes the benchmark inputs at SCALE (default 1)
 //!                                             in DIR with `bench::generate`, unless current
 //!                                             ones are there; prints their paths and sizes
-//! bench-runtime serve-results FILE            serves a batch whose results are FILE; prints
+//! bench-runtime serve DIR                     serves the inputs in DIR as the API the jobs
+//!                                             call (`bench::server::FakeApi`); prints
 //!                                             `port N`, runs until stdin closes
+//! bench-runtime serve-results FILE [disk|memory]
+//!                                             serves a batch whose results are FILE, read
+//!                                             from disk while sent (default) or held in
+//!                                             memory; prints `port N`, runs until stdin
+//!                                             closes
 //! bench-runtime make-large SRC DEST BYTES     writes DEST, at least BYTES long, by repeating
 //!                                             the lines of SRC with fresh custom_ids
 //! bench-runtime profile WORK [N]              the in-process work of the criterion benches,
@@ -60,7 +66,10 @@ fn main() -> ExitCode {
             },
             _ => Err(USAGE.into()),
         },
-        ["serve-results", file] => serve_results(Path::new(file)),
+        ["serve", dir] => serve_inputs(Path::new(dir)),
+        ["serve-results", file] => serve_results(Path::new(file), false),
+        ["serve-results", file, "disk"] => serve_results(Path::new(file), false),
+        ["serve-results", file, "memory"] => serve_results(Path::new(file), true),
         ["make-large", src, dest, bytes] => match bytes.parse() {
             Ok(n) => make_large(Path::new(src), Path::new(dest), n),
             Err(_) => Err(format!("BYTES must be a number, not {bytes:?}")),
@@ -82,7 +91,7 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: bench-runtime PORT stream|message|results|noop \
                      | overhead [REQUESTS] [ROUNDS] [ours|bare] | make-inputs DIR [SCALE] \
-                     | serve DIR | serve-results FILE | make-large SRC DEST BYTES \
+                     | serve DIR | serve-results FILE [disk|memory] | make-large SRC DEST BYTES \
                      | profile WORK [N]";
 
 /// Makes the inputs at `scale` in `dir` (unless current ones are there) and prints their
@@ -120,7 +129,7 @@ fn request() -> MessageCreateParams {
     )
 }
 
-/// One job of `peer_python_sdk.py`, printing the same checksum line.
+/// One job of `bench/peers/python_sdk.py`, printing the same checksum line.
 fn run_job(port: u16, job: &str) -> Result<(), String> {
     let client = client(port)?;
     let line = runtime()?.block_on(async {
@@ -343,21 +352,46 @@ fn thread_cpu_time() -> Duration {
         .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
-/// Serves `file` as the results of any batch; prints the port, runs until stdin closes.
-fn serve_results(file: &Path) -> Result<(), String> {
+/// Serves `file` as the results of any batch (read from disk while sent, or held in memory);
+/// prints the port, runs until stdin closes.
+fn serve_results(file: &Path, in_memory: bool) -> Result<(), String> {
     if !file.is_file() {
         return Err(format!("{} not found", file.display()));
     }
-    let (listener, port) = bench::server::bind_loopback().map_err(|e| e.to_string())?;
     let file = file.to_path_buf();
+    announce_and_serve(move |listener| bench::server::serve_results(listener, &file, in_memory))
+}
+
+/// Serves the inputs in `dir` as the API the jobs call ([`bench::server::FakeApi`]); prints
+/// the port, runs until stdin closes.
+fn serve_inputs(dir: &Path) -> Result<(), String> {
+    let inputs = bench::Inputs::in_dir(dir);
+    if !inputs.exist() {
+        return Err(format!(
+            "no inputs in {} (make them with `bench-runtime make-inputs {}`)",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    let api = bench::server::FakeApi::from_inputs(&inputs)
+        .map_err(|e| format!("reading the inputs in {}: {e}", dir.display()))?;
+    announce_and_serve(move |listener| api.serve(listener))
+}
+
+/// Binds a loopback port, serves on it with `serve` on a background thread, prints
+/// `port N`, and returns when stdin closes (the parent closed it, or exited).
+fn announce_and_serve<S>(serve: S) -> Result<(), String>
+where
+    S: FnOnce(std::net::TcpListener) -> std::io::Result<()> + Send + 'static,
+{
+    let (listener, port) = bench::server::bind_loopback().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
-        if let Err(e) = bench::server::serve_results(listener, &file) {
-            eprintln!("bench-runtime: serving {}: {e}", file.display());
+        if let Err(e) = serve(listener) {
+            eprintln!("bench-runtime: serving: {e}");
         }
     });
     println!("port {port}");
     std::io::stdout().flush().map_err(|e| e.to_string())?;
-    // Until the parent closes our stdin (or exits).
     let mut sink = Vec::new();
     let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
     Ok(())
