@@ -149,16 +149,6 @@ pub fn count_lines(data: &[u8]) -> u64 {
     newlines + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
 }
 
-/// The peak resident set size of this process so far, in KiB (`VmHWM` of
-/// `/proc/self/status`), where the system reports it.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,17 +138,10 @@ where
     }
 }
 
-/// Binds a free loopback port.
-pub fn bind_loopback() -> io::Result<(TcpListener, u16)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    Ok((listener, port))
-}
-
 /// Starts, on a background thread, a server that answers `GET /v1/models/{id}` with
 /// [`MODEL_INFO`]; returns its port.
 pub fn spawn_models_server() -> io::Result<u16> {
-    let (listener, port) = bind_loopback()?;
+    let (listener, port) = measure::bind_loopback()?;
     std::thread::spawn(move || {
         serve(listener, |stream, head, _| {
             if head.method == "GET" && head.path.starts_with("/v1/models/") {
@@ -344,7 +337,7 @@ mod tests {
             message: Some(Body::Memory(b"{\"m\": 1}".to_vec())),
             results: Some(Body::disk(&results).unwrap()),
         };
-        let (listener, port) = bind_loopback().unwrap();
+        let (listener, port) = measure::bind_loopback().unwrap();
         std::thread::spawn(move || api.serve(listener));
 
         let streamed = post(port, r#"{"model": "m", "stream": true}"#);

@@ -34,7 +34,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anthropic_openapi::{
     Client, ContentBlock, MessageBatchResult, MessageCreateParams, MessageParam, ModelInfo,
@@ -145,7 +145,7 @@ fn run_job(port: u16, job: &str) -> Result<(), String> {
     if !line.is_empty() {
         println!("{line}");
     }
-    if let Some(kib) = bench::peak_rss_kib() {
+    if let Some(kib) = measure::peak_rss_kib() {
         eprintln!("peak_rss_kib {kib}");
     }
     Ok(())
@@ -248,7 +248,7 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
         let ours_batch = |n: u32| {
             let ours = ours.clone();
             async move {
-                let start = Sample::now();
+                let start = measure::Stopwatch::start();
                 for _ in 0..n {
                     let model = ours
                         .models()
@@ -265,7 +265,7 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
             let url = url.clone();
             let headers = headers.clone();
             async move {
-                let start = Sample::now();
+                let start = measure::Stopwatch::start();
                 for _ in 0..n {
                     let resp = http
                         .get(&url)
@@ -320,38 +320,6 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
     })
 }
 
-/// A point in time, by the wall clock and by the calling thread's CPU time.
-struct Sample {
-    wall: Instant,
-    cpu: Duration,
-}
-
-impl Sample {
-    fn now() -> Sample {
-        Sample {
-            wall: Instant::now(),
-            cpu: thread_cpu_time(),
-        }
-    }
-
-    /// Wall time and CPU time since `self` (on the same thread).
-    fn elapsed(&self) -> (Duration, Duration) {
-        (
-            self.wall.elapsed(),
-            thread_cpu_time().saturating_sub(self.cpu),
-        )
-    }
-}
-
-/// The time the calling thread has spent on a CPU: the first field of
-/// `/proc/thread-self/schedstat`, in nanoseconds (zero where it is not available).
-fn thread_cpu_time() -> Duration {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .map_or(Duration::ZERO, Duration::from_nanos)
-}
-
 /// Serves `file` as the results of any batch (read from disk while sent, or held in memory);
 /// prints the port, runs until stdin closes.
 fn serve_results(file: &Path, in_memory: bool) -> Result<(), String> {
@@ -384,7 +352,7 @@ fn announce_and_serve<S>(serve: S) -> Result<(), String>
 where
     S: FnOnce(std::net::TcpListener) -> std::io::Result<()> + Send + 'static,
 {
-    let (listener, port) = bench::server::bind_loopback().map_err(|e| e.to_string())?;
+    let (listener, port) = measure::bind_loopback().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
         if let Err(e) = serve(listener) {
             eprintln!("bench-runtime: serving: {e}");

@@ -22,7 +22,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 const USAGE: &str = "usage: cargo xtask bench compile [--runs N] [--gen-runs N] [--skip-compile]
 
@@ -70,11 +70,23 @@ fn options(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-/// One measurement: medians of wall time and of CPU time (user + system of children).
+/// One measurement: medians of wall time and of CPU time (user + system of children), in
+/// seconds.
 #[derive(Clone, Copy, Debug)]
 struct Timing {
     wall: f64,
     cpu: Option<f64>,
+}
+
+impl Timing {
+    /// The medians of `samples` ([`measure::median`]: the mean of the middle two for an even
+    /// count).
+    fn median_of(samples: &[measure::Timing]) -> Timing {
+        Timing {
+            wall: measure::median_wall(samples).as_secs_f64(),
+            cpu: measure::median_children_cpu(samples).map(|d| d.as_secs_f64()),
+        }
+    }
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
@@ -85,7 +97,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     eprintln!("machine: {machine}");
 
     eprintln!("building target/release/xtask and target/release/bench-codegen ...");
-    cargo(root)
+    measure::cargo_in(root)
         .args([
             "build",
             "--release",
@@ -109,7 +121,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // What `cargo xtask gen --check` runs once cargo has found the dev build fresh. Timed as
     // the binary, not through cargo: cargo waits for the build-directory lock whenever
     // something else is building in the workspace, which would time that build instead.
-    cargo(root)
+    measure::cargo_in(root)
         .args(["build", "--quiet", "--bin", "xtask"])
         .status_ok()?;
     let debug_xtask = root.join("target").join("debug").join("xtask");
@@ -504,11 +516,11 @@ fn compile_times(dir: &Path, runs: usize) -> Result<CompileTimes, String> {
             for (c, krate) in CRATES.iter().enumerate() {
                 touch(&dir.join(krate).join("src").join("lib.rs"))?;
                 let sample =
-                    time_once(|| quiet(compile_cargo(dir).args(*profile).args(["-p", krate])))?;
+                    measure::time(|| quiet(compile_cargo(dir).args(*profile).args(["-p", krate])))?;
                 eprintln!(
                     "run {round}/{runs}: cargo {} -p {krate}: {}",
                     profile.join(" "),
-                    show(sample)
+                    show(Timing::median_of(&[sample]))
                 );
                 samples[c][p].push(sample);
             }
@@ -517,15 +529,14 @@ fn compile_times(dir: &Path, runs: usize) -> Result<CompileTimes, String> {
     Ok(CompileTimes {
         timings: samples
             .into_iter()
-            .map(|[check, release]| [median(check), median(release)])
+            .map(|[check, release]| [Timing::median_of(&check), Timing::median_of(&release)])
             .collect(),
     })
 }
 
 fn compile_cargo(dir: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+    let mut c = measure::cargo_in(dir);
+    c.env("CARGO_TARGET_DIR", dir.join("target"))
         .env("CARGO_INCREMENTAL", "0");
     c
 }
@@ -695,12 +706,6 @@ fn compile_table(
 // ----------------------------------------------------------------------------------------
 // Running and timing processes
 
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root);
-    c
-}
-
 trait StatusOk {
     fn status_ok(&mut self) -> Result<(), String>;
 }
@@ -720,66 +725,13 @@ impl StatusOk for Command {
 
 /// Runs a command with its output captured, failing (with its stderr) if it fails.
 fn quiet(command: &mut Command) -> Result<(), String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("running {:?}: {e}", command.get_program()))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{command:?} failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
+    let what = format!("{command:?}");
+    measure::run_ok(command, &what).map(drop)
 }
 
-fn time_once(f: impl FnOnce() -> Result<(), String>) -> Result<Timing, String> {
-    let cpu_before = children_cpu();
-    let started = Instant::now();
-    f()?;
-    let wall = started.elapsed();
-    let cpu = match (cpu_before, children_cpu()) {
-        (Some(before), Some(after)) => Some((after - before).as_secs_f64()),
-        _ => None,
-    };
-    Ok(Timing {
-        wall: wall.as_secs_f64(),
-        cpu,
-    })
-}
-
-fn time_runs(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Timing, String> {
-    f()?; // warm-up: file cache, and cargo's own freshness check
-    let samples = (0..runs)
-        .map(|_| time_once(&mut f))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(median(samples))
-}
-
-fn median(samples: Vec<Timing>) -> Timing {
-    let mid = |mut v: Vec<f64>| -> f64 {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let cpu = samples.iter().map(|s| s.cpu).collect::<Option<Vec<f64>>>();
-    Timing {
-        wall: mid(samples.iter().map(|s| s.wall).collect()),
-        cpu: cpu.map(mid),
-    }
-}
-
-/// User + system time of this process's waited-for children (and theirs), from
-/// `/proc/self/stat` (Linux; clock ticks of 1/100 s).
-fn children_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // Fields 16 and 17 of proc(5) (cutime, cstime); `rest` starts at field 3.
-    let cutime: u64 = fields.get(13)?.parse().ok()?;
-    let cstime: u64 = fields.get(14)?.parse().ok()?;
-    Some(Duration::from_millis((cutime + cstime) * 10))
+/// Runs `f` once to warm up, then `runs` times: the medians.
+fn time_runs(runs: usize, f: impl FnMut() -> Result<(), String>) -> Result<Timing, String> {
+    Ok(Timing::median_of(&measure::time_runs(runs, f)?))
 }
 
 fn show(t: Timing) -> String {
@@ -803,28 +755,14 @@ fn ms_text(secs: f64) -> String {
 
 /// Cores, memory and CPU model, from the standard library and `/proc`.
 fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get().to_string())
-        .unwrap_or_else(|_| "?".into());
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find_map(|l| l.strip_prefix("MemTotal:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map(|kib| format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0))
-        .unwrap_or_else(|| "?".into());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find_map(|l| l.strip_prefix("model name"))
-                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
-        })
-        .unwrap_or_else(|| "?".into());
+    let m = measure::Machine::read();
+    let memory = m
+        .memory_kib
+        .map_or_else(|| "?".into(), |_| format!("{:.0} GiB", m.memory_gib()));
     format!(
-        "{cores} cores, {memory} memory, {cpu}, {} {}",
+        "{} cores, {memory} memory, {}, {} {}",
+        m.cores,
+        m.cpu.as_deref().unwrap_or("?"),
         std::env::consts::OS,
         std::env::consts::ARCH
     )

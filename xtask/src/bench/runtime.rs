@@ -30,6 +30,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use measure::run_ok;
+
 const USAGE: &str = "usage: cargo xtask bench runtime [options]
 
   --runs N           runs of each whole-process job, per side (default 5)
@@ -125,7 +127,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let inputs = root.join("target/bench-inputs");
 
     step("building bench-runtime (release)");
-    let status = Command::new(cargo())
+    let status = Command::new(measure::cargo())
         .args([
             "build",
             "--release",
@@ -156,7 +158,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         None
     };
 
-    let machine = Machine::read();
+    let machine = measure::Machine::read();
     let mut report = Report::default();
 
     // Whole-process jobs against the Python SDK.
@@ -195,8 +197,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
             report.jobs.push(JobResult {
                 job,
-                python: median(&py_times),
-                ours: median(&rs_times),
+                python: measure::median(&py_times).unwrap_or_default(),
+                ours: measure::median(&rs_times).unwrap_or_default(),
                 python_rss: max(&py_rss),
                 ours_rss: max(&rs_rss),
             });
@@ -251,7 +253,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             report.large.push(LargeResult {
                 bytes: size,
                 lines,
-                wall: median(&times),
+                wall: measure::median(&times).unwrap_or_default(),
                 peak_rss_kib: max(&rss),
                 server: *server_kind,
             });
@@ -294,12 +296,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     report.overhead = Some(OverheadResult {
         requests: opts.requests,
         rounds: opts.rounds,
-        ours_us: median_f(ours_wall) / 1000.0,
-        bare_us: median_f(bare_wall) / 1000.0,
-        ratio: median_f(&ratios(ours_wall, bare_wall)),
-        ours_cpu_us: median_f(ours_cpu) / 1000.0,
-        bare_cpu_us: median_f(bare_cpu) / 1000.0,
-        cpu_ratio: median_f(&ratios(ours_cpu, bare_cpu)),
+        ours_us: measure::median(ours_wall).unwrap_or(f64::NAN) / 1000.0,
+        bare_us: measure::median(bare_wall).unwrap_or(f64::NAN) / 1000.0,
+        ratio: measure::median(&ratios(ours_wall, bare_wall)).unwrap_or(f64::NAN),
+        ours_cpu_us: measure::median(ours_cpu).unwrap_or(f64::NAN) / 1000.0,
+        bare_cpu_us: measure::median(bare_cpu).unwrap_or(f64::NAN) / 1000.0,
+        cpu_ratio: measure::median(&ratios(ours_cpu, bare_cpu)).unwrap_or(f64::NAN),
     });
 
     let python_versions = python.as_ref().map(|p| versions(p));
@@ -376,10 +378,6 @@ fn step(what: &str) {
     eprintln!("== {what}");
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
 /// The Python to run the peer with: `$BENCH_PYTHON` when set (it must import `anthropic`),
 /// otherwise the venv's python with the pinned SDK, installed on first use.
 fn ensure_python(root: &Path) -> Result<PathBuf, String> {
@@ -439,22 +437,6 @@ fn versions(python: &Path) -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
-}
-
-/// Runs a command to completion; its stdout, or an error with its stderr.
-fn run_ok(cmd: &mut Command, what: &str) -> Result<String, String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what} failed ({}):\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// One timed run of a whole process.
@@ -538,63 +520,8 @@ impl Drop for Server {
     }
 }
 
-fn median(times: &[Duration]) -> Duration {
-    let mut t = times.to_vec();
-    t.sort();
-    match t.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => t[n / 2],
-        n => (t[n / 2 - 1] + t[n / 2]) / 2,
-    }
-}
-
-fn median_f(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
 fn max(values: &[u64]) -> Option<u64> {
     values.iter().copied().max()
-}
-
-/// The machine, as `BENCHMARKS.md` describes it.
-struct Machine {
-    cpu: String,
-    cores: usize,
-    memory_gib: f64,
-    kernel: String,
-}
-
-impl Machine {
-    fn read() -> Machine {
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let cpu = cpuinfo
-            .lines()
-            .find_map(|l| l.strip_prefix("model name"))
-            .map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-        let kib: f64 = meminfo
-            .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0.0);
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        Machine {
-            cpu,
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            memory_gib: kib / 1024.0 / 1024.0,
-            kernel,
-        }
-    }
 }
 
 struct JobResult {
@@ -642,7 +569,7 @@ fn mib(kib: Option<u64>) -> String {
 }
 
 fn print_report(
-    machine: &Machine,
+    machine: &measure::Machine,
     python: Option<&str>,
     command: &str,
     opts: &Options,
@@ -653,7 +580,10 @@ fn print_report(
     let _ = writeln!(
         out,
         "Machine: {} cores ({}), {:.1} GiB memory, Linux {}",
-        machine.cores, machine.cpu, machine.memory_gib, machine.kernel
+        machine.cores,
+        machine.cpu.as_deref().unwrap_or("unknown"),
+        machine.memory_gib(),
+        machine.kernel
     );
     if let Some(python) = python {
         let _ = writeln!(out, "Peer: official Python SDK, {python}");
