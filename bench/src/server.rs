@@ -5,6 +5,16 @@
 //! They understand just enough HTTP for the client under test: a request line, headers, a
 //! body of `content-length` bytes. Each response is written with one `write` (headers and a
 //! small body together) and `TCP_NODELAY`, so that no Nagle or delayed-ACK wait is measured.
+//!
+//! The HTTP text (parsing the request head, the response head, the error envelope) is
+//! `testkit::http`, shared with `testkit::Server`. That server itself does not fit here: it
+//! answers one request per connection (`connection: close`), where the overhead benchmark
+//! must measure requests on a kept-alive connection as the API serves them; it records every
+//! request and a copy of every reply body, which for the 1 GiB results file would be a copy
+//! of the file per request; its replies are held in memory (or sent as chunks from a
+//! stream), where [`Body::Disk`] sends a file with a `content-length` as it reads it; and it
+//! runs on the caller's Tokio runtime, where these servers run on threads of their own, so
+//! that the client thread's CPU time measures the client alone.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -12,21 +22,10 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use testkit::http::{self, RequestHead};
+
 /// The `ModelInfo` body the models server answers with.
 pub const MODEL_INFO: &str = r#"{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z","max_input_tokens":200000,"max_tokens":64000}"#;
-
-/// A parsed request head.
-#[derive(Debug)]
-pub struct RequestHead {
-    /// The method.
-    pub method: String,
-    /// The path, query included.
-    pub path: String,
-    /// The value of `content-length` (0 when absent).
-    pub content_length: usize,
-    /// The client asked to close the connection.
-    pub close: bool,
-}
 
 /// Reads requests from one connection.
 struct Conn {
@@ -40,17 +39,20 @@ impl Conn {
         let mut chunk = [0u8; 16 * 1024];
         loop {
             if let Some(end) = memchr::memmem::find(&self.buf, b"\r\n\r\n") {
-                let head = parse_head(&self.buf[..end])?;
+                let invalid = |e: String| io::Error::new(io::ErrorKind::InvalidData, e);
+                let head = RequestHead::parse(&self.buf[..end]).map_err(invalid)?;
+                let len = head.content_length().map_err(invalid)?.unwrap_or(0);
+                let len = usize::try_from(len).map_err(|e| invalid(e.to_string()))?;
                 let start = end + 4;
-                while self.buf.len() < start + head.content_length {
+                while self.buf.len() < start + len {
                     let n = self.stream.read(&mut chunk)?;
                     if n == 0 {
                         return Ok(None);
                     }
                     self.buf.extend_from_slice(&chunk[..n]);
                 }
-                let body = self.buf[start..start + head.content_length].to_vec();
-                self.buf.drain(..start + head.content_length);
+                let body = self.buf[start..start + len].to_vec();
+                self.buf.drain(..start + len);
                 return Ok(Some((head, body)));
             }
             let n = self.stream.read(&mut chunk)?;
@@ -62,55 +64,30 @@ impl Conn {
     }
 }
 
-fn parse_head(head: &[u8]) -> io::Result<RequestHead> {
-    let text = std::str::from_utf8(head)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "request head is not UTF-8"))?;
-    let mut lines = text.split("\r\n");
-    let mut first = lines.next().unwrap_or("").split(' ');
-    let method = first.next().unwrap_or("").to_string();
-    let path = first.next().unwrap_or("/").to_string();
-    let mut content_length = 0;
-    let mut close = false;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.parse().unwrap_or(0);
-        } else if name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close") {
-            close = true;
-        }
-    }
-    Ok(RequestHead {
-        method,
-        path,
-        content_length,
-        close,
-    })
-}
-
 /// The status line and headers of a response with a body of `len` bytes.
-fn response_head(status: &str, content_type: &str, len: u64) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len}\r\n\
-         request-id: req_bench\r\n\r\n"
+fn response_head(status: u16, content_type: &str, len: u64) -> String {
+    http::response_head(
+        status,
+        [
+            ("content-type", content_type),
+            ("content-length", &len.to_string()),
+            ("request-id", "req_bench"),
+        ],
     )
 }
 
 /// Writes a complete response with a small body in one write.
-fn respond(
-    stream: &mut TcpStream,
-    status: &str,
-    content_type: &str,
-    body: &[u8],
-) -> io::Result<()> {
+fn respond(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8]) -> io::Result<()> {
     let mut out = response_head(status, content_type, body.len() as u64).into_bytes();
     out.extend_from_slice(body);
     stream.write_all(&out)
 }
 
-const NOT_FOUND: &[u8] = br#"{"type":"error","error":{"type":"not_found_error","message":"no"}}"#;
+/// A 404 with the API's error envelope.
+fn not_found(stream: &mut TcpStream) -> io::Result<()> {
+    let body = http::api_error_body("not_found_error", "no");
+    respond(stream, 404, "application/json", body.as_bytes())
+}
 
 /// Accepts connections on `listener` forever, each served on its own thread by `handle`,
 /// which answers one request (its head and body); the connection is kept until the client
@@ -130,7 +107,7 @@ where
                 buf: Vec::new(),
             };
             while let Ok(Some((head, body))) = conn.next() {
-                if handle(&mut conn.stream, &head, &body).is_err() || head.close {
+                if handle(&mut conn.stream, &head, &body).is_err() || head.wants_close() {
                     break;
                 }
             }
@@ -144,10 +121,10 @@ pub fn spawn_models_server() -> io::Result<u16> {
     let (listener, port) = measure::bind_loopback()?;
     std::thread::spawn(move || {
         serve(listener, |stream, head, _| {
-            if head.method == "GET" && head.path.starts_with("/v1/models/") {
-                respond(stream, "200 OK", "application/json", MODEL_INFO.as_bytes())
+            if head.method == "GET" && head.path().starts_with("/v1/models/") {
+                respond(stream, 200, "application/json", MODEL_INFO.as_bytes())
             } else {
-                respond(stream, "404 Not Found", "application/json", NOT_FOUND)
+                not_found(stream)
             }
         });
     });
@@ -187,10 +164,10 @@ impl Body {
     /// Writes a 200 response with this body.
     fn send(&self, stream: &mut TcpStream, content_type: &str) -> io::Result<()> {
         match self {
-            Body::Memory(bytes) => respond(stream, "200 OK", content_type, bytes),
+            Body::Memory(bytes) => respond(stream, 200, content_type, bytes),
             Body::Disk { path, len } => {
                 let mut file = File::open(path)?;
-                stream.write_all(response_head("200 OK", content_type, *len).as_bytes())?;
+                stream.write_all(response_head(200, content_type, *len).as_bytes())?;
                 // Large writes from a buffer, as a server holding the body would send it.
                 let mut buf = vec![0u8; 1 << 20];
                 loop {
@@ -241,7 +218,7 @@ impl FakeApi {
     pub fn serve(self, listener: TcpListener) -> io::Result<()> {
         let port = listener.local_addr()?.port();
         serve(listener, move |stream, head, body| {
-            let path = head.path.split('?').next().unwrap_or("");
+            let path = head.path();
             let found = match (head.method.as_str(), path) {
                 ("POST", "/v1/messages") => {
                     let streamed = serde_json::from_slice::<serde_json::Value>(body)
@@ -258,7 +235,7 @@ impl FakeApi {
                 ("GET", p) if self.results.is_some() => {
                     if let Some(batch) = p.strip_prefix("/v1/messages/batches/") {
                         let body = batch_json(batch, port);
-                        return respond(stream, "200 OK", "application/json", body.as_bytes());
+                        return respond(stream, 200, "application/json", body.as_bytes());
                     }
                     None
                 }
@@ -266,7 +243,7 @@ impl FakeApi {
             };
             match found {
                 Some((body, content_type)) => body.send(stream, content_type),
-                None => respond(stream, "404 Not Found", "application/json", NOT_FOUND),
+                None => not_found(stream),
             }
         });
         Ok(())

@@ -9,10 +9,11 @@ use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use crate::http::{self, RequestHead};
 use crate::recorded::Recorded;
 use crate::reply::{Body, Fate};
 use crate::server::{Handling, Log};
-use crate::wire::{pause, read_line, reason, reset, stream_body, write_piece};
+use crate::wire::{pause, read_line, reset, stream_body, write_piece};
 
 /// Reads one request from `sock`, records it, and writes the handler's reply.
 pub(crate) async fn serve(
@@ -29,33 +30,27 @@ pub(crate) async fn serve(
         // Connected and closed without a request.
         return Ok(());
     }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or_default().to_string();
-    let mut headers = Vec::new();
     loop {
         let line = read_line(&mut r, &mut raw).await?;
-        let line = line.trim_end();
-        if line.is_empty() {
+        if line.trim_end().is_empty() {
             break;
         }
-        let (n, v) = line.split_once(':').expect("a header line");
-        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
     }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
-    let content_length = header("content-length");
-    let chunked_body = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+    let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let head = RequestHead::parse(&raw).map_err(invalid)?;
+    let content_length = head.content_length().map_err(invalid)?;
+    let chunked_body = head.is_chunked();
+    let RequestHead {
+        method,
+        target,
+        headers,
+    } = head;
 
     let reply = match handling {
         Handling::Record(handler) => {
             let mut body = Vec::new();
             if let Some(len) = content_length {
-                body.resize(len.parse().expect("a numeric content-length"), 0);
+                body.resize(usize::try_from(len).map_err(|e| invalid(e.to_string()))?, 0);
                 r.read_exact(&mut body).await?;
                 raw.extend_from_slice(&body);
             } else if chunked_body {
@@ -106,7 +101,6 @@ pub(crate) async fn serve(
             let mut sink = open(&request);
             let mut buf = vec![0; 64 * 1024];
             if let Some(len) = content_length {
-                let len: u64 = len.parse().expect("a numeric content-length");
                 stream_body(&mut r, len, &mut buf, sink.as_mut()).await?;
             } else if chunked_body {
                 let mut framing = Vec::new();
@@ -139,25 +133,22 @@ pub(crate) async fn serve(
         return reset(sock);
     }
 
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nconnection: close\r\n",
+    let length = match (reply.fate, &reply.body) {
+        (Fate::Truncate { announced }, _) => Some(announced),
+        (_, Body::Pieces(pieces)) if !reply.chunked => Some(pieces.iter().map(Bytes::len).sum()),
+        _ => None,
+    }
+    .map(|n| n.to_string());
+    let framing = match &length {
+        Some(n) => ("content-length", n.as_str()),
+        None => ("transfer-encoding", "chunked"),
+    };
+    let head = http::response_head(
         reply.status,
-        reason(reply.status)
+        [("connection", "close"), framing]
+            .into_iter()
+            .chain(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
     );
-    match (reply.fate, &reply.body) {
-        (Fate::Truncate { announced }, _) => {
-            head.push_str(&format!("content-length: {announced}\r\n"));
-        }
-        (_, Body::Pieces(pieces)) if !reply.chunked => {
-            let total: usize = pieces.iter().map(Bytes::len).sum();
-            head.push_str(&format!("content-length: {total}\r\n"));
-        }
-        _ => head.push_str("transfer-encoding: chunked\r\n"),
-    }
-    for (n, v) in &reply.headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
     sock.write_all(head.as_bytes()).await?;
 
     let chunked = reply.chunked && !matches!(reply.fate, Fate::Truncate { .. });

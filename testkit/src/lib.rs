@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 mod exchange;
+pub mod http;
 mod recorded;
 mod reply;
 mod server;

@@ -63,12 +63,7 @@ impl Reply {
     /// `status` with the API's error envelope as body:
     /// `{"type":"error","error":{"type":<kind>,"message":<message>}}`.
     pub fn api_error(status: u16, kind: &str, message: &str) -> Reply {
-        let body = format!(
-            r#"{{"type":"error","error":{{"type":{},"message":{}}}}}"#,
-            Value::from(kind),
-            Value::from(message)
-        );
-        Reply::json(body).status(status)
+        Reply::json(crate::http::api_error_body(kind, message)).status(status)
     }
 
     /// `status` with a body read from `stream` while it is sent, one HTTP chunk per item
