@@ -1,17 +1,17 @@
-//! Shared helpers for the benchmarks in `benches/` and the `bench-runtime` binary: locating
-//! and making the inputs, the hand-written minimal structs that bound how fast decoding can
-//! be, the checksums the Python peer prints, and the loopback servers.
+//! Shared helpers for the benchmarks in `benches/` and the `bench-runtime` binary: making
+//! the inputs, the hand-written minimal structs that bound how fast decoding can be, the
+//! checksums the Python peer prints, and the loopback servers.
 //!
-//! The inputs are made by `../shared/bench/make_inputs.py` (next to the repository) into
-//! `target/bench-inputs`; [`inputs`] makes them on first use.
+//! The inputs are made by this crate ([`generate`]) into `target/bench-inputs`; [`inputs`]
+//! makes them on first use. Nothing here reads outside the repository.
 
+pub mod generate;
 pub mod minimal;
 pub mod progenitor_subset;
 pub mod pyrepr;
 pub mod server;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
@@ -19,15 +19,6 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("the bench crate is inside the workspace")
         .to_path_buf()
-}
-
-/// The directory of the shared benchmark scripts: `$BENCH_SHARED_DIR` when set, otherwise
-/// `../shared/bench` beside the workspace.
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("BENCH_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("..").join("shared").join("bench"),
-    }
 }
 
 /// Where the scale-1 inputs live: `target/bench-inputs` of the workspace.
@@ -42,10 +33,12 @@ pub struct Inputs {
     pub dir: PathBuf,
     /// `stream.sse`: a streamed message with thinking, text and tool input (about 3 MB).
     pub stream: PathBuf,
-    /// `message.json`: a large `Message` (about 275 KB).
+    /// `message.json`: a large `Message` (about 270 KB).
     pub message: PathBuf,
     /// `results.jsonl`: Message Batch results (about 15 MB).
     pub results: PathBuf,
+    /// `inputs.stamp`: which generator made them, at which scale (see [`Inputs::stamp`]).
+    pub stamp: PathBuf,
 }
 
 impl Inputs {
@@ -56,6 +49,7 @@ impl Inputs {
             stream: dir.join("stream.sse"),
             message: dir.join("message.json"),
             results: dir.join("results.jsonl"),
+            stamp: dir.join("inputs.stamp"),
         }
     }
 
@@ -65,32 +59,43 @@ impl Inputs {
             .iter()
             .all(|p| p.is_file())
     }
+
+    /// The text of the stamp written beside inputs made at `scale` by this version of
+    /// [`generate`].
+    pub fn stamp(scale: u32) -> String {
+        format!("bench inputs v{} scale {scale}\n", generate::VERSION)
+    }
+
+    /// Whether all three files exist and were made at `scale` by this version of the
+    /// generator.
+    pub fn are_current(&self, scale: u32) -> bool {
+        self.exist()
+            && std::fs::read_to_string(&self.stamp).is_ok_and(|s| s == Inputs::stamp(scale))
+    }
 }
 
-/// Makes the inputs at `scale` in `dir` with `make_inputs.py`, unless they are already there.
+/// Makes the inputs at `scale` in `dir` with [`generate`], unless inputs made at that scale
+/// by this version of the generator are already there. Each file is written under a
+/// temporary name and renamed, and the stamp is written last, so that an interrupted run
+/// leaves nothing that looks current.
 pub fn make_inputs(dir: &Path, scale: u32) -> Result<Inputs, String> {
     let inputs = Inputs::in_dir(dir);
-    if inputs.exist() {
+    if inputs.are_current(scale) {
         return Ok(inputs);
     }
-    let script = shared_dir().join("make_inputs.py");
-    if !script.is_file() {
-        return Err(format!(
-            "{} not found (set BENCH_SHARED_DIR to the directory holding make_inputs.py)",
-            script.display()
-        ));
-    }
     std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-    let status = Command::new("python3")
-        .arg(&script)
-        .arg(dir)
-        .arg(scale.to_string())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .map_err(|e| format!("running python3 {}: {e}", script.display()))?;
-    if !status.success() || !inputs.exist() {
-        return Err(format!("{} failed ({status})", script.display()));
-    }
+    let _ = std::fs::remove_file(&inputs.stamp);
+    let write = |path: &Path, text: String| -> Result<(), String> {
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(format!(".{}.partial", std::process::id()));
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, path))
+            .map_err(|e| format!("writing {}: {e}", path.display()))
+    };
+    write(&inputs.stream, generate::stream(scale))?;
+    write(&inputs.message, generate::message(scale))?;
+    write(&inputs.results, generate::results(scale))?;
+    write(&inputs.stamp, Inputs::stamp(scale))?;
     Ok(inputs)
 }
 
@@ -98,8 +103,8 @@ pub fn make_inputs(dir: &Path, scale: u32) -> Result<Inputs, String> {
 ///
 /// # Panics
 ///
-/// When they cannot be made (no `python3`, or the script is missing): a benchmark without
-/// its input must not pass silently.
+/// When they cannot be made (the directory is not writable): a benchmark without its input
+/// must not pass silently.
 pub fn inputs() -> Inputs {
     make_inputs(&inputs_dir(), 1).unwrap_or_else(|e| panic!("benchmark inputs: {e}"))
 }
@@ -144,12 +149,54 @@ pub fn count_lines(data: &[u8]) -> u64 {
     newlines + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
 }
 
-/// The peak resident set size of this process so far, in KiB (`VmHWM` of
-/// `/proc/self/status`), where the system reports it.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makes_the_inputs_once_and_again_when_stale() {
+        let dir = std::env::temp_dir().join(format!("bench-inputs-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let inputs = make_inputs(&dir, 1).unwrap();
+        assert!(inputs.are_current(1));
+        assert!(!inputs.are_current(2));
+        assert_eq!(
+            std::fs::read(&inputs.message).unwrap(),
+            generate::message(1).as_bytes()
+        );
+        assert_eq!(
+            std::fs::read(&inputs.results).unwrap(),
+            generate::results(1).as_bytes()
+        );
+        assert_eq!(
+            std::fs::read(&inputs.stream).unwrap(),
+            generate::stream(1).as_bytes()
+        );
+        // Current inputs are kept as they are...
+        std::fs::write(&inputs.message, "kept").unwrap();
+        make_inputs(&dir, 1).unwrap();
+        assert_eq!(std::fs::read(&inputs.message).unwrap(), b"kept");
+        // ... and inputs from another version of the generator are made again.
+        std::fs::write(&inputs.stamp, "bench inputs v0 scale 1\n").unwrap();
+        make_inputs(&dir, 1).unwrap();
+        assert_eq!(
+            std::fs::read(&inputs.message).unwrap(),
+            generate::message(1).as_bytes()
+        );
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn counts_events_and_lines() {
+        assert_eq!(count_sse_events(b"data: 1\n\nevent: x\ndata: 2\n\n"), 2);
+        assert_eq!(count_lines(b"a\nb"), 2);
+        assert_eq!(count_lines(b"a\nb\n"), 2);
+        assert_eq!(count_lines(b""), 0);
+    }
 }

@@ -1,6 +1,6 @@
 //! The length, in code points, of Python's `str()` of a JSON value as the Python SDK holds it
 //! (dicts, lists, str, int, float, bool, None), so that the Rust jobs print the same
-//! checksum line as `peer_python_sdk.py`, which prints `len(str(tool_input))`.
+//! checksum line as `bench/peers/python_sdk.py`, which prints `len(str(tool_input))`.
 //!
 //! Exact for ASCII and for printable non-ASCII text; of the non-printable non-ASCII
 //! characters only the Latin-1 ones (escaped as `\xNN`) are told apart, which covers the

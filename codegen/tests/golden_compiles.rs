@@ -41,34 +41,6 @@ fn unpack(golden: &str) -> Vec<(String, String)> {
     files
 }
 
-/// The body of a `[section]` of a manifest, up to the next section.
-fn section<'a>(manifest: &'a str, header: &str) -> &'a str {
-    let start = manifest
-        .find(&format!("\n{header}\n"))
-        .unwrap_or_else(|| panic!("no {header} in the manifest"))
-        + header.len()
-        + 2;
-    let rest = &manifest[start..];
-    let end = rest.find("\n[").map(|i| i + 1).unwrap_or(rest.len());
-    rest[..end].trim_end()
-}
-
-/// `deps` (manifest lines) with each relative `path = "…"` made absolute against `base`.
-fn absolute_paths(deps: &str, base: &Path) -> String {
-    let mut out = String::new();
-    let mut rest = deps;
-    while let Some(at) = rest.find("path = \"") {
-        let start = at + "path = \"".len();
-        let len = rest[start..].find('"').expect("a closed path string");
-        let path = Path::new(&rest[start..start + len]);
-        out.push_str(&rest[..start]);
-        out.push_str(&base.join(path).to_string_lossy());
-        rest = &rest[start + len..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The crate root of a fixture crate: what `anthropic-openapi`'s `lib.rs` gives the generated
 /// code (the runtime under `crate::runtime`, `Result`, the client handles), and nothing else.
 fn lib_rs(handles: &Path) -> String {
@@ -105,19 +77,10 @@ fn golden_outputs_compile() {
     assert!(fixtures.len() >= 8, "golden files found: {fixtures:?}");
 
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("golden-compile");
-    let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let generated_manifest =
-        std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
-    // The generated crate's dependencies, with `workspace = true` entries resolved against a
-    // copy of the workspace's own table.
-    let workspace_deps = absolute_paths(
-        section(&workspace_manifest, "[workspace.dependencies]"),
-        &root,
-    );
-    let deps = absolute_paths(
-        section(&generated_manifest, "[dependencies]"),
-        &root.join("generated"),
-    );
+    // The generated crate's dependencies, and the workspace's table that resolves their
+    // `workspace = true` entries.
+    let (deps, workspace_deps) =
+        measure::crate_and_workspace_deps(&root, &root.join("generated")).unwrap();
 
     let mut members = String::new();
     for fixture in &fixtures {
@@ -174,7 +137,8 @@ fn golden_outputs_compile() {
 
 #[test]
 fn unpack_splits_on_file_lines() {
-    let files = unpack("// ===== types/mod.rs =====\nmod a;\n// ===== resources/x.rs =====\nfn f() {}\n");
+    let files =
+        unpack("// ===== types/mod.rs =====\nmod a;\n// ===== resources/x.rs =====\nfn f() {}\n");
     assert_eq!(
         files,
         [

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::test_cmd::{cargo, run_inherited};
+use measure::cargo;
+
+use crate::test_cmd::run_inherited;
 
 /// The cargo-deny release the check is written against.
 const DENY_VERSION: &str = "0.20.2";

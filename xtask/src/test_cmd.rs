@@ -19,14 +19,15 @@
 //! `--no-npm` skips steps 1-3 and 6 (the ones that need the Node.js tools) for quick local
 //! runs.
 
-use std::ffi::OsString;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use measure::{cargo, free_port};
 
 const SPEC: &str = "spec/anthropic.yaml";
 const TOOLS: &str = "tools/spec";
@@ -343,16 +344,6 @@ where
     })
 }
 
-/// A port that was free a moment ago: bind 127.0.0.1:0 and let the OS choose.
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .map_err(|e| format!("binding 127.0.0.1:0 to find a free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("reading the bound port: {e}"))
-}
-
 /// Whether something on 127.0.0.1:`port` answers an HTTP request (with any status).
 fn http_responds(port: u16) -> bool {
     let addr = (Ipv4Addr::LOCALHOST, port).into();
@@ -396,13 +387,13 @@ fn program(name: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Cargo steps
 
-pub(crate) fn cargo() -> OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
 /// Every crate's unit and integration tests, and its examples and benchmarks built as tests.
 fn cargo_test(root: &Path) -> Result<(), String> {
-    run_tests(root, &["test", "--workspace", "--all-targets"], "cargo test")
+    run_tests(
+        root,
+        &["test", "--workspace", "--all-targets"],
+        "cargo test",
+    )
 }
 
 /// The doc tests: every crate's, and the README's Rust blocks (`anthropic-openapi` includes

@@ -29,7 +29,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use bench::progenitor_subset::{self, operations};
 
@@ -87,26 +86,33 @@ fn run() -> Result<(), String> {
     }
 
     if runs > 0 {
-        let full = median(runs, || {
-            codegen::generate(&spec).expect("ours generates the spec");
-        });
+        // One warm-up, then the median of `runs`.
+        let median = |f: &mut dyn FnMut() -> Result<(), String>| {
+            measure::time_runs(runs, f).map(|samples| measure::median_wall(&samples))
+        };
+        let full = median(&mut || {
+            codegen::generate(&spec)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })?;
         println!("time ours-full {total} {:.6}", full.as_secs_f64());
-        let one = median(runs, || {
-            codegen::generate_with_threads(&spec, 1).expect("ours generates the spec");
-        });
+        let one = median(&mut || {
+            codegen::generate_with_threads(&spec, 1)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })?;
         println!("time ours-full-1-thread {total} {:.6}", one.as_secs_f64());
-        let ours = median(runs, || {
-            codegen::generate(&subset.spec).expect("ours generates the subset");
-        });
+        let ours = median(&mut || {
+            codegen::generate(&subset.spec)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })?;
         println!(
             "time ours-subset {} {:.6}",
             subset.kept.len(),
             ours.as_secs_f64()
         );
-        let theirs = median(runs, || {
-            progenitor_subset::progenitor_source(&subset.spec)
-                .expect("progenitor generates the subset");
-        });
+        let theirs = median(&mut || progenitor_subset::progenitor_source(&subset.spec).map(drop))?;
         println!(
             "time progenitor-subset {} {:.6}",
             subset.kept.len(),
@@ -150,20 +156,6 @@ fn run_profile(which: &str, n: usize, subset_json: Option<&Path>) -> Result<(), 
     }
     println!("{which}: {n} runs, {bytes} bytes of source");
     Ok(())
-}
-
-/// Runs `f` once to warm up, then `runs` times, and returns the median duration.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {

@@ -1,15 +1,24 @@
 //! The Rust side of `cargo xtask bench runtime`.
 //!
 //! ```text
-//! bench-runtime PORT stream|message|results   the jobs of peer_python_sdk.py, with the
+//! bench-runtime PORT stream|message|results   the jobs of bench/peers/python_sdk.py, with the
 //!                                             generated client; prints the same checksum line
 //!                                             (`noop`: start-up and client only)
 //! bench-runtime overhead [REQUESTS] [ROUNDS] [ours|bare]
 //!                                             models().retrieve against bare reqwest on a
 //!                                             loopback server of its own (one side only:
 //!                                             for a profiler)
-//! bench-runtime serve-results FILE            serves a batch whose results are FILE; prints
+//! bench-runtime make-inputs DIR [SCALE]      makes the benchmark inputs at SCALE (default 1)
+//!                                             in DIR with `bench::generate`, unless current
+//!                                             ones are there; prints their paths and sizes
+//! bench-runtime serve DIR                     serves the inputs in DIR as the API the jobs
+//!                                             call (`bench::server::FakeApi`); prints
 //!                                             `port N`, runs until stdin closes
+//! bench-runtime serve-results FILE [disk|memory]
+//!                                             serves a batch whose results are FILE, read
+//!                                             from disk while sent (default) or held in
+//!                                             memory; prints `port N`, runs until stdin
+//!                                             closes
 //! bench-runtime make-large SRC DEST BYTES     writes DEST, at least BYTES long, by repeating
 //!                                             the lines of SRC with fresh custom_ids
 //! bench-runtime profile WORK [N]              the in-process work of the criterion benches,
@@ -25,7 +34,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anthropic_openapi::{
     Client, ContentBlock, MessageBatchResult, MessageCreateParams, MessageParam, ModelInfo,
@@ -49,7 +58,18 @@ fn main() -> ExitCode {
             let times = rest.first().and_then(|s| s.parse().ok()).unwrap_or(1);
             profile(work, times)
         }
-        ["serve-results", file] => serve_results(Path::new(file)),
+        ["make-inputs", dir, rest @ ..] => match rest {
+            [] => make_inputs(Path::new(dir), 1),
+            [scale] => match scale.parse() {
+                Ok(scale) if scale > 0 => make_inputs(Path::new(dir), scale),
+                _ => Err(format!("SCALE must be a positive number, not {scale:?}")),
+            },
+            _ => Err(USAGE.into()),
+        },
+        ["serve", dir] => serve_inputs(Path::new(dir)),
+        ["serve-results", file] => serve_results(Path::new(file), false),
+        ["serve-results", file, "disk"] => serve_results(Path::new(file), false),
+        ["serve-results", file, "memory"] => serve_results(Path::new(file), true),
         ["make-large", src, dest, bytes] => match bytes.parse() {
             Ok(n) => make_large(Path::new(src), Path::new(dest), n),
             Err(_) => Err(format!("BYTES must be a number, not {bytes:?}")),
@@ -58,11 +78,7 @@ fn main() -> ExitCode {
             Ok(port) => run_job(port, job),
             Err(_) => Err(format!("PORT must be a port number, not {port:?}")),
         },
-        _ => Err(
-            "usage: bench-runtime PORT stream|message|results | overhead [REQUESTS] [ROUNDS] \
-                  | serve-results FILE | make-large SRC DEST BYTES | profile WORK [N]"
-                .into(),
-        ),
+        _ => Err(USAGE.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,6 +87,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+const USAGE: &str = "usage: bench-runtime PORT stream|message|results|noop \
+                     | overhead [REQUESTS] [ROUNDS] [ours|bare] | make-inputs DIR [SCALE] \
+                     | serve DIR | serve-results FILE [disk|memory] | make-large SRC DEST BYTES \
+                     | profile WORK [N]";
+
+/// Makes the inputs at `scale` in `dir` (unless current ones are there) and prints their
+/// paths and sizes.
+fn make_inputs(dir: &Path, scale: u32) -> Result<(), String> {
+    let inputs = bench::make_inputs(dir, scale)?;
+    for path in [&inputs.stream, &inputs.message, &inputs.results] {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        println!("{} {size}", path.display());
+    }
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -97,7 +129,7 @@ fn request() -> MessageCreateParams {
     )
 }
 
-/// One job of `peer_python_sdk.py`, printing the same checksum line.
+/// One job of `bench/peers/python_sdk.py`, printing the same checksum line.
 fn run_job(port: u16, job: &str) -> Result<(), String> {
     let client = client(port)?;
     let line = runtime()?.block_on(async {
@@ -113,7 +145,7 @@ fn run_job(port: u16, job: &str) -> Result<(), String> {
     if !line.is_empty() {
         println!("{line}");
     }
-    if let Some(kib) = bench::peak_rss_kib() {
+    if let Some(kib) = measure::peak_rss_kib() {
         eprintln!("peak_rss_kib {kib}");
     }
     Ok(())
@@ -216,7 +248,7 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
         let ours_batch = |n: u32| {
             let ours = ours.clone();
             async move {
-                let start = Sample::now();
+                let start = measure::Stopwatch::start();
                 for _ in 0..n {
                     let model = ours
                         .models()
@@ -233,7 +265,7 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
             let url = url.clone();
             let headers = headers.clone();
             async move {
-                let start = Sample::now();
+                let start = measure::Stopwatch::start();
                 for _ in 0..n {
                     let resp = http
                         .get(&url)
@@ -288,53 +320,46 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
     })
 }
 
-/// A point in time, by the wall clock and by the calling thread's CPU time.
-struct Sample {
-    wall: Instant,
-    cpu: Duration,
-}
-
-impl Sample {
-    fn now() -> Sample {
-        Sample {
-            wall: Instant::now(),
-            cpu: thread_cpu_time(),
-        }
-    }
-
-    /// Wall time and CPU time since `self` (on the same thread).
-    fn elapsed(&self) -> (Duration, Duration) {
-        (
-            self.wall.elapsed(),
-            thread_cpu_time().saturating_sub(self.cpu),
-        )
-    }
-}
-
-/// The time the calling thread has spent on a CPU: the first field of
-/// `/proc/thread-self/schedstat`, in nanoseconds (zero where it is not available).
-fn thread_cpu_time() -> Duration {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .map_or(Duration::ZERO, Duration::from_nanos)
-}
-
-/// Serves `file` as the results of any batch; prints the port, runs until stdin closes.
-fn serve_results(file: &Path) -> Result<(), String> {
+/// Serves `file` as the results of any batch (read from disk while sent, or held in memory);
+/// prints the port, runs until stdin closes.
+fn serve_results(file: &Path, in_memory: bool) -> Result<(), String> {
     if !file.is_file() {
         return Err(format!("{} not found", file.display()));
     }
-    let (listener, port) = bench::server::bind_loopback().map_err(|e| e.to_string())?;
     let file = file.to_path_buf();
+    announce_and_serve(move |listener| bench::server::serve_results(listener, &file, in_memory))
+}
+
+/// Serves the inputs in `dir` as the API the jobs call ([`bench::server::FakeApi`]); prints
+/// the port, runs until stdin closes.
+fn serve_inputs(dir: &Path) -> Result<(), String> {
+    let inputs = bench::Inputs::in_dir(dir);
+    if !inputs.exist() {
+        return Err(format!(
+            "no inputs in {} (make them with `bench-runtime make-inputs {}`)",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    let api = bench::server::FakeApi::from_inputs(&inputs)
+        .map_err(|e| format!("reading the inputs in {}: {e}", dir.display()))?;
+    announce_and_serve(move |listener| api.serve(listener))
+}
+
+/// Binds a loopback port, serves on it with `serve` on a background thread, prints
+/// `port N`, and returns when stdin closes (the parent closed it, or exited).
+fn announce_and_serve<S>(serve: S) -> Result<(), String>
+where
+    S: FnOnce(std::net::TcpListener) -> std::io::Result<()> + Send + 'static,
+{
+    let (listener, port) = measure::bind_loopback().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
-        if let Err(e) = bench::server::serve_results(listener, &file) {
-            eprintln!("bench-runtime: serving {}: {e}", file.display());
+        if let Err(e) = serve(listener) {
+            eprintln!("bench-runtime: serving: {e}");
         }
     });
     println!("port {port}");
     std::io::stdout().flush().map_err(|e| e.to_string())?;
-    // Until the parent closes our stdin (or exits).
     let mut sink = Vec::new();
     let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
     Ok(())

@@ -22,7 +22,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 const USAGE: &str = "usage: cargo xtask bench compile [--runs N] [--gen-runs N] [--skip-compile]
 
@@ -70,11 +70,23 @@ fn options(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-/// One measurement: medians of wall time and of CPU time (user + system of children).
+/// One measurement: medians of wall time and of CPU time (user + system of children), in
+/// seconds.
 #[derive(Clone, Copy, Debug)]
 struct Timing {
     wall: f64,
     cpu: Option<f64>,
+}
+
+impl Timing {
+    /// The medians of `samples` ([`measure::median`]: the mean of the middle two for an even
+    /// count).
+    fn median_of(samples: &[measure::Timing]) -> Timing {
+        Timing {
+            wall: measure::median_wall(samples).as_secs_f64(),
+            cpu: measure::median_children_cpu(samples).map(|d| d.as_secs_f64()),
+        }
+    }
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
@@ -85,7 +97,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     eprintln!("machine: {machine}");
 
     eprintln!("building target/release/xtask and target/release/bench-codegen ...");
-    cargo(root)
+    measure::cargo_in(root)
         .args([
             "build",
             "--release",
@@ -109,7 +121,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // What `cargo xtask gen --check` runs once cargo has found the dev build fresh. Timed as
     // the binary, not through cargo: cargo waits for the build-directory lock whenever
     // something else is building in the workspace, which would time that build instead.
-    cargo(root)
+    measure::cargo_in(root)
         .args(["build", "--quiet", "--bin", "xtask"])
         .status_ok()?;
     let debug_xtask = root.join("target").join("debug").join("xtask");
@@ -297,12 +309,10 @@ fn generation_table(
 // The throwaway workspace
 
 fn assemble(root: &Path, dir: &Path, inputs: &Path) -> Result<(), String> {
-    // The workspace's own table of dependencies, for the `name.workspace = true` entries of the
-    // generated crate's manifest.
-    let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("reading Cargo.toml: {e}"))?;
-    let workspace_deps = section(&workspace_manifest, "[workspace.dependencies]")
-        .ok_or("Cargo.toml has no [workspace.dependencies]")?;
+    // The generated crate's dependencies, and the workspace's own table for their
+    // `name.workspace = true` entries, with absolute paths.
+    let generated = root.join("generated");
+    let (deps, workspace_deps) = measure::crate_and_workspace_deps(root, &generated)?;
     write_if_changed(
         &dir.join("Cargo.toml"),
         &format!(
@@ -312,7 +322,7 @@ fn assemble(root: &Path, dir: &Path, inputs: &Path) -> Result<(), String> {
                 .map(|c| format!("\"{c}\""))
                 .collect::<Vec<_>>()
                 .join(", "),
-            absolute_paths(workspace_deps, root)
+            workspace_deps
         ),
     )?;
     let lock = dir.join("Cargo.lock");
@@ -361,13 +371,6 @@ fn assemble(root: &Path, dir: &Path, inputs: &Path) -> Result<(), String> {
 
     // Ours: the generated crate's manifest dependencies, its hand-written files, and the
     // generated files for the subset or as they are.
-    let generated = root.join("generated");
-    let ours_manifest = std::fs::read_to_string(generated.join("Cargo.toml"))
-        .map_err(|e| format!("reading generated/Cargo.toml: {e}"))?;
-    let deps = section(&ours_manifest, "[dependencies]")
-        .ok_or("generated/Cargo.toml has no [dependencies]")?;
-    // Path dependencies (the runtime crate) are relative to `generated/`.
-    let deps = absolute_paths(deps, &generated);
     for (name, generated_src) in [
         ("ours-subset", inputs.join("ours-subset")),
         ("ours-full", generated.join("src")),
@@ -394,36 +397,6 @@ fn package_manifest(name: &str) -> String {
     format!(
         "# Written by `cargo xtask bench compile`; throwaway.\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n"
     )
-}
-
-/// The body of a `[section]` of a manifest, up to the next section.
-fn section<'a>(manifest: &'a str, header: &str) -> Option<&'a str> {
-    let start = manifest.find(&format!("\n{header}\n"))? + header.len() + 2;
-    let rest = &manifest[start..];
-    let end = rest.find("\n[").map(|i| i + 1).unwrap_or(rest.len());
-    Some(rest[..end].trim_end())
-}
-
-/// `deps` (manifest lines) with each `path = "relative"` made absolute against `base`.
-fn absolute_paths(deps: &str, base: &Path) -> String {
-    let mut out = String::with_capacity(deps.len());
-    let mut rest = deps;
-    while let Some(at) = rest.find("path = \"") {
-        let start = at + "path = \"".len();
-        let Some(len) = rest[start..].find('"') else {
-            break;
-        };
-        let path = Path::new(&rest[start..start + len]);
-        out.push_str(&rest[..start]);
-        if path.is_absolute() {
-            out.push_str(&path.to_string_lossy());
-        } else {
-            out.push_str(&base.join(path).to_string_lossy());
-        }
-        rest = &rest[start + len..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The version of `package` in a `Cargo.lock`.
@@ -511,11 +484,11 @@ fn compile_times(dir: &Path, runs: usize) -> Result<CompileTimes, String> {
             for (c, krate) in CRATES.iter().enumerate() {
                 touch(&dir.join(krate).join("src").join("lib.rs"))?;
                 let sample =
-                    time_once(|| quiet(compile_cargo(dir).args(*profile).args(["-p", krate])))?;
+                    measure::time(|| quiet(compile_cargo(dir).args(*profile).args(["-p", krate])))?;
                 eprintln!(
                     "run {round}/{runs}: cargo {} -p {krate}: {}",
                     profile.join(" "),
-                    show(sample)
+                    show(Timing::median_of(&[sample]))
                 );
                 samples[c][p].push(sample);
             }
@@ -524,15 +497,14 @@ fn compile_times(dir: &Path, runs: usize) -> Result<CompileTimes, String> {
     Ok(CompileTimes {
         timings: samples
             .into_iter()
-            .map(|[check, release]| [median(check), median(release)])
+            .map(|[check, release]| [Timing::median_of(&check), Timing::median_of(&release)])
             .collect(),
     })
 }
 
 fn compile_cargo(dir: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+    let mut c = measure::cargo_in(dir);
+    c.env("CARGO_TARGET_DIR", dir.join("target"))
         .env("CARGO_INCREMENTAL", "0");
     c
 }
@@ -704,12 +676,6 @@ fn compile_table(
 // ----------------------------------------------------------------------------------------
 // Running and timing processes
 
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root);
-    c
-}
-
 trait StatusOk {
     fn status_ok(&mut self) -> Result<(), String>;
 }
@@ -729,66 +695,13 @@ impl StatusOk for Command {
 
 /// Runs a command with its output captured, failing (with its stderr) if it fails.
 fn quiet(command: &mut Command) -> Result<(), String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("running {:?}: {e}", command.get_program()))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{command:?} failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
+    let what = format!("{command:?}");
+    measure::run_ok(command, &what).map(drop)
 }
 
-fn time_once(f: impl FnOnce() -> Result<(), String>) -> Result<Timing, String> {
-    let cpu_before = children_cpu();
-    let started = Instant::now();
-    f()?;
-    let wall = started.elapsed();
-    let cpu = match (cpu_before, children_cpu()) {
-        (Some(before), Some(after)) => Some((after - before).as_secs_f64()),
-        _ => None,
-    };
-    Ok(Timing {
-        wall: wall.as_secs_f64(),
-        cpu,
-    })
-}
-
-fn time_runs(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Timing, String> {
-    f()?; // warm-up: file cache, and cargo's own freshness check
-    let samples = (0..runs)
-        .map(|_| time_once(&mut f))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(median(samples))
-}
-
-fn median(samples: Vec<Timing>) -> Timing {
-    let mid = |mut v: Vec<f64>| -> f64 {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let cpu = samples.iter().map(|s| s.cpu).collect::<Option<Vec<f64>>>();
-    Timing {
-        wall: mid(samples.iter().map(|s| s.wall).collect()),
-        cpu: cpu.map(mid),
-    }
-}
-
-/// User + system time of this process's waited-for children (and theirs), from
-/// `/proc/self/stat` (Linux; clock ticks of 1/100 s).
-fn children_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // Fields 16 and 17 of proc(5) (cutime, cstime); `rest` starts at field 3.
-    let cutime: u64 = fields.get(13)?.parse().ok()?;
-    let cstime: u64 = fields.get(14)?.parse().ok()?;
-    Some(Duration::from_millis((cutime + cstime) * 10))
+/// Runs `f` once to warm up, then `runs` times: the medians.
+fn time_runs(runs: usize, f: impl FnMut() -> Result<(), String>) -> Result<Timing, String> {
+    Ok(Timing::median_of(&measure::time_runs(runs, f)?))
 }
 
 fn show(t: Timing) -> String {
@@ -812,28 +725,14 @@ fn ms_text(secs: f64) -> String {
 
 /// Cores, memory and CPU model, from the standard library and `/proc`.
 fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get().to_string())
-        .unwrap_or_else(|_| "?".into());
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find_map(|l| l.strip_prefix("MemTotal:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map(|kib| format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0))
-        .unwrap_or_else(|| "?".into());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find_map(|l| l.strip_prefix("model name"))
-                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
-        })
-        .unwrap_or_else(|| "?".into());
+    let m = measure::Machine::read();
+    let memory = m
+        .memory_kib
+        .map_or_else(|| "?".into(), |_| format!("{:.0} GiB", m.memory_gib()));
     format!(
-        "{cores} cores, {memory} memory, {cpu}, {} {}",
+        "{} cores, {memory} memory, {}, {} {}",
+        m.cores,
+        m.cpu.as_deref().unwrap_or("?"),
         std::env::consts::OS,
         std::env::consts::ARCH
     )
@@ -865,21 +764,7 @@ mod tests {
     }
 
     #[test]
-    fn makes_path_dependencies_absolute() {
-        let deps = "a = { path = \"../runtime\" }\nb = \"1\"\nc = { path = \"/abs/c\", x = 1 }";
-        assert_eq!(
-            absolute_paths(deps, Path::new("/repo/generated")),
-            "a = { path = \"/repo/generated/../runtime\" }\nb = \"1\"\nc = { path = \"/abs/c\", x = 1 }"
-        );
-    }
-
-    #[test]
-    fn finds_a_manifest_section_and_a_locked_version() {
-        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde = \"1\"\nbytes = \"1\"\n\n[dev-dependencies]\nfoo = \"1\"\n";
-        assert_eq!(
-            section(manifest, "[dependencies]"),
-            Some("serde = \"1\"\nbytes = \"1\"")
-        );
+    fn finds_a_locked_version() {
         let dir = std::env::temp_dir().join(format!("xtask-lock-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let lock = dir.join("Cargo.lock");

@@ -2,45 +2,61 @@
 //! side in one run, on loopback.
 //!
 //! 1. Builds `bench-runtime` (the `bench` crate's binary) in release mode, makes the scale-1
-//!    inputs in `target/bench-inputs` with `../shared/bench/make_inputs.py`, and installs the
-//!    Python SDK peer (`anthropic==0.121.0`) into `.tools/bench-venv` if it is not there.
-//! 2. Starts `../shared/bench/fake_api.py` on a free loopback port and times the three jobs of
-//!    `../shared/bench/peer_python_sdk.py` (`stream`, `message`, `results`) against
+//!    inputs in `target/bench-inputs` with it (`bench-runtime make-inputs`, the crate's own
+//!    seeded generator), and, unless `--skip-python`, installs the Python SDK peer
+//!    (`anthropic==0.121.0`, from PyPI) into `.tools/bench-venv` if it is not there.
+//! 2. Serves the inputs on a loopback port with `bench-runtime serve` and times the jobs of
+//!    `bench/peers/python_sdk.py` (`stream`, `message`, `results`) against
 //!    `bench-runtime PORT JOB`, alternating, `--runs` times each; the checksum lines must agree.
 //!    The start-up of each (the `noop` job: interpreter or binary start, imports, client) is
 //!    timed the same way.
 //! 3. Batch results at scale: writes a `--large-mb` results file (default 1024 MiB) to
 //!    `target/bench-inputs/large` (`bench-runtime make-large`: the scale-1 lines repeated with
-//!    fresh `custom_id`s) and streams it through `results_by_url` from a loopback server, once
-//!    served by `fake_api.py` (which holds it in memory) and once by
-//!    `bench-runtime serve-results` (which reads it from disk): wall time, throughput and the
-//!    client's peak RSS.
+//!    fresh `custom_id`s) and streams it through `results_by_url` from a loopback server,
+//!    `bench-runtime serve-results`, once holding the file in memory and once reading it from
+//!    disk while sending: wall time, throughput and the client's peak RSS.
 //! 4. Request overhead: `bench-runtime overhead`, `--requests` sequential `models().retrieve`
 //!    calls against bare `reqwest` doing the same, `--rounds` interleaved rounds.
 //!
 //! Prints the machine, the peers' versions and a markdown table for `BENCHMARKS.md`.
+//!
+//! Python is needed only for the Python SDK peer. `BENCH_PYTHON` names a Python interpreter
+//! that already has `anthropic` installed (any version; it is printed with the results); when
+//! it is not set, `python3 -m venv` and `pip` make `.tools/bench-venv` with the pinned SDK from
+//! PyPI.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use measure::run_ok;
 
 const USAGE: &str = "usage: cargo xtask bench runtime [options]
 
   --runs N           runs of each whole-process job, per side (default 5)
   --large-mb N       size of the large batch results file in MiB (default 1024; 0 skips it)
   --large-runs N     runs of the large results job (default 3)
-  --large-server S   who serves the large file: both (default), rust (bench-runtime
-                     serve-results, reading it from disk) or python (fake_api.py, holding it
-                     in memory)
+  --large-server S   how bench-runtime serve-results serves the large file: both (default),
+                     disk (reading it while sending) or memory (holding it)
   --requests N       requests per round of the overhead benchmark (default 2000)
   --rounds N         rounds of the overhead benchmark (default 9)
-  --skip-python      leave out the Python SDK (no venv needed)";
+  --skip-python      leave out the Python SDK (no Python needed)
+
+environment:
+  BENCH_PYTHON       a Python interpreter with `anthropic` installed, used instead of making
+                     .tools/bench-venv (which needs python3 with venv, and PyPI)";
 
 /// The version of the official Python SDK measured against.
 const PYTHON_SDK: &str = "anthropic==0.121.0";
 const VENV: &str = ".tools/bench-venv";
+/// The Python SDK peer's script, in the repository.
+const PEER: &str = "bench/peers/python_sdk.py";
+/// What to do when the Python SDK peer cannot be set up.
+const PYTHON_HELP: &str = "the Python SDK peer needs either BENCH_PYTHON set to a Python \
+     interpreter that has the `anthropic` package installed (`python3 -m pip install \
+     anthropic==0.121.0`), or python3 with the venv module and access to PyPI, to install \
+     it into .tools/bench-venv; or pass --skip-python to leave the peer out";
 
 struct Options {
     runs: usize,
@@ -57,7 +73,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         runs: 5,
         large_mb: 1024,
         large_runs: 3,
-        large_servers: vec![LargeServer::Python, LargeServer::Rust],
+        large_servers: vec![LargeServer::Memory, LargeServer::Disk],
         requests: 2000,
         rounds: 9,
         python: true,
@@ -79,12 +95,14 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--large-runs" => o.large_runs = number(arg, value(arg)?)?.max(1) as usize,
             "--large-server" => {
                 o.large_servers = match value(arg)?.as_str() {
-                    "both" => vec![LargeServer::Python, LargeServer::Rust],
-                    "rust" => vec![LargeServer::Rust],
-                    "python" => vec![LargeServer::Python],
+                    "both" => vec![LargeServer::Memory, LargeServer::Disk],
+                    // `rust` was the name of the disk server when the other one was a Python
+                    // script holding the file in memory.
+                    "disk" | "rust" => vec![LargeServer::Disk],
+                    "memory" => vec![LargeServer::Memory],
                     other => {
                         return Err(format!(
-                            "--large-server is both, rust or python, not {other:?}"
+                            "--large-server is both, disk or memory, not {other:?}"
                         ));
                     }
                 }
@@ -106,11 +124,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let Some(opts) = parse(args)? else {
         return Ok(());
     };
-    let shared = shared_dir(root);
     let inputs = root.join("target/bench-inputs");
 
     step("building bench-runtime (release)");
-    let status = Command::new(cargo())
+    let status = Command::new(measure::cargo())
         .args([
             "build",
             "--release",
@@ -129,41 +146,28 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let ours = root.join("target/release/bench-runtime");
 
     step("making inputs (scale 1)");
-    if !["stream.sse", "message.json", "results.jsonl"]
-        .iter()
-        .all(|f| inputs.join(f).is_file())
-    {
-        run_ok(
-            Command::new("python3")
-                .arg(shared.join("make_inputs.py"))
-                .arg(&inputs)
-                .arg("1"),
-            "make_inputs.py",
-        )?;
-    }
+    run_ok(
+        Command::new(&ours).arg("make-inputs").arg(&inputs).arg("1"),
+        "bench-runtime make-inputs",
+    )?;
 
     let python = if opts.python {
         step("checking the Python SDK peer");
-        Some(ensure_venv(root)?)
+        Some(ensure_python(root)?)
     } else {
         None
     };
 
-    let machine = Machine::read();
+    let machine = measure::Machine::read();
     let mut report = Report::default();
 
     // Whole-process jobs against the Python SDK.
     if let Some(python) = &python {
-        let port = free_port()?;
-        let server = Server::start(
-            Command::new("python3")
-                .arg(shared.join("fake_api.py"))
-                .arg(&inputs)
-                .arg(port.to_string()),
-            port,
-            "fake_api.py",
+        let (server, port) = Server::start_announcing(
+            Command::new(&ours).arg("serve").arg(&inputs),
+            "bench-runtime serve",
         )?;
-        let peer = shared.join("peer_python_sdk.py");
+        let peer = root.join(PEER);
         for job in ["noop", "stream", "message", "results"] {
             step(&format!("job {job}: {} runs per side", opts.runs));
             let mut py_times = Vec::new();
@@ -193,8 +197,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
             report.jobs.push(JobResult {
                 job,
-                python: median(&py_times),
-                ours: median(&rs_times),
+                python: measure::median(&py_times).unwrap_or_default(),
+                ours: measure::median(&rs_times).unwrap_or_default(),
                 python_rss: max(&py_rss),
                 ours_rss: max(&rs_rss),
             });
@@ -208,37 +212,20 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let file = dir.join("results.jsonl");
         let (size, lines) = large_file(&ours, &inputs, opts.large_mb)?;
         for server_kind in &opts.large_servers {
-            let port;
-            let server = match server_kind {
-                LargeServer::Python => {
-                    step("serving the large file with fake_api.py");
-                    // fake_api.py loads all three inputs from its directory.
-                    for small in ["stream.sse", "message.json"] {
-                        let to = dir.join(small);
-                        if !to.is_file() {
-                            std::fs::copy(inputs.join(small), &to).map_err(|e| e.to_string())?;
-                        }
-                    }
-                    port = free_port()?;
-                    Server::start(
-                        Command::new("python3")
-                            .arg(shared.join("fake_api.py"))
-                            .arg(&dir)
-                            .arg(port.to_string()),
-                        port,
-                        "fake_api.py",
-                    )?
-                }
-                LargeServer::Rust => {
-                    step("serving the large file with bench-runtime serve-results");
-                    let (server, p) = Server::start_announcing(
-                        Command::new(&ours).arg("serve-results").arg(&file),
-                        "bench-runtime serve-results",
-                    )?;
-                    port = p;
-                    server
-                }
+            let mode = match server_kind {
+                LargeServer::Memory => "memory",
+                LargeServer::Disk => "disk",
             };
+            step(&format!(
+                "serving the large file with bench-runtime serve-results ({mode})"
+            ));
+            let (server, port) = Server::start_announcing(
+                Command::new(&ours)
+                    .arg("serve-results")
+                    .arg(&file)
+                    .arg(mode),
+                "bench-runtime serve-results",
+            )?;
             let mut times = Vec::new();
             let mut rss = Vec::new();
             for run in 0..opts.large_runs {
@@ -266,7 +253,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             report.large.push(LargeResult {
                 bytes: size,
                 lines,
-                wall: median(&times),
+                wall: measure::median(&times).unwrap_or_default(),
                 peak_rss_kib: max(&rss),
                 server: *server_kind,
             });
@@ -309,12 +296,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     report.overhead = Some(OverheadResult {
         requests: opts.requests,
         rounds: opts.rounds,
-        ours_us: median_f(ours_wall) / 1000.0,
-        bare_us: median_f(bare_wall) / 1000.0,
-        ratio: median_f(&ratios(ours_wall, bare_wall)),
-        ours_cpu_us: median_f(ours_cpu) / 1000.0,
-        bare_cpu_us: median_f(bare_cpu) / 1000.0,
-        cpu_ratio: median_f(&ratios(ours_cpu, bare_cpu)),
+        ours_us: measure::median(ours_wall).unwrap_or(f64::NAN) / 1000.0,
+        bare_us: measure::median(bare_wall).unwrap_or(f64::NAN) / 1000.0,
+        ratio: measure::median(&ratios(ours_wall, bare_wall)).unwrap_or(f64::NAN),
+        ours_cpu_us: measure::median(ours_cpu).unwrap_or(f64::NAN) / 1000.0,
+        bare_cpu_us: measure::median(bare_cpu).unwrap_or(f64::NAN) / 1000.0,
+        cpu_ratio: measure::median(&ratios(ours_cpu, bare_cpu)).unwrap_or(f64::NAN),
     });
 
     let python_versions = python.as_ref().map(|p| versions(p));
@@ -332,28 +319,34 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Who serves the large results file.
+/// How `bench-runtime serve-results` serves the large results file.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum LargeServer {
-    /// `fake_api.py`, which holds the file in memory.
-    Python,
-    /// `bench-runtime serve-results`, which reads it from disk in 1 MiB pieces.
-    Rust,
+    /// Held in memory (read whole when the server starts).
+    Memory,
+    /// Read from disk in 1 MiB pieces while it is sent.
+    Disk,
 }
 
-/// Makes `target/bench-inputs/large/results.jsonl` of `mib` MiB unless it is there; its size
-/// and number of lines (recorded beside it in `results.jsonl.lines` as `SIZE LINES`).
+/// Makes `target/bench-inputs/large/results.jsonl` of `mib` MiB unless it is there, made from
+/// the current scale-1 inputs; its size and number of lines (recorded beside it in
+/// `results.jsonl.lines` as `SIZE LINES`, followed by the stamp of the inputs it was made
+/// from).
 fn large_file(ours: &Path, inputs: &Path, mib: u64) -> Result<(u64, u64), String> {
     let dir = inputs.join("large");
     let file = dir.join("results.jsonl");
     let record = dir.join("results.jsonl.lines");
+    let stamp = std::fs::read_to_string(inputs.join("inputs.stamp")).unwrap_or_default();
     let wanted = mib * 1024 * 1024;
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-    let recorded: Option<(u64, u64)> = std::fs::read_to_string(&record).ok().and_then(|t| {
-        let mut it = t.split_whitespace().map(|v| v.parse().ok());
-        Some((it.next()??, it.next()??))
-    });
-    if let Some((recorded_size, lines)) = recorded
+    let recorded: Option<(u64, u64, String)> =
+        std::fs::read_to_string(&record).ok().and_then(|t| {
+            let (counts, source) = t.split_once('\n')?;
+            let mut it = counts.split_whitespace().map(|v| v.parse().ok());
+            Some((it.next()??, it.next()??, source.to_string()))
+        });
+    if let Some((recorded_size, lines, source)) = recorded
+        && source == stamp
         && recorded_size == size
         && size >= wanted
         && size < wanted + 64 * 1024
@@ -377,7 +370,7 @@ fn large_file(ours: &Path, inputs: &Path, mib: u64) -> Result<(u64, u64), String
     let [size, lines] = numbers[..] else {
         return Err(format!("make-large printed {out:?}"));
     };
-    std::fs::write(&record, format!("{size} {lines}\n")).map_err(|e| e.to_string())?;
+    std::fs::write(&record, format!("{size} {lines}\n{stamp}")).map_err(|e| e.to_string())?;
     Ok((size, lines))
 }
 
@@ -385,19 +378,24 @@ fn step(what: &str) {
     eprintln!("== {what}");
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
-/// `../shared/bench` beside the repository, or `$BENCH_SHARED_DIR`.
-fn shared_dir(root: &Path) -> PathBuf {
-    std::env::var_os("BENCH_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/bench"))
-}
-
-/// The venv's python with the pinned SDK, installed on first use.
-fn ensure_venv(root: &Path) -> Result<PathBuf, String> {
+/// The Python to run the peer with: `$BENCH_PYTHON` when set (it must import `anthropic`),
+/// otherwise the venv's python with the pinned SDK, installed on first use.
+fn ensure_python(root: &Path) -> Result<PathBuf, String> {
+    if let Some(python) = std::env::var_os("BENCH_PYTHON") {
+        let python = PathBuf::from(python);
+        let imports = Command::new(&python)
+            .args(["-c", "import anthropic"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !imports {
+            return Err(format!(
+                "BENCH_PYTHON={} cannot import anthropic: {PYTHON_HELP}",
+                python.display()
+            ));
+        }
+        return Ok(python);
+    }
     let venv = root.join(VENV);
     let python = venv.join("bin/python");
     let wanted = PYTHON_SDK.split_once("==").map_or("", |(_, v)| v);
@@ -412,16 +410,19 @@ fn ensure_venv(root: &Path) -> Result<PathBuf, String> {
         return Ok(python);
     }
     step(&format!("installing {PYTHON_SDK} into {VENV}"));
+    let help = |e: String| format!("{e}\n{PYTHON_HELP}");
     if !python.is_file() {
         run_ok(
             Command::new("python3").args(["-m", "venv"]).arg(&venv),
             "python3 -m venv",
-        )?;
+        )
+        .map_err(help)?;
     }
     run_ok(
         Command::new(&python).args(["-m", "pip", "install", "--quiet", PYTHON_SDK]),
         "pip install",
-    )?;
+    )
+    .map_err(help)?;
     Ok(python)
 }
 
@@ -436,22 +437,6 @@ fn versions(python: &Path) -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
-}
-
-/// Runs a command to completion; its stdout, or an error with its stderr.
-fn run_ok(cmd: &mut Command, what: &str) -> Result<String, String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what} failed ({}):\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// One timed run of a whole process.
@@ -501,36 +486,10 @@ fn timed(cmd: &mut Command) -> Result<Timed, String> {
     })
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
-}
-
 /// A server process, killed when dropped.
 struct Server(Child);
 
 impl Server {
-    /// Starts a server that listens on `port` and waits until it accepts connections.
-    fn start(cmd: &mut Command, port: u16, what: &str) -> Result<Server, String> {
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("{what}: {e}"))?;
-        let server = Server(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err(format!("{what} did not listen on port {port} within 30 s"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(server)
-    }
-
     /// Starts a server that prints `port N` on stdout when it listens, and runs until its
     /// stdin closes.
     fn start_announcing(cmd: &mut Command, what: &str) -> Result<(Server, u16), String> {
@@ -561,63 +520,8 @@ impl Drop for Server {
     }
 }
 
-fn median(times: &[Duration]) -> Duration {
-    let mut t = times.to_vec();
-    t.sort();
-    match t.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => t[n / 2],
-        n => (t[n / 2 - 1] + t[n / 2]) / 2,
-    }
-}
-
-fn median_f(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
-
 fn max(values: &[u64]) -> Option<u64> {
     values.iter().copied().max()
-}
-
-/// The machine, as `BENCHMARKS.md` describes it.
-struct Machine {
-    cpu: String,
-    cores: usize,
-    memory_gib: f64,
-    kernel: String,
-}
-
-impl Machine {
-    fn read() -> Machine {
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let cpu = cpuinfo
-            .lines()
-            .find_map(|l| l.strip_prefix("model name"))
-            .map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-        let kib: f64 = meminfo
-            .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0.0);
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        Machine {
-            cpu,
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            memory_gib: kib / 1024.0 / 1024.0,
-            kernel,
-        }
-    }
 }
 
 struct JobResult {
@@ -665,7 +569,7 @@ fn mib(kib: Option<u64>) -> String {
 }
 
 fn print_report(
-    machine: &Machine,
+    machine: &measure::Machine,
     python: Option<&str>,
     command: &str,
     opts: &Options,
@@ -676,7 +580,10 @@ fn print_report(
     let _ = writeln!(
         out,
         "Machine: {} cores ({}), {:.1} GiB memory, Linux {}",
-        machine.cores, machine.cpu, machine.memory_gib, machine.kernel
+        machine.cores,
+        machine.cpu.as_deref().unwrap_or("unknown"),
+        machine.memory_gib(),
+        machine.kernel
     );
     if let Some(python) = python {
         let _ = writeln!(out, "Peer: official Python SDK, {python}");
@@ -740,8 +647,8 @@ fn print_report(
         for l in &report.large {
             let mb = l.bytes as f64 / 1e6;
             let server = match l.server {
-                LargeServer::Python => "served by fake_api.py",
-                LargeServer::Rust => "served by bench-runtime serve-results",
+                LargeServer::Memory => "served from memory by bench-runtime serve-results",
+                LargeServer::Disk => "served from disk by bench-runtime serve-results",
             };
             let _ = writeln!(
                 out,
