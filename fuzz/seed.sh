@@ -7,7 +7,8 @@
 # sse:    the recorded event stream, and event streams built from the JSON event fixtures
 #         (with LF and CRLF line ends), plus the start and end of the benchmark stream.
 # jsonl:  the batch result fixtures as JSON Lines, alone and together, plus the start of the
-#         benchmark results file.
+#         benchmark results file. (The benchmark inputs come from `bench-runtime make-inputs`,
+#         which this builds.)
 # Seeds are named by their content hash, so running the script again adds nothing twice.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,17 +77,17 @@ put("jsonl", "\n".join(results) + "\n")
 put("jsonl", "\r\n".join(results))
 put("jsonl", "\n\n".join(results[:2]) + "\n  \nnot json\n")
 
-# The start (and end) of the benchmark inputs, when the generator is there.
-bench = "/work/shared/bench/make_inputs.py"
-if os.path.exists(bench):
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, bench, tmp], check=True, stdout=subprocess.DEVNULL)
-        events = open(os.path.join(tmp, "stream.sse"), encoding="utf-8").read().split("\n\n")
-        put("sse", "\n\n".join(events[:12]) + "\n\n")
-        put("sse", "\n\n".join(events[-12:]))
-        with open(os.path.join(tmp, "results.jsonl"), encoding="utf-8") as f:
-            head = [next(f) for _ in range(8)]
-        put("jsonl", "".join(head))
+# The start (and end) of the benchmark inputs, made by the bench crate's own generator.
+with tempfile.TemporaryDirectory() as tmp:
+    subprocess.run(["cargo", "run", "--quiet", "--manifest-path", os.path.join(root, "Cargo.toml"),
+                    "-p", "bench", "--bin", "bench-runtime", "--", "make-inputs", tmp],
+                   check=True, stdout=subprocess.DEVNULL)
+    events = open(os.path.join(tmp, "stream.sse"), encoding="utf-8").read().split("\n\n")
+    put("sse", "\n\n".join(events[:12]) + "\n\n")
+    put("sse", "\n\n".join(events[-12:]))
+    with open(os.path.join(tmp, "results.jsonl"), encoding="utf-8") as f:
+        head = [next(f) for _ in range(8)]
+    put("jsonl", "".join(head))
 
 for target in ("sse", "jsonl", "decode"):
     n = len(os.listdir(os.path.join(corpus, target)))
