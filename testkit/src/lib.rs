@@ -438,7 +438,12 @@ enum Body {
 enum Fate {
     Answer,
     Reset,
-    Truncate { announced: usize },
+    Truncate {
+        announced: usize,
+    },
+    /// No `content-length` and no chunked encoding: the body ends where the connection is
+    /// closed (cleanly).
+    CloseDelimited,
 }
 
 impl Reply {
@@ -569,6 +574,14 @@ impl Reply {
     /// then resets the connection: a response broken mid-body.
     pub fn truncated(mut self, announced: usize) -> Reply {
         self.fate = Fate::Truncate { announced };
+        self
+    }
+
+    /// Sends the body with neither a `content-length` nor chunked encoding, then closes the
+    /// connection cleanly: an HTTP/1.1 body whose end is the end of the connection, so that
+    /// the client cannot tell a complete body from one that was cut short.
+    pub fn close_delimited(mut self) -> Reply {
+        self.fate = Fate::CloseDelimited;
         self
     }
 
@@ -770,6 +783,7 @@ async fn serve(sock: TcpStream, handling: Handling, log: Arc<Mutex<Log>>) -> std
         (Fate::Truncate { announced }, _) => {
             head.push_str(&format!("content-length: {announced}\r\n"));
         }
+        (Fate::CloseDelimited, _) => {}
         (_, Body::Pieces(pieces)) if !reply.chunked => {
             let total: usize = pieces.iter().map(Bytes::len).sum();
             head.push_str(&format!("content-length: {total}\r\n"));
@@ -782,7 +796,8 @@ async fn serve(sock: TcpStream, handling: Handling, log: Arc<Mutex<Log>>) -> std
     head.push_str("\r\n");
     sock.write_all(head.as_bytes()).await?;
 
-    let chunked = reply.chunked && !matches!(reply.fate, Fate::Truncate { .. });
+    let chunked =
+        reply.chunked && !matches!(reply.fate, Fate::Truncate { .. } | Fate::CloseDelimited);
     match &reply.body {
         Body::Pieces(pieces) => {
             for (i, piece) in pieces.iter().enumerate() {
