@@ -659,6 +659,80 @@ mod tests {
         assert_eq!(serde_json::to_value(&sample).unwrap()["maybe"], json!(1));
     }
 
+    /// `null` for a defaulted required property decodes to the default and is written back as
+    /// `null`, for each kind of default; a value set afterwards replaces it. A missing one is
+    /// written with its default (the property is required), not left out.
+    #[test]
+    fn derived_object_keeps_null_for_defaulted_properties() {
+        let input = json!({
+            "kind": "sample", "wire-name": "x", "nullable": null,
+            "zero": null, "seven": null, "text": null, "list": null
+        });
+        for sample in [
+            serde_json::from_str::<Sample>(&input.to_string()).unwrap(),
+            serde_json::from_value::<Sample>(input.clone()).unwrap(),
+        ] {
+            assert_eq!((sample.zero, sample.seven), (0, 7));
+            assert_eq!(
+                (sample.text.as_str(), &sample.list[..]),
+                ("fallback", &[1, 2][..])
+            );
+            for key in ["zero", "seven", "text", "list"] {
+                assert_eq!(sample.extra.get(key), Some(&json!(null)), "{key}");
+            }
+            assert_eq!(serde_json::to_value(&sample).unwrap(), input);
+            // The same order as without the nulls: each in its field's place, once.
+            assert_eq!(
+                serde_json::to_string(&sample).unwrap(),
+                r#"{"kind":"sample","wire-name":"x","nullable":null,"zero":null,"seven":null,"text":null,"list":null}"#
+            );
+        }
+
+        let mut sample: Sample = serde_json::from_value(input).unwrap();
+        sample.zero = 4;
+        sample.seven = 8;
+        sample.text = "set".into();
+        sample.list = vec![9];
+        let written = serde_json::to_value(&sample).unwrap();
+        assert_eq!(
+            (
+                &written["zero"],
+                &written["seven"],
+                &written["text"],
+                &written["list"]
+            ),
+            (&json!(4), &json!(8), &json!("set"), &json!([9]))
+        );
+
+        let missing: Sample = serde_json::from_str(r#"{"wire-name": "x"}"#).unwrap();
+        assert!(missing.extra.is_empty());
+        assert_eq!(serde_json::to_value(&missing).unwrap()["seven"], json!(7));
+    }
+
+    /// A `null` for a required property without a default is still an error.
+    #[test]
+    fn derived_object_refuses_null_for_a_required_property_without_default() {
+        let err = serde_json::from_str::<Sample>(r#"{"wire-name": null}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
+    }
+
+    /// An `extra` entry named after a field that writes its own property is not written a
+    /// second time.
+    #[test]
+    fn derived_object_writes_each_field_once() {
+        let mut sample: Sample = serde_json::from_str(r#"{"wire-name": "x"}"#).unwrap();
+        sample.extra.insert("wire-name".into(), json!("stale"));
+        sample.extra.insert("seven".into(), json!(null));
+        sample.seven = 1;
+        let text = serde_json::to_string(&sample).unwrap();
+        assert_eq!(text.matches("wire-name").count(), 1, "{text}");
+        assert_eq!(text.matches("seven").count(), 1, "{text}");
+        assert!(
+            text.contains(r#""wire-name":"x""#) && text.contains(r#""seven":1"#),
+            "{text}"
+        );
+    }
+
     /// A missing required property, a repeated one and a wrong type are errors that name it.
     #[test]
     fn derived_object_errors_name_the_property() {

@@ -4,13 +4,61 @@
 //! `last_id` / `has_more` in the response) and page tokens (`page` in the query, `next_page` /
 //! `has_more` in the response). Generated list methods implement the traits below for their
 //! parameter and page types and call [`cursor_stream`] or [`page_stream`].
+//!
+//! A list whose server hands back a cursor (or token) already used by the same stream, while
+//! still saying `has_more`, would be read forever; the stream notices it and ends with an
+//! [`Error::Stream`] that names the cursor.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 
 use futures::Stream;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// How much of a repeated cursor an error message quotes, in characters.
+const QUOTED_CURSOR: usize = 64;
+
+/// The cursors (or page tokens) a stream has asked for pages with, to notice a list that
+/// comes back to one of them.
+///
+/// Each cursor is kept as a 128-bit fingerprint (two independently keyed hashes), so memory
+/// grows by 16 bytes a page however long the cursors are; two different cursors share a
+/// fingerprint with a probability of about 2^-128 per pair.
+struct Seen {
+    keys: (RandomState, RandomState),
+    prints: HashSet<(u64, u64)>,
+}
+
+impl Seen {
+    fn new() -> Self {
+        Seen {
+            keys: (RandomState::new(), RandomState::new()),
+            prints: HashSet::new(),
+        }
+    }
+
+    /// Records `cursor`; false if it was recorded before.
+    fn insert(&mut self, cursor: &str) -> bool {
+        let print = (self.keys.0.hash_one(cursor), self.keys.1.hash_one(cursor));
+        self.prints.insert(print)
+    }
+
+    /// The error that ends a stream whose server handed back `cursor` (the value of the query
+    /// parameter `param`) a second time.
+    fn cycle(&self, param: &str, cursor: &str, pages: usize) -> Error {
+        let mut quoted: String = cursor.chars().take(QUOTED_CURSOR).collect();
+        if quoted.len() < cursor.len() {
+            quoted.push_str("...");
+        }
+        Error::Stream(format!(
+            "pagination went in a circle: after {pages} page(s) the server said there were more \
+             and gave `{param}` {quoted:?}, which this list had already been read from; \
+             stopping rather than reading the same pages again",
+        ))
+    }
+}
 
 /// Query parameters of a cursor-paginated list.
 pub trait CursorParams: Clone + Send + 'static {
@@ -57,11 +105,38 @@ pub trait TokenPage {
 }
 
 /// State shared by both pagination styles: the parameters of the next fetch (none once the
-/// last page is in) and the items of the current page not yet yielded.
+/// last page is in), the items of the current page not yet yielded, the cursors used so far,
+/// and the error to end with once the items are out.
 struct State<P, F, I> {
     next: Option<P>,
     fetch: F,
     items: VecDeque<I>,
+    seen: Seen,
+    error: Option<Error>,
+    /// The pages fetched so far.
+    pages: usize,
+}
+
+impl<P, F, I> State<P, F, I> {
+    fn new(next: P, fetch: F) -> Self {
+        State {
+            next: Some(next),
+            fetch,
+            items: VecDeque::new(),
+            seen: Seen::new(),
+            error: None,
+            pages: 0,
+        }
+    }
+
+    /// The next item to yield: one of the current page, else the pending error (which ends
+    /// the stream, since no fetch is left), else none (fetch the next page).
+    fn pending(&mut self) -> Option<Result<I>> {
+        if let Some(item) = self.items.pop_front() {
+            return Some(Ok(item));
+        }
+        self.error.take().map(Err)
+    }
 }
 
 /// Streams every item of a cursor-paginated list, fetching pages lazily.
@@ -69,7 +144,9 @@ struct State<P, F, I> {
 /// Pages forward (`last_id` becomes the next `after_id`) unless `params` starts with a
 /// `before_id` and no `after_id`, in which case it pages backward (`first_id` becomes the next
 /// `before_id`). It stops when `has_more` is false or the next cursor is missing (or would not
-/// move); an error is yielded and ends the stream.
+/// move); an error is yielded and ends the stream. A cursor that this stream already fetched a
+/// page with (the starting one included) ends it with an [`Error::Stream`] naming the cursor,
+/// after the items of the page that gave it.
 pub fn cursor_stream<P, Pg, F, Fut>(
     params: P,
     fetch: F,
@@ -82,19 +159,28 @@ where
     Fut: Future<Output = Result<Pg>> + Send + 'static,
 {
     let backward = params.before_id().is_some() && params.after_id().is_none();
-    let state = State {
-        next: Some(params),
-        fetch,
-        items: VecDeque::new(),
+    let (param, start) = if backward {
+        ("before_id", params.before_id())
+    } else {
+        ("after_id", params.after_id())
     };
+    let mut seen = Seen::new();
+    if let Some(start) = start {
+        seen.insert(start);
+    }
+    let mut state = State::new(params, fetch);
+    state.seen = seen;
     futures::stream::unfold(state, move |mut st| async move {
         loop {
-            if let Some(item) = st.items.pop_front() {
-                return Some((Ok(item), st));
+            if let Some(item) = st.pending() {
+                return Some((item, st));
             }
             let params = st.next.take()?;
             let page = match (st.fetch)(params.clone()).await {
-                Ok(page) => page,
+                Ok(page) => {
+                    st.pages += 1;
+                    page
+                }
                 Err(e) => return Some((Err(e), st)),
             };
             let (current, cursor) = if backward {
@@ -106,6 +192,11 @@ where
                 && let Some(cursor) = cursor
                 && current != Some(cursor)
             {
+                if !st.seen.insert(cursor) {
+                    st.error = Some(st.seen.cycle(param, cursor, st.pages));
+                    st.items.extend(page.into_items());
+                    continue;
+                }
                 let cursor = cursor.to_string();
                 let mut next = params;
                 if backward {
@@ -124,7 +215,8 @@ where
 ///
 /// The `next_page` token of each page becomes the `page` parameter of the next fetch; it stops
 /// when `has_more` is false or no token is given (or the token would not move). An error is
-/// yielded and ends the stream.
+/// yielded and ends the stream. A token that this stream already fetched a page with ends it
+/// with an [`Error::Stream`] naming the token, after the items of the page that gave it.
 pub fn page_stream<P, Pg, F, Fut>(
     params: P,
     fetch: F,
@@ -136,25 +228,29 @@ where
     F: FnMut(P) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Pg>> + Send + 'static,
 {
-    let state = State {
-        next: Some((params, None::<String>)),
-        fetch,
-        items: VecDeque::new(),
-    };
+    let state = State::new((params, None::<String>), fetch);
     futures::stream::unfold(state, |mut st| async move {
         loop {
-            if let Some(item) = st.items.pop_front() {
-                return Some((Ok(item), st));
+            if let Some(item) = st.pending() {
+                return Some((item, st));
             }
             let (params, current) = st.next.take()?;
             let page = match (st.fetch)(params.clone()).await {
-                Ok(page) => page,
+                Ok(page) => {
+                    st.pages += 1;
+                    page
+                }
                 Err(e) => return Some((Err(e), st)),
             };
             if page.has_more()
                 && let Some(token) = page.next_page()
                 && current.as_deref() != Some(token)
             {
+                if !st.seen.insert(token) {
+                    st.error = Some(st.seen.cycle("page", token, st.pages));
+                    st.items.extend(page.into_items());
+                    continue;
+                }
                 let token = token.to_string();
                 let mut next = params;
                 next.set_page(Some(token.clone()));

@@ -135,23 +135,28 @@ pub(crate) async fn serve(
 
     let length = match (reply.fate, &reply.body) {
         (Fate::Truncate { announced }, _) => Some(announced),
+        (Fate::CloseDelimited, _) => None,
         (_, Body::Pieces(pieces)) if !reply.chunked => Some(pieces.iter().map(Bytes::len).sum()),
         _ => None,
     }
     .map(|n| n.to_string());
-    let framing = match &length {
-        Some(n) => ("content-length", n.as_str()),
-        None => ("transfer-encoding", "chunked"),
+    let framing = match (&length, reply.fate) {
+        (Some(n), _) => Some(("content-length", n.as_str())),
+        // The end of the connection is the end of the body.
+        (None, Fate::CloseDelimited) => None,
+        (None, _) => Some(("transfer-encoding", "chunked")),
     };
     let head = http::response_head(
         reply.status,
-        [("connection", "close"), framing]
+        [("connection", "close")]
             .into_iter()
+            .chain(framing)
             .chain(reply.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
     );
     sock.write_all(head.as_bytes()).await?;
 
-    let chunked = reply.chunked && !matches!(reply.fate, Fate::Truncate { .. });
+    let chunked =
+        reply.chunked && !matches!(reply.fate, Fate::Truncate { .. } | Fate::CloseDelimited);
     match &reply.body {
         Body::Pieces(pieces) => {
             for (i, piece) in pieces.iter().enumerate() {

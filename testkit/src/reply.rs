@@ -37,7 +37,12 @@ pub(crate) enum Body {
 pub(crate) enum Fate {
     Answer,
     Reset,
-    Truncate { announced: usize },
+    Truncate {
+        announced: usize,
+    },
+    /// No `content-length` and no chunked encoding: the body ends where the connection is
+    /// closed (cleanly).
+    CloseDelimited,
 }
 
 impl Reply {
@@ -163,6 +168,14 @@ impl Reply {
     /// then resets the connection: a response broken mid-body.
     pub fn truncated(mut self, announced: usize) -> Reply {
         self.fate = Fate::Truncate { announced };
+        self
+    }
+
+    /// Sends the body with neither a `content-length` nor chunked encoding, then closes the
+    /// connection cleanly: an HTTP/1.1 body whose end is the end of the connection, so that
+    /// the client cannot tell a complete body from one that was cut short.
+    pub fn close_delimited(mut self) -> Reply {
+        self.fate = Fate::CloseDelimited;
         self
     }
 

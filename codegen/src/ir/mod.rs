@@ -81,7 +81,8 @@ pub enum TypeKind {
 pub struct StructDef {
     /// The properties, in document order.
     pub fields: Vec<Field>,
-    /// Properties with a single allowed value (`type: text`): not fields, written on output.
+    /// Required properties with a single allowed value (`type: text`): not fields, written on
+    /// output. (An optional one is a field, so that its absence is kept.)
     pub consts: Vec<ConstField>,
 }
 

@@ -206,8 +206,13 @@ impl<'a> TypeBuilder<'a> {
         let mut idents = BTreeSet::new();
         for (wire, prop) in properties {
             let prop_ptr = format!("{ptr}/properties/{}", pointer_segment(wire));
+            // A property with one allowed value that the spec requires is a constant, written
+            // on every encode. One it does not require stays a field (an `Option` of a
+            // one-value enum), so that whether it was there is kept: a request decoded without
+            // it encodes without it.
             if let ReferenceOr::Item(s) = prop
                 && let Some(value) = single_value(s)
+                && required.contains(wire)
             {
                 consts.push(ConstField {
                     wire: wire.clone(),

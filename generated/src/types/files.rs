@@ -128,13 +128,12 @@ impl FileList {
 }
 
 /// Confirmation that a file was deleted.
-///
-/// On the wire this object always carries `"type": "file_deleted"`.
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
-#[json(constant("type", "file_deleted"))]
 pub struct DeletedFile {
     /// Identifier of the file that was removed.
     pub id: String,
+    /// Type tag; always `file_deleted`.
+    pub r#type: Option<DeletedFileType>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -144,8 +143,83 @@ impl DeletedFile {
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
+            r#type: None,
             extra: serde_json::Map::new(),
         }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<DeletedFileType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
+/// Type tag; always `file_deleted`.
+///
+/// Open: a value this crate does not know is kept in `Other`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeletedFileType {
+    /// `file_deleted`
+    FileDeleted,
+    /// A value added to the API after this crate was generated.
+    Other(String),
+}
+
+impl DeletedFileType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FileDeleted => "file_deleted",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeletedFileType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file_deleted" => Self::FileDeleted,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for DeletedFileType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file_deleted" => Self::FileDeleted,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl std::fmt::Display for DeletedFileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::runtime::QueryValue for DeletedFileType {
+    fn to_query_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl serde::Serialize for DeletedFileType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeletedFileType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let key = crate::runtime::de::Key::deserialize_with_expectation(
+            deserializer,
+            "a `DeletedFileType` string",
+        )?;
+        Ok(Self::from(key.as_str()))
     }
 }
 

@@ -308,12 +308,11 @@ impl<'de> serde::Deserialize<'de> for ToolUnion {
 }
 
 /// A custom tool defined by the caller and run on the client.
-///
-/// On the wire this object always carries `"type": "custom"`.
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
-#[json(constant("type", "custom"))]
 #[json(union_tag = "type")]
 pub struct Tool {
+    /// Tool kind; `custom` or omitted for a caller-defined tool.
+    pub r#type: Option<ToolType>,
     /// What the tool does and when to use it.
     pub description: Option<String>,
     /// Name the model uses to call the tool.
@@ -340,6 +339,7 @@ impl Tool {
     /// Creates a `Tool` from its required properties; the optional ones start unset.
     pub fn new(name: impl Into<String>, input_schema: impl Into<InputSchema>) -> Self {
         Self {
+            r#type: None,
             description: None,
             name: name.into(),
             input_schema: input_schema.into(),
@@ -351,6 +351,11 @@ impl Tool {
             input_examples: None,
             extra: serde_json::Map::new(),
         }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<ToolType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
     /// Sets `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -392,6 +397,75 @@ impl Tool {
     ) -> Self {
         self.input_examples = Some(value.into());
         self
+    }
+}
+
+/// Tool kind; `custom` or omitted for a caller-defined tool.
+///
+/// Open: a value this crate does not know is kept in `Other`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ToolType {
+    /// `custom`
+    Custom,
+    /// A value added to the API after this crate was generated.
+    Other(String),
+}
+
+impl ToolType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ToolType {
+    fn from(value: &str) -> Self {
+        match value {
+            "custom" => Self::Custom,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for ToolType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "custom" => Self::Custom,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl std::fmt::Display for ToolType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::runtime::QueryValue for ToolType {
+    fn to_query_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl serde::Serialize for ToolType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let key = crate::runtime::de::Key::deserialize_with_expectation(
+            deserializer,
+            "a `ToolType` string",
+        )?;
+        Ok(Self::from(key.as_str()))
     }
 }
 

@@ -12,7 +12,12 @@
 //! On the struct:
 //! - `#[json(constant("type", "text"))]`: a property fixed to one value, with no field of its
 //!   own. It is written on every encode (unless `extra` holds a different value for it) and
-//!   checked on decode: a different value is kept in `extra`.
+//!   checked on decode: a different value is kept in `extra`. Since it is written even when
+//!   the decoded object lacked it, the generator uses it only for a property the spec
+//!   requires: writing it makes any value valid, and a value built in Rust (`new()`) carries
+//!   it. A one-value property the spec does not require (the custom tool's `type`:
+//!   "`custom` or omitted") is an ordinary optional field of a one-value enum instead, so that
+//!   an absent one stays absent; `new()` leaves it unset, as the API allows.
 //! - `#[json(union_tag = "type")]`: the struct is a variant of a union tagged on that property.
 //!   The union reads the tag before it knows the variant and hands it to `Object::visit`, which
 //!   reads it as the constant or the field of that name.
@@ -26,9 +31,21 @@
 //! - Any other field is required: decoding fails with serde's `missing field` error when it is
 //!   missing, unless a default gives its value: `#[json(default)]` (the type's `Default`),
 //!   `#[json(default = EXPR)]`, or `#[json(default_json = "JSON")]` (decoded when needed).
+//!   A required field is always written, so a missing defaulted one is written with its
+//!   default, making the object valid.
+//! - A field with a default also accepts `null`, which some servers and SDKs send for a
+//!   required property that has a default (`"caller": null` on a tool-use block): the field
+//!   takes its default and the `null` is remembered in `extra`, as for an optional field. While
+//!   the field still holds that default, the encoder writes the `null` back in its place, so
+//!   the object round-trips exactly; once another value is set, that value is written. (This
+//!   compares the field with its default, so the field's type must be `PartialEq`.) A `null`
+//!   for a required field without a default is still an error.
 //!
 //! The field named `extra`, a `serde_json::Map<String, serde_json::Value>`, holds the
-//! properties the struct has no field for; they are written back after the known ones.
+//! properties the struct has no field for; they are written back after the known ones. An
+//! entry named after a field (the `null` kept for it) is written from there only while the
+//! field is an optional one holding no value; a field that writes its own property (an
+//! optional one holding a value, any required one) is never written twice.
 //! A known property that appears twice in one object is an error (`duplicate field`).
 
 use proc_macro::TokenStream;
@@ -258,7 +275,17 @@ fn serialize(name: &Ident, consts: &[Constant], fields: &[Field]) -> Tokens {
     });
     let field_writes = fields.iter().map(|f| {
         let (fi, w) = (&f.ident, &f.wire);
-        if f.always_written() {
+        if let Some(holds_default) = holds_default(f) {
+            // A `null` received for a defaulted property was kept in `extra`: it goes back out
+            // as long as the field still holds the default it was decoded to.
+            quote! {
+                if matches!(self.extra.get(#w), Some(serde_json::Value::Null)) && #holds_default {
+                    map.serialize_entry(#w, &serde_json::Value::Null)?;
+                } else {
+                    map.serialize_entry(#w, &self.#fi)?;
+                }
+            }
+        } else if f.always_written() {
             quote! { map.serialize_entry(#w, &self.#fi)?; }
         } else {
             quote! {
@@ -268,13 +295,19 @@ fn serialize(name: &Ident, consts: &[Constant], fields: &[Field]) -> Tokens {
             }
         }
     });
-    let optional: Vec<&Field> = fields.iter().filter(|f| !f.always_written()).collect();
-    let skip_extra = if optional.is_empty() {
+    // An entry of `extra` named after a field is written only in place of an optional field
+    // that holds no value (the `null` it was decoded from); every other field has written its
+    // property already.
+    let skip_extra = if fields.is_empty() {
         quote!()
     } else {
-        let arms = optional.iter().map(|f| {
+        let arms = fields.iter().map(|f| {
             let (fi, w) = (&f.ident, &f.wire);
-            quote!(#w => self.#fi.is_some(),)
+            if f.always_written() {
+                quote!(#w => true,)
+            } else {
+                quote!(#w => self.#fi.is_some(),)
+            }
         });
         quote! {
             let shadowed = match key.as_str() {
@@ -301,6 +334,19 @@ fn serialize(name: &Ident, consts: &[Constant], fields: &[Field]) -> Tokens {
             }
         }
     }
+}
+
+/// For a field with a default: an expression that is true when the field holds that default.
+fn holds_default(f: &Field) -> Option<Tokens> {
+    let (fi, ty) = (&f.ident, &f.value_ty);
+    Some(match &f.kind {
+        Kind::DefaultZero => quote!(self.#fi == <#ty as ::core::default::Default>::default()),
+        Kind::DefaultExpr(expr) => quote!(self.#fi == (#expr)),
+        Kind::DefaultJson(json) => quote! {
+            serde_json::from_str::<#ty>(#json).is_ok_and(|default| self.#fi == default)
+        },
+        Kind::Optional | Kind::Nullable | Kind::Required => return None,
+    })
 }
 
 /// `runtime::de::Object`: one pass over the object's properties into a slot per field, then
@@ -338,11 +384,15 @@ fn object(
         let once = once(consts.len() + i, w);
         match f.kind {
             Kind::Nullable => quote!(#w => { #once #slot = map.next_value()?; }),
-            Kind::Optional => quote!(#w => {
-                #once
-                #slot = ::anthropic_openapi_runtime::de::optional(&mut map, &mut extra, #w)?;
-            }),
-            _ => quote!(#w => { #once #slot = Some(map.next_value()?); }),
+            // A defaulted property reads `null` as missing, and remembers it, as an optional
+            // one does.
+            Kind::Optional | Kind::DefaultZero | Kind::DefaultExpr(_) | Kind::DefaultJson(_) => {
+                quote!(#w => {
+                    #once
+                    #slot = ::anthropic_openapi_runtime::de::optional(&mut map, &mut extra, #w)?;
+                })
+            }
+            Kind::Required => quote!(#w => { #once #slot = Some(map.next_value()?); }),
         }
     });
     let build_fields = fields.iter().map(|f| {
