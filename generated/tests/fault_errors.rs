@@ -322,3 +322,33 @@ async fn without_retry_after_send_a_failure_to_connect_is_still_retried() {
     );
     server.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_huge_error_event_keeps_only_the_start_of_its_data() {
+    let message = "m".repeat(1 << 20);
+    let data = format!(
+        r#"{{"type":"error","error":{{"type":"overloaded_error","message":"{message}"}}}}"#
+    );
+    let body = format!("event: error\ndata: {data}\n\n");
+    let server = Server::replying(Reply::new(200, body).content_type("text/event-stream")).await;
+    let client = builder(server.base_url())
+        .max_error_body(1024)
+        .build()
+        .unwrap();
+    let events = within(client.messages().create_stream(params()))
+        .await
+        .unwrap();
+    let items: Vec<_> = within(events.collect::<Vec<_>>()).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let err = items[0].as_ref().unwrap_err();
+    let api = err.as_api().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(api.status, 200);
+    assert_eq!(api.body.len(), 1024);
+    assert!(api.body.starts_with(r#"{"type":"error""#));
+    assert!(
+        api.message.contains("longer than 1024 bytes"),
+        "{}",
+        api.message
+    );
+    assert!(err.to_string().len() < 1000);
+}

@@ -207,6 +207,8 @@ pub struct SseStream<T> {
     decoder: Decoder,
     events: VecDeque<RawEvent>,
     request_id: Option<String>,
+    /// How much of an `error` event's data is kept in the [`ApiError`].
+    max_error_body: usize,
     saw_message_start: bool,
     saw_message_stop: bool,
     _item: PhantomData<fn() -> T>,
@@ -232,6 +234,7 @@ impl<T: DeserializeOwned> SseStream<T> {
             decoder: Decoder::new(DEFAULT_MAX_STREAM_ITEM),
             events: VecDeque::new(),
             request_id: None,
+            max_error_body: crate::limits::DEFAULT_MAX_ERROR_BODY,
             saw_message_start: false,
             saw_message_stop: false,
             _item: PhantomData,
@@ -248,6 +251,13 @@ impl<T: DeserializeOwned> SseStream<T> {
     /// its `max_stream_item`.
     pub(crate) fn with_max_event(mut self, max: usize) -> Self {
         self.decoder.max = max;
+        self
+    }
+
+    /// Sets how much of an `error` event's data is kept in its [`ApiError::body`] (by
+    /// default 64 KiB); the client sets its `max_error_body`.
+    pub(crate) fn with_max_error_body(mut self, max: usize) -> Self {
+        self.max_error_body = max;
         self
     }
 
@@ -282,15 +292,17 @@ impl<T: DeserializeOwned> SseStream<T> {
         if is("error") {
             self.inner = None;
             self.events.clear();
-            const KEEP: usize = crate::limits::DEFAULT_MAX_ERROR_BODY;
-            let (data, cut) = match ev.data.get(..KEEP) {
-                Some(start) if ev.data.len() > KEEP => (start, Some(KEEP)),
+            let keep = self.max_error_body;
+            let (data, cut) = match ev.data.get(..keep) {
+                Some(start) if ev.data.len() > keep => (start, Some(keep)),
                 _ => (&ev.data[..], None),
             };
             let mut err = ApiError::from_body(200, self.request_id.clone(), data, cut);
             if err.error_type == crate::error::ErrorType::Other("http_200".into()) {
                 err.error_type = crate::error::ErrorType::ApiError;
-                err.message = "the stream reported an error without details".into();
+                if cut.is_none() {
+                    err.message = "the stream reported an error without details".into();
+                }
             }
             return Some(Err(Error::Api(err)));
         }

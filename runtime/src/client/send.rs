@@ -140,7 +140,8 @@ impl ClientCore {
         Ok(
             SseStream::from_byte_stream(self.body_stream(resp, deadline))
                 .with_request_id(request_id)
-                .with_max_event(self.limits().stream_item),
+                .with_max_event(self.limits().stream_item)
+                .with_max_error_body(self.limits().error_body),
         )
     }
 
