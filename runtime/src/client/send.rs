@@ -267,7 +267,8 @@ impl ClientCore {
         let max_retries = self.max_retries();
         let retry_after_send = self.retry_after_send();
         let error_limit = self.limits().error_body;
-        let path = target.url.path();
+        // Shortened when long (an id of megabytes), as in error messages.
+        let path = crate::error::clip(target.url.path(), crate::error::MAX_QUOTED);
         let mut retry: u32 = 0;
         loop {
             let span = tracing::debug_span!(
