@@ -111,7 +111,7 @@ use anthropic_openapi_runtime as runtime;
 pub use chrono;
 pub use handwritten::clients::{AdminClient, AdminClientBuilder, Client, ClientBuilder};
 pub use handwritten::message_stream::MessageStream;
-/// The HTTP client underneath, re-exported for [`ClientBuilder::http_client`] and for
+/// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;
 pub use runtime::{

@@ -1,9 +1,20 @@
 //! The error type of the crate: API errors, transport failures, decoding and stream problems.
 //!
 //! Nothing in here ever holds or prints a credential: API keys live only in the client's
-//! header map, marked sensitive.
+//! header map, marked sensitive, and URLs are printed with their user info masked.
+//!
+//! Every error's text is bounded: values that come from the caller or the server (ids, URLs,
+//! decoder messages, the API's error messages) are shortened with [`clip`] when they are long,
+//! keeping their start, an ellipsis and their length.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
+
+/// The longest value quoted in an error message before it is shortened by [`clip`].
+pub(crate) const MAX_QUOTED: usize = 256;
+/// The longest message (from `serde_json` or the API) kept whole in an error's text.
+pub(crate) const MAX_MESSAGE: usize = 1024;
 
 /// A result whose error defaults to this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -34,6 +45,39 @@ pub enum Error {
     Stream(String),
     /// A local I/O error, such as reading a file to upload.
     Io(std::io::Error),
+    /// A response went over one of the client's size limits. Reading stopped there (the rest
+    /// of the body was not downloaded) and the request is not retried.
+    ///
+    /// The limits guard against a server that sends far more than any real response (a body
+    /// of gigabytes, an event that never ends); their defaults are well above what the API
+    /// sends, and [`setting`](Error::LimitExceeded::setting) names the setting that raises
+    /// the one that was passed.
+    LimitExceeded {
+        /// What went over the limit: `"JSON response body"`, `"server-sent event"` or
+        /// `"JSONL line"`.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The setting of [`ClientBuilder`](crate::ClientBuilder) and
+        /// [`RequestOptions`](crate::RequestOptions) that raises it, such as
+        /// `"max_json_body"`.
+        setting: &'static str,
+    },
+    /// The call did not finish within its deadline
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline) or
+    /// [`RequestOptions::deadline`](crate::RequestOptions::deadline)), which covers every
+    /// attempt, the waits between them and the reading of the response. Not retried.
+    DeadlineExceeded(Duration),
+    /// The server answered with a redirect that the client does not follow: to another
+    /// origin (scheme, host and port) than the request's. The client never sends the
+    /// credentials or the request body to another origin; redirects within the origin are
+    /// followed (up to 10).
+    Redirect {
+        /// The redirect's status (301, 302, 303, 307 or 308).
+        status: u16,
+        /// The `Location` it pointed to, with any user info masked and shortened if long.
+        location: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -60,6 +104,27 @@ impl fmt::Display for Error {
             Error::Config(m) => write!(f, "client configuration error: {m}"),
             Error::Stream(m) => write!(f, "stream error: {m}"),
             Error::Io(e) => write!(f, "I/O error: {e}"),
+            Error::LimitExceeded {
+                what,
+                limit,
+                setting,
+            } => write!(
+                f,
+                "the {what} is larger than the limit of {} and was not read further; raise \
+                 the limit with ClientBuilder::{setting} or RequestOptions::{setting}",
+                describe_size(*limit)
+            ),
+            Error::DeadlineExceeded(d) => write!(
+                f,
+                "the call did not finish within its deadline of {d:?} (ClientBuilder::deadline \
+                 or RequestOptions::deadline)"
+            ),
+            Error::Redirect { status, location } => write!(
+                f,
+                "the server redirected ({status}) to another origin, {location:?}; the client \
+                 does not follow redirects across origins, so that the credentials and the \
+                 request body are never sent elsewhere"
+            ),
         }
     }
 }
@@ -83,13 +148,103 @@ impl From<ApiError> for Error {
 
 impl From<reqwest::Error> for Error {
     /// Timeouts reported by `reqwest` become [`Error::Timeout`], everything else
-    /// [`Error::Transport`].
-    fn from(e: reqwest::Error) -> Self {
+    /// [`Error::Transport`], whose URL has its user info masked and, when long, its path and
+    /// query shortened.
+    fn from(mut e: reqwest::Error) -> Self {
         if e.is_timeout() {
             Error::Timeout
         } else {
+            if let Some(url) = e.url_mut() {
+                sanitize_url(url);
+            }
             Error::Transport(e)
         }
+    }
+}
+
+/// Makes a URL fit for an error message: its user info masked (`reqwest` already takes it
+/// out of request URLs) and, when it is long, its path and query shortened as [`clip`] does.
+pub(crate) fn sanitize_url(url: &mut reqwest::Url) {
+    if !url.username().is_empty() || url.password().is_some() {
+        let _ = url.set_username("***");
+        let _ = url.set_password(None);
+    }
+    if url.as_str().len() <= 2 * MAX_QUOTED {
+        return;
+    }
+    if url.path().len() > MAX_QUOTED {
+        let clipped = format!(
+            "{}...({}-bytes)",
+            prefix(url.path(), MAX_QUOTED),
+            url.path().len()
+        );
+        url.set_path(&clipped);
+    }
+    if let Some(query) = url.query()
+        && query.len() > MAX_QUOTED
+    {
+        let clipped = format!("{}...({}-bytes)", prefix(query, MAX_QUOTED), query.len());
+        url.set_query(Some(&clipped));
+    }
+}
+
+/// The longest start of `text` of at most `max` bytes that ends on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `text` as it is when it has at most `max` bytes, else its start followed by an ellipsis
+/// and its length in bytes, such as `aaaa… (1048576 bytes)`.
+pub(crate) fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("{}… ({} bytes)", prefix(text, max), text.len()))
+    }
+}
+
+/// A value from the caller quoted in a configuration error: `Debug`-quoted, and shortened by
+/// [`clip`] when long.
+pub(crate) fn quoted(text: &str) -> String {
+    format!("{:?}", clip(text, MAX_QUOTED))
+}
+
+/// A URL as it may be printed: the user info (`user:password@`) of its authority replaced by
+/// `***@`, then shortened by [`clip`]. Works on text that is not a valid URL too, so that a
+/// configuration error about a malformed URL does not show its password.
+pub(crate) fn redact_url(text: &str) -> String {
+    let redacted = match text.find("://") {
+        Some(i) => {
+            let start = i + 3;
+            let rest = &text[start..];
+            let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+            match rest[..end].rfind('@') {
+                Some(at) => format!("{}***{}", &text[..start], &rest[at..]),
+                None => text.to_string(),
+            }
+        }
+        None => text.to_string(),
+    };
+    clip(&redacted, 2 * MAX_QUOTED).into_owned()
+}
+
+/// A size in bytes for a message: `268435456 bytes (256 MiB)`.
+pub(crate) fn describe_size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{bytes} bytes ({} MiB)", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{bytes} bytes ({} KiB)", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -112,8 +267,8 @@ impl Error {
     /// the text it was decoding.
     pub(crate) fn decode(err: &serde_json::Error, path: String, body: &[u8]) -> Self {
         Error::Decode {
-            message: err.to_string(),
-            path,
+            message: clip(&err.to_string(), MAX_MESSAGE).into_owned(),
+            path: clip(&path, MAX_QUOTED).into_owned(),
             snippet: snippet_at(body, err.line(), err.column()),
         }
     }
@@ -279,8 +434,29 @@ pub struct ApiError {
     pub message: String,
     /// The `request-id` response header (or the body's `request_id`), for support requests.
     pub request_id: Option<String>,
-    /// The raw response body (or event data), as received.
+    /// The raw response body (or event data), as received, up to the client's
+    /// `max_error_body` limit (64 KiB by default, see
+    /// [`ClientBuilder::max_error_body`](crate::ClientBuilder::max_error_body)): of a longer
+    /// body only the start is kept, and [`message`](ApiError::message) says so.
     pub body: String,
+}
+
+/// The API's error envelope: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    error: EnvelopeError,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct EnvelopeError {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    message: Option<String>,
 }
 
 impl ApiError {
@@ -290,55 +466,87 @@ impl ApiError {
     /// the error type, message and (when the header is absent) the request id; any other body is
     /// kept raw, the type is derived from the status and the message describes the response.
     pub fn from_response(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        ApiError::from_body(status, request_id, body, None)
+    }
+
+    /// [`ApiError::from_response`] for a body of which only the start may have been kept:
+    /// `truncated_at` is the limit it was cut at, if it was.
+    pub(crate) fn from_body(
+        status: u16,
+        request_id: Option<String>,
+        body: &[u8],
+        truncated_at: Option<usize>,
+    ) -> Self {
         let body_text = String::from_utf8_lossy(body).into_owned();
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            error: Inner,
-            #[serde(default)]
-            request_id: Option<String>,
+        if truncated_at.is_none()
+            && let Ok(env) = serde_json::from_slice::<Envelope>(body)
+        {
+            return ApiError::from_envelope(status, request_id, env, body_text);
         }
-        #[derive(serde::Deserialize)]
-        struct Inner {
-            #[serde(rename = "type")]
-            kind: String,
-            #[serde(default)]
-            message: Option<String>,
-        }
-        match serde_json::from_slice::<Envelope>(body) {
-            Ok(env) => ApiError {
-                status,
-                error_type: ErrorType::from(env.error.kind.as_str()),
-                message: env.error.message.unwrap_or_default(),
-                request_id: request_id.or(env.request_id),
-                body: body_text,
-            },
-            Err(_) => {
-                let reason = reqwest::StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("unknown status");
-                let message = if body_text.trim().is_empty() {
-                    format!("HTTP {status} {reason} with an empty body")
-                } else {
-                    format!("HTTP {status} {reason} with a non-JSON body")
-                };
-                ApiError {
-                    status,
-                    error_type: ErrorType::from_status(status),
-                    message,
-                    request_id,
-                    body: body_text,
-                }
+        let reason = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("unknown status");
+        let message = match truncated_at {
+            Some(limit) => format!(
+                "HTTP {status} {reason} with a body longer than {}; only its start is kept \
+                 (raise ClientBuilder::max_error_body or RequestOptions::max_error_body to keep \
+                 more)",
+                describe_size(limit)
+            ),
+            None if body_text.trim().is_empty() => {
+                format!("HTTP {status} {reason} with an empty body")
             }
+            None => format!("HTTP {status} {reason} with a non-JSON body"),
+        };
+        ApiError {
+            status,
+            error_type: ErrorType::from_status(status),
+            message,
+            request_id,
+            body: body_text,
+        }
+    }
+
+    /// The error a body carries when it is the API's error envelope with `"type": "error"`
+    /// (as some gateways send with a success status); `None` for any other body.
+    pub(crate) fn from_error_body(
+        status: u16,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Option<Self> {
+        let env = serde_json::from_slice::<Envelope>(body).ok()?;
+        if env.kind.as_deref() != Some("error") {
+            return None;
+        }
+        let body_text = String::from_utf8_lossy(body).into_owned();
+        Some(ApiError::from_envelope(status, request_id, env, body_text))
+    }
+
+    fn from_envelope(status: u16, request_id: Option<String>, env: Envelope, body: String) -> Self {
+        ApiError {
+            status,
+            error_type: ErrorType::from(env.error.kind.as_str()),
+            message: env.error.message.unwrap_or_default(),
+            request_id: request_id.or(env.request_id),
+            body,
         }
     }
 }
 
 impl fmt::Display for ApiError {
+    /// The status, type and message; a long message or request id is shortened to its start,
+    /// an ellipsis and its length (the fields keep them whole).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status, self.error_type, self.message)?;
+        write!(
+            f,
+            "{} {}: {}",
+            self.status,
+            clip(self.error_type.as_str(), MAX_QUOTED),
+            clip(&self.message, MAX_MESSAGE)
+        )?;
         if let Some(id) = &self.request_id {
-            write!(f, " (request-id: {id})")?;
+            write!(f, " (request-id: {})", clip(id, MAX_QUOTED))?;
         }
         Ok(())
     }

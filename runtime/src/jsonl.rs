@@ -2,7 +2,10 @@
 //!
 //! Lines are decoded one at a time, as the stream is polled: only the chunk being read and the
 //! current incomplete line are held, so memory is bounded by the longest line (plus one chunk
-//! of the body), however long the body is. A line that does not decode yields an
+//! of the body), however long the body is. A line longer than the stream's limit (64 MiB
+//! unless the client sets another, see
+//! [`ClientBuilder::max_stream_item`](crate::ClientBuilder::max_stream_item)) ends the stream
+//! with an [`Error::LimitExceeded`], without reading further. A line that does not decode yields an
 //! [`Error::Decode`] naming its line number and the stream goes on with the next line; a
 //! transport error ends the stream.
 
@@ -15,6 +18,7 @@ use futures::Stream;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, from_json_slice};
+use crate::limits::DEFAULT_MAX_STREAM_ITEM;
 use crate::request::ByteStream;
 
 /// Above this capacity, the buffer of incomplete lines is shrunk back after a long line.
@@ -23,7 +27,8 @@ const KEEP_CAPACITY: usize = 1024 * 1024;
 /// A stream of values, one per line of a JSONL body.
 ///
 /// Blank lines are skipped (they still count in line numbers); a `\r` before the `\n` is
-/// ignored, and a last line without a trailing newline is still a line.
+/// ignored, and a last line without a trailing newline is still a line. A line longer than the
+/// stream's limit ends the stream with an [`Error::LimitExceeded`].
 pub struct JsonlStream<T> {
     inner: Option<ByteStream>,
     /// The rest of the chunk being read, not yet split into lines.
@@ -32,6 +37,8 @@ pub struct JsonlStream<T> {
     partial: Vec<u8>,
     /// Number of the next line to complete (1-based).
     line_no: usize,
+    /// The longest line read, in bytes.
+    max_line: usize,
     request_id: Option<String>,
     _item: PhantomData<fn() -> T>,
 }
@@ -57,6 +64,7 @@ impl<T: DeserializeOwned> JsonlStream<T> {
             pending: Bytes::new(),
             partial: Vec::new(),
             line_no: 1,
+            max_line: DEFAULT_MAX_STREAM_ITEM,
             request_id: None,
             _item: PhantomData,
         }
@@ -65,6 +73,13 @@ impl<T: DeserializeOwned> JsonlStream<T> {
     /// Attaches the response's `request-id`.
     pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
         self.request_id = id;
+        self
+    }
+
+    /// Sets the longest line read, in bytes (by default 64 MiB); the client sets its
+    /// `max_stream_item`.
+    pub(crate) fn with_max_line(mut self, max: usize) -> Self {
+        self.max_line = max;
         self
     }
 
@@ -121,7 +136,19 @@ impl<T: DeserializeOwned> Stream for JsonlStream<T> {
         let this = self.get_mut();
         loop {
             // A line that ends in the chunk at hand.
-            if let Some(i) = memchr::memchr(b'\n', &this.pending) {
+            let end = memchr::memchr(b'\n', &this.pending);
+            if this.partial.len() + end.unwrap_or(this.pending.len()) > this.max_line {
+                // Dropping the body closes the connection: the rest is not downloaded.
+                this.inner = None;
+                this.partial = Vec::new();
+                this.pending = Bytes::new();
+                return Poll::Ready(Some(Err(Error::LimitExceeded {
+                    what: "JSONL line",
+                    limit: this.max_line,
+                    setting: "max_stream_item",
+                })));
+            }
+            if let Some(i) = end {
                 let chunk = std::mem::take(&mut this.pending);
                 let item = if this.partial.is_empty() {
                     this.decode(&chunk[..i])

@@ -19,6 +19,7 @@
 //! | `page` | lazy streams over paginated lists |
 //! | `de` | the JSON helpers of the generated types |
 //! | `retry` | when and after how long a failed attempt is retried |
+//! | `limits` | the size limits of what is read, and their defaults |
 
 // `#[derive(JsonObject)]` names this crate by its path, which must also resolve in the
 // crate's own tests.
@@ -30,6 +31,7 @@ mod client;
 pub mod de;
 mod error;
 mod jsonl;
+mod limits;
 mod options;
 #[doc(hidden)]
 pub mod page;

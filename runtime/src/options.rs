@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -35,14 +36,46 @@ use reqwest::header::HeaderMap;
 ///
 /// Built with [`RequestOptions::new`] and the builder methods, then applied with
 /// `Client::with_options` in `anthropic-openapi`. Extra headers replace the client's
-/// default headers of the same name; betas are added to the client's; the timeout and the
-/// number of retries replace the client's.
-#[derive(Debug, Clone, Default)]
+/// default headers of the same name; betas are added to the client's; every other setting
+/// replaces the client's (see the methods of the same name on
+/// [`ClientBuilder`](crate::ClientBuilder) for what each one does and its default).
+///
+/// Its `Debug` output shows the names of the extra headers, never their values, which may
+/// be credentials.
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) betas: Vec<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) retry_after_send: Option<bool>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_json_body: Option<usize>,
+    pub(crate) max_stream_item: Option<usize>,
+    pub(crate) max_error_body: Option<usize>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(n, _)| format!("{n}: ***"))
+                    .collect::<Vec<_>>(),
+            )
+            .field("betas", &self.betas)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_after_send", &self.retry_after_send)
+            .field("deadline", &self.deadline)
+            .field("max_json_body", &self.max_json_body)
+            .field("max_stream_item", &self.max_stream_item)
+            .field("max_error_body", &self.max_error_body)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -64,7 +97,8 @@ impl RequestOptions {
         self
     }
 
-    /// The time allowed for each attempt of a request, replacing the client's timeout.
+    /// The time allowed for each attempt of a request, replacing the client's timeout (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -74,6 +108,46 @@ impl RequestOptions {
     /// (`0` disables retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// Whether a request may be retried after it was sent, replacing the client's setting
+    /// (see [`ClientBuilder::retry_after_send`](crate::ClientBuilder::retry_after_send)).
+    ///
+    /// `false` retries only failures to connect, which happen before any byte of the request
+    /// is written: a timeout, a connection reset or an error status is returned at once. Use
+    /// it for requests that must not be repeated, such as creating a message or a batch, when
+    /// a duplicate would cost more than a failure.
+    pub fn retry_after_send(mut self, retry: bool) -> Self {
+        self.retry_after_send = Some(retry);
+        self
+    }
+
+    /// The total time allowed for each call, replacing the client's deadline (see
+    /// [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The largest JSON response body read, in bytes, replacing the client's limit (see
+    /// [`ClientBuilder::max_json_body`](crate::ClientBuilder::max_json_body)).
+    pub fn max_json_body(mut self, bytes: usize) -> Self {
+        self.max_json_body = Some(bytes);
+        self
+    }
+
+    /// The largest server-sent event or JSONL line read, in bytes, replacing the client's
+    /// limit (see [`ClientBuilder::max_stream_item`](crate::ClientBuilder::max_stream_item)).
+    pub fn max_stream_item(mut self, bytes: usize) -> Self {
+        self.max_stream_item = Some(bytes);
+        self
+    }
+
+    /// How much of an error response's body is kept, in bytes, replacing the client's limit
+    /// (see [`ClientBuilder::max_error_body`](crate::ClientBuilder::max_error_body)).
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = Some(bytes);
         self
     }
 }

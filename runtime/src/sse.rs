@@ -4,6 +4,11 @@
 //! across chunks is handled; text is only formed from complete lines. Each event's `data` is
 //! decoded as JSON into the stream's item type, except `ping` events (skipped) and `error`
 //! events (turned into [`Error::Api`], which ends the stream).
+//!
+//! Memory is bounded by the largest event: a line or an event's data longer than the stream's
+//! limit (64 MiB unless the client sets another, see
+//! [`ClientBuilder::max_stream_item`](crate::ClientBuilder::max_stream_item)) ends the stream
+//! with an [`Error::LimitExceeded`], without reading further.
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -16,6 +21,7 @@ use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
 use crate::de::Key;
 use crate::error::{ApiError, Error, Result, from_json_slice};
+use crate::limits::DEFAULT_MAX_STREAM_ITEM;
 use crate::request::ByteStream;
 
 /// One complete event as framed by the SSE rules.
@@ -26,8 +32,12 @@ struct RawEvent {
 }
 
 /// The byte-level SSE line and event parser.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Decoder {
+    /// The longest line, and the most data an event may gather, in bytes.
+    max: usize,
+    /// A line or an event went over `max`: nothing more is read.
+    over: bool,
     /// The start of a line that continues in a later chunk (it holds no line end).
     buf: Vec<u8>,
     /// The previous chunk ended with `\r`: a `\n` at the start of the next one belongs to it.
@@ -44,11 +54,39 @@ struct Decoder {
 }
 
 impl Decoder {
+    fn new(max: usize) -> Decoder {
+        Decoder {
+            max,
+            over: false,
+            buf: Vec::new(),
+            skip_lf: false,
+            event: None,
+            data: Vec::new(),
+            has_data: false,
+            in_event: false,
+            last_id: None,
+            retry: None,
+        }
+    }
+
+    /// Marks the decoder as over its limit and drops what it holds.
+    fn overflow(&mut self) {
+        self.over = true;
+        self.buf = Vec::new();
+        self.data = Vec::new();
+    }
+
     /// Feeds a chunk, appending every completed event to `out`.
     ///
     /// Lines are found with `memchr` and read where they lie in the chunk; only the start of
     /// a line that the chunk does not finish is copied, to be completed by the next one.
+    ///
+    /// A line longer than the limit, or an event whose data would grow past it, stops the
+    /// decoder (see [`Decoder::over`]); events completed before it are still in `out`.
     fn feed(&mut self, mut chunk: &[u8], out: &mut VecDeque<RawEvent>) {
+        if self.over {
+            return;
+        }
         if self.skip_lf && !chunk.is_empty() {
             if chunk[0] == b'\n' {
                 chunk = &chunk[1..];
@@ -56,7 +94,11 @@ impl Decoder {
             self.skip_lf = false;
         }
         if !self.buf.is_empty() {
-            let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) else {
+            let end = memchr::memchr2(b'\n', b'\r', chunk);
+            if self.buf.len() + end.unwrap_or(chunk.len()) > self.max {
+                return self.overflow();
+            }
+            let Some(end) = end else {
                 self.buf.extend_from_slice(chunk);
                 return;
             };
@@ -68,8 +110,20 @@ impl Decoder {
             chunk = self.after_line_end(chunk, end);
         }
         while let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) {
+            if self.over {
+                return;
+            }
+            if end > self.max {
+                return self.overflow();
+            }
             self.line(&chunk[..end], out);
             chunk = self.after_line_end(chunk, end);
+        }
+        if self.over {
+            return;
+        }
+        if chunk.len() > self.max {
+            return self.overflow();
         }
         self.buf.extend_from_slice(chunk);
     }
@@ -114,6 +168,9 @@ impl Decoder {
         };
         match field {
             b"data" => {
+                if self.data.len() + usize::from(self.has_data) + value.len() > self.max {
+                    return self.overflow();
+                }
                 if self.has_data {
                     self.data.push(b'\n');
                 }
@@ -143,12 +200,15 @@ impl Decoder {
 ///
 /// Ends after an `error` event or a transport error (both yielded as `Err`). If the body ends
 /// in the middle of an event, or after a `message_start` without a `message_stop`, the last
-/// item is an [`Error::Stream`].
+/// item is an [`Error::Stream`]. A line or an event larger than the stream's limit ends it
+/// with an [`Error::LimitExceeded`].
 pub struct SseStream<T> {
     inner: Option<ByteStream>,
     decoder: Decoder,
     events: VecDeque<RawEvent>,
     request_id: Option<String>,
+    /// How much of an `error` event's data is kept in the [`ApiError`].
+    max_error_body: usize,
     saw_message_start: bool,
     saw_message_stop: bool,
     _item: PhantomData<fn() -> T>,
@@ -171,9 +231,10 @@ impl<T: DeserializeOwned> SseStream<T> {
     {
         SseStream {
             inner: Some(Box::pin(s)),
-            decoder: Decoder::default(),
+            decoder: Decoder::new(DEFAULT_MAX_STREAM_ITEM),
             events: VecDeque::new(),
             request_id: None,
+            max_error_body: crate::limits::DEFAULT_MAX_ERROR_BODY,
             saw_message_start: false,
             saw_message_stop: false,
             _item: PhantomData,
@@ -183,6 +244,20 @@ impl<T: DeserializeOwned> SseStream<T> {
     /// Attaches the response's `request-id`, reported in errors from `error` events.
     pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
         self.request_id = id;
+        self
+    }
+
+    /// Sets the largest line or event read, in bytes (by default 64 MiB); the client sets
+    /// its `max_stream_item`.
+    pub(crate) fn with_max_event(mut self, max: usize) -> Self {
+        self.decoder.max = max;
+        self
+    }
+
+    /// Sets how much of an `error` event's data is kept in its [`ApiError::body`] (by
+    /// default 64 KiB); the client sets its `max_error_body`.
+    pub(crate) fn with_max_error_body(mut self, max: usize) -> Self {
+        self.max_error_body = max;
         self
     }
 
@@ -217,10 +292,17 @@ impl<T: DeserializeOwned> SseStream<T> {
         if is("error") {
             self.inner = None;
             self.events.clear();
-            let mut err = ApiError::from_response(200, self.request_id.clone(), &ev.data);
+            let keep = self.max_error_body;
+            let (data, cut) = match ev.data.get(..keep) {
+                Some(start) if ev.data.len() > keep => (start, Some(keep)),
+                _ => (&ev.data[..], None),
+            };
+            let mut err = ApiError::from_body(200, self.request_id.clone(), data, cut);
             if err.error_type == crate::error::ErrorType::Other("http_200".into()) {
                 err.error_type = crate::error::ErrorType::ApiError;
-                err.message = "the stream reported an error without details".into();
+                if cut.is_none() {
+                    err.message = "the stream reported an error without details".into();
+                }
             }
             return Some(Err(Error::Api(err)));
         }
@@ -281,6 +363,15 @@ impl<T: DeserializeOwned> Stream for SseStream<T> {
             let Some(inner) = this.inner.as_mut() else {
                 return Poll::Ready(None);
             };
+            if this.decoder.over {
+                // Dropping the body closes the connection: the rest is not downloaded.
+                this.inner = None;
+                return Poll::Ready(Some(Err(Error::LimitExceeded {
+                    what: "server-sent event",
+                    limit: this.decoder.max,
+                    setting: "max_stream_item",
+                })));
+            }
             match inner.as_mut().poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(chunk))) => this.decoder.feed(&chunk, &mut this.events),

@@ -210,8 +210,8 @@ async fn results_job(client: &Client) -> Result<String, String> {
 }
 
 /// `REQUESTS` sequential `models().retrieve` calls with the generated client, then the same
-/// with bare `reqwest` (same `reqwest::Client`, same headers, `serde_json` into the same
-/// type), `ROUNDS` times, alternating which goes first. Prints a line per round and per side:
+/// with bare `reqwest` (a `reqwest::Client` with the same settings, the same headers,
+/// `serde_json` into the same type), `ROUNDS` times, alternating which goes first. Prints a line per round and per side:
 /// `round R ours|bare WALL_NS CPU_NS`, per request: the wall time, and the time the client's
 /// thread was on a CPU (from `/proc/thread-self/schedstat`; 0 where it is not available),
 /// which other processes on the machine disturb less.
@@ -228,7 +228,7 @@ fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String
         .api_key("k")
         .base_url(format!("http://127.0.0.1:{port}"))
         .max_retries(0)
-        .http_client(http.clone())
+        .connect_timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| e.to_string())?;
     let url = format!("http://127.0.0.1:{port}/v1/models/claude-sonnet-4-5");

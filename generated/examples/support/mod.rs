@@ -45,7 +45,7 @@ pub async fn client() -> anthropic_openapi::Result<(Client, Backend)> {
     let client = Client::builder()
         .api_key(stand_in::API_KEY)
         .base_url(stand_in.base_url())
-        .http_client(loopback_http_client()?)
+        .configure_http(loopback_http)
         .build()?;
     Ok((
         client,
@@ -71,7 +71,7 @@ pub async fn admin_client() -> anthropic_openapi::Result<(AdminClient, Backend)>
     let admin = AdminClient::builder()
         .api_key(stand_in::ADMIN_KEY)
         .base_url(stand_in.base_url())
-        .http_client(loopback_http_client()?)
+        .configure_http(loopback_http)
         .build()?;
     Ok((
         admin,
@@ -94,6 +94,6 @@ fn announce(variable: &str, base_url: &str) {
 
 /// The stand-in is on the loopback interface: a proxy configured in the environment for the
 /// real API must not be asked to reach it.
-fn loopback_http_client() -> anthropic_openapi::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder().no_proxy().build()?)
+fn loopback_http(http: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    http.no_proxy()
 }

@@ -10,7 +10,8 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::core::{ClientCore, Inner};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted, redact_url};
+use crate::limits::Limits;
 use crate::options::RequestOptions;
 use crate::retry::Backoff;
 
@@ -48,6 +49,23 @@ pub trait ClientKind: Sized {
 ///     .build()?;
 /// # Ok(()) }
 /// ```
+///
+/// # Limits
+///
+/// Whatever a server sends, the memory a call takes stays bounded: a JSON body is read up to
+/// [`max_json_body`](ClientBuilder::max_json_body) (256 MiB by default), a server-sent event
+/// or a JSONL line up to [`max_stream_item`](ClientBuilder::max_stream_item) (64 MiB), and
+/// [`max_error_body`](ClientBuilder::max_error_body) (64 KiB) of an error body is kept.
+/// The timeout bounds each attempt and each pause of a stream; a
+/// [`deadline`](ClientBuilder::deadline) bounds a whole call.
+///
+/// # Redirects and credentials
+///
+/// The client follows redirects only within the origin (scheme, host and port) of the
+/// request, up to 10; a redirect to another origin is an [`Error::Redirect`], so the key, the
+/// headers and the request body are never sent to another host. This holds for every client:
+/// the `reqwest` client is always built here, and [`configure_http`](ClientBuilder::configure_http)
+/// may adjust it but not its redirect policy.
 pub struct ClientBuilder<C> {
     api_key: Option<String>,
     auth_token: Option<String>,
@@ -59,9 +77,22 @@ pub struct ClientBuilder<C> {
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
     backoff: Option<Backoff>,
-    http_client: Option<reqwest::Client>,
+    retry_after_send: Option<bool>,
+    deadline: Option<Duration>,
+    max_json_body: Option<usize>,
+    max_stream_item: Option<usize>,
+    max_error_body: Option<usize>,
+    http_config: Option<HttpConfig>,
+    /// [`ClientBuilder::http_client`] was called: `build` refuses it.
+    ready_made_http: bool,
+    /// Environment variables that [`ClientBuilder::from_env`] found set but could not read
+    /// (not UTF-8); an error when the setting they give is still unset at `build`.
+    bad_env: Vec<&'static str>,
     kind: PhantomData<fn() -> C>,
 }
+
+/// What [`ClientBuilder::configure_http`] applies to the `reqwest` client builder.
+type HttpConfig = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 impl<C> Clone for ClientBuilder<C> {
     fn clone(&self) -> Self {
@@ -76,7 +107,14 @@ impl<C> Clone for ClientBuilder<C> {
             connect_timeout: self.connect_timeout,
             max_retries: self.max_retries,
             backoff: self.backoff,
-            http_client: self.http_client.clone(),
+            retry_after_send: self.retry_after_send,
+            deadline: self.deadline,
+            max_json_body: self.max_json_body,
+            max_stream_item: self.max_stream_item,
+            max_error_body: self.max_error_body,
+            http_config: self.http_config.clone(),
+            ready_made_http: self.ready_made_http,
+            bad_env: self.bad_env.clone(),
             kind: PhantomData,
         }
     }
@@ -95,7 +133,14 @@ impl<C> Default for ClientBuilder<C> {
             connect_timeout: None,
             max_retries: None,
             backoff: None,
-            http_client: None,
+            retry_after_send: None,
+            deadline: None,
+            max_json_body: None,
+            max_stream_item: None,
+            max_error_body: None,
+            http_config: None,
+            ready_made_http: false,
+            bad_env: Vec::new(),
             kind: PhantomData,
         }
     }
@@ -107,7 +152,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api_key", &secret(&self.api_key))
             .field("auth_token", &secret(&self.auth_token))
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("api_version", &self.api_version)
             .field("betas", &self.betas)
             .field(
@@ -122,7 +167,14 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
-            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("retry_after_send", &self.retry_after_send)
+            .field("deadline", &self.deadline)
+            .field("max_json_body", &self.max_json_body)
+            .field("max_stream_item", &self.max_stream_item)
+            .field("max_error_body", &self.max_error_body)
+            .field("http_config", &self.http_config.as_ref().map(|_| "custom"))
+            .field("http_client", &self.ready_made_http.then_some("refused"))
+            .field("unreadable_env", &self.bad_env)
             .finish()
     }
 }
@@ -146,7 +198,9 @@ impl<C: ClientKind> ClientBuilder<C> {
     }
 
     /// The API's base URL (default `https://api.anthropic.com`); a trailing slash is ignored,
-    /// and a path prefix (for a proxy) is kept.
+    /// and a path prefix (for a proxy) is kept. It must be an `http://` or `https://` URL
+    /// with a host, without a query or fragment. User info in it (`user:password@`) is sent
+    /// as basic authentication and masked wherever the URL is printed.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -181,8 +235,8 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// The time allowed to open a connection (default 5 s). Ignored with
-    /// [`ClientBuilder::http_client`], whose own settings apply.
+    /// The time allowed to open a connection (default 5 s). Applied before
+    /// [`ClientBuilder::configure_http`], which may set another.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -190,10 +244,15 @@ impl<C: ClientKind> ClientBuilder<C> {
 
     /// How many times a failed request may be retried (default 2; `0` disables retries).
     ///
-    /// Connection errors, timeouts and the statuses 408, 409, 429 and 5xx are retried, unless
-    /// the response has `x-should-retry: false` (`x-should-retry: true` forces a retry). The
-    /// wait honours `retry-after-ms` / `retry-after` up to 60 s, else backs off exponentially
-    /// from 0.5 s to at most 8 s, with jitter.
+    /// As in the official SDKs, connection errors, timeouts and the statuses 408, 409, 429
+    /// and 5xx are retried, for every method (POST included), unless the response has
+    /// `x-should-retry: false` (`x-should-retry: true` forces a retry). The wait honours
+    /// `retry-after-ms` / `retry-after` up to 60 s, else backs off exponentially from 0.5 s to
+    /// at most 8 s, with jitter. A response that went over a size limit is not retried.
+    ///
+    /// A timeout or a connection reset can happen after the server has received the request
+    /// and acted on it, so a retried POST may create a second message or batch: see
+    /// [`retry_after_send`](ClientBuilder::retry_after_send) to avoid that.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
@@ -207,24 +266,140 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// Uses this `reqwest` client instead of building one.
+    /// Whether a request may be retried once it has been sent (default `true`, as in the
+    /// official SDKs).
     ///
-    /// The default client does not follow redirects to another host, since `reqwest` would
-    /// forward the `x-api-key` header there; a custom client should use a similar
-    /// [`reqwest::redirect::Policy`].
+    /// With `false`, only failures to connect are retried: they happen before any byte of the
+    /// request is written, so the server cannot have acted on it. Timeouts, connection resets
+    /// and error statuses (429 and 5xx included) are returned at once, since the server may
+    /// already have created what the request asked for. Per request:
+    /// [`RequestOptions::retry_after_send`].
+    pub fn retry_after_send(mut self, retry: bool) -> Self {
+        self.retry_after_send = Some(retry);
+        self
+    }
+
+    /// The total time allowed for a call (default: none), over all its attempts, the waits
+    /// between them and the reading of the response; when it passes, the call fails with
+    /// [`Error::DeadlineExceeded`] and is not retried.
+    ///
+    /// The [`timeout`](ClientBuilder::timeout) bounds each attempt and each pause in a
+    /// streamed body, so a server that keeps sending a byte now and then never reaches it;
+    /// the deadline does. For a streamed response (server-sent events, JSONL, bytes) it also
+    /// covers the body: the stream yields [`Error::DeadlineExceeded`] and ends when the
+    /// deadline passes, however much of it was read, so a deadline meant for non-streaming
+    /// calls is best set per request ([`RequestOptions::deadline`]).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The largest JSON response body read, in bytes (default 256 MiB). A larger body is an
+    /// [`Error::LimitExceeded`], found from its `content-length` before it is read, or else
+    /// as soon as the limit is passed; it is not retried.
+    ///
+    /// The default is far above any response of the API (a message, even with documents, or
+    /// a page of a list stays within tens of MB); a body is held whole while it is decoded.
+    pub fn max_json_body(mut self, bytes: usize) -> Self {
+        self.max_json_body = Some(bytes);
+        self
+    }
+
+    /// The largest server-sent event (and any line of one) or JSONL line read, in bytes
+    /// (default 64 MiB). Passing it ends the stream with an [`Error::LimitExceeded`].
+    ///
+    /// An event or a batch result line holds at most one message or content block, well
+    /// within the default.
+    pub fn max_stream_item(mut self, bytes: usize) -> Self {
+        self.max_stream_item = Some(bytes);
+        self
+    }
+
+    /// How much of an error response's body is kept in [`ApiError::body`](crate::ApiError),
+    /// in bytes (default 64 KiB). The error JSON is decoded when the body fits; of a longer
+    /// body only the start is kept, the rest is not downloaded, the error's message says so,
+    /// and the request is not retried. Also bounds what is read of a streaming response that
+    /// is not a stream (see the streaming methods).
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = Some(bytes);
+        self
+    }
+
+    /// Adjusts the `reqwest` client the runtime builds: a proxy, TLS roots, pool settings,
+    /// a local address…
+    ///
+    /// The builder passed to `configure` has the connect timeout already set; after it
+    /// returns, the runtime sets its redirect policy (same origin only, see the type's docs),
+    /// which `configure` cannot change. This replaces [`http_client`](ClientBuilder::http_client),
+    /// which took a ready-made `reqwest::Client`: the redirect policy of such a client cannot
+    /// be read or changed, and `reqwest`'s default one follows redirects to other hosts with
+    /// the `x-api-key` header (and, on 307 and 308, the request body).
+    ///
+    /// ```no_run
+    /// let client = anthropic_openapi::Client::builder()
+    ///     .api_key("sk-ant-…")
+    ///     .configure_http(|http| http.no_proxy().pool_max_idle_per_host(4))
+    ///     .build()?;
+    /// # Ok::<(), anthropic_openapi::Error>(())
+    /// ```
+    pub fn configure_http<F>(mut self, configure: F) -> Self
+    where
+        F: Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    {
+        self.http_config = Some(Arc::new(configure));
+        self
+    }
+
+    /// No longer supported: [`build`](ClientBuilder::build) fails with an [`Error::Config`]
+    /// when it was called. Use [`configure_http`](ClientBuilder::configure_http).
+    ///
+    /// The redirect policy of a ready-made `reqwest::Client` can be neither read nor changed,
+    /// and `reqwest`'s default policy follows redirects to any host with every header but
+    /// `Authorization` and cookies: the `x-api-key` header (and, on 307 and 308, the request
+    /// body with the prompt) would go wherever a redirect points. The method is kept, so that
+    /// code calling it still compiles and is told what to do instead; the client passed is
+    /// dropped unused.
+    #[deprecated(
+        note = "a ready-made reqwest::Client can forward the API key on redirects to other \
+                hosts; adjust the runtime's client with ClientBuilder::configure_http instead"
+    )]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        drop(client);
+        self.ready_made_http = true;
         self
     }
 
     /// Checks the settings and builds the client. Fails with [`Error::Config`] when no key or
-    /// token was given, or a setting is invalid (a base URL that is not http(s), a header
-    /// that cannot be sent).
+    /// token was given, or a setting is invalid (a base URL that is not http(s) or has no
+    /// host, a header that cannot be sent, an environment variable read by
+    /// [`from_env`](ClientBuilder::from_env) that is not UTF-8).
     pub fn build(self) -> Result<C> {
         self.build_core(C::MISSING_KEY).map(C::from_core)
     }
 
     fn build_core(self, missing_key: &str) -> Result<ClientCore> {
+        if self.ready_made_http {
+            return Err(Error::Config(
+                "ClientBuilder::http_client is no longer supported: the redirect policy of a \
+                 ready-made reqwest::Client cannot be checked, and reqwest's default one sends \
+                 the x-api-key header (and, on 307 and 308, the request body) to any host a \
+                 redirect names; adjust the client with ClientBuilder::configure_http instead"
+                    .to_string(),
+            ));
+        }
+        for &var in &self.bad_env {
+            let unset = match var {
+                "ANTHROPIC_BASE_URL" => self.base_url.is_none(),
+                "ANTHROPIC_AUTH_TOKEN" => self.auth_token.is_none(),
+                _ => self.api_key.is_none() && self.auth_token.is_none(),
+            };
+            if unset {
+                return Err(Error::Config(format!(
+                    "the environment variable {var} is not valid UTF-8; fix or unset it, or \
+                     pass the setting to the builder"
+                )));
+            }
+        }
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let auth = match (non_empty(self.auth_token), non_empty(self.api_key)) {
             (Some(token), _) => (
@@ -242,16 +417,23 @@ impl<C: ClientKind> ClientBuilder<C> {
             .base_url
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let base_str = base.trim().trim_end_matches('/').to_string();
+        let shown = redact_url(&base_str);
         let base_url = Url::parse(&base_str)
-            .map_err(|e| Error::Config(format!("invalid base URL {base_str:?}: {e}")))?;
+            .map_err(|e| Error::Config(format!("invalid base URL {shown:?}: {e}")))?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host().is_none() {
             return Err(Error::Config(format!(
-                "base URL {base_str:?} is not an http(s) URL"
+                "base URL {shown:?} is not an http(s) URL"
+            )));
+        }
+        if !has_authority(&base_str) {
+            return Err(Error::Config(format!(
+                "base URL {shown:?} has no host: it must start with http:// or https:// \
+                 followed by the host"
             )));
         }
         if base_url.query().is_some() || base_url.fragment().is_some() {
             return Err(Error::Config(format!(
-                "base URL {base_str:?} must not have a query or fragment"
+                "base URL {shown:?} must not have a query or fragment"
             )));
         }
         let base_path = base_url.path().trim_end_matches('/').to_string();
@@ -260,30 +442,30 @@ impl<C: ClientKind> ClientBuilder<C> {
             .api_version
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_string());
         let api_version = HeaderValue::from_str(&version)
-            .map_err(|_| Error::Config(format!("invalid API version {version:?}")))?;
+            .map_err(|_| Error::Config(format!("invalid API version {}", quoted(&version))))?;
 
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+            let (n, v) = super::prepare::parse_header(name, value)?;
             default_headers.append(n, v);
         }
 
-        let http = match self.http_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
-        };
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
+        if let Some(configure) = &self.http_config {
+            http = configure(http);
+        }
+        // Last, so that no configuration can change it.
+        let http = http
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
+        let defaults = Limits::default();
 
         Ok(ClientCore {
             inner: Arc::new(Inner {
                 http,
-                base_str,
+                base_str: shown,
                 base_path,
                 base_url,
                 auth,
@@ -294,6 +476,13 @@ impl<C: ClientKind> ClientBuilder<C> {
                 timeout_is_explicit: self.timeout.is_some(),
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 backoff: self.backoff.unwrap_or_default(),
+                retry_after_send: self.retry_after_send.unwrap_or(true),
+                deadline: self.deadline,
+                limits: Limits {
+                    json_body: self.max_json_body.unwrap_or(defaults.json_body),
+                    stream_item: self.max_stream_item.unwrap_or(defaults.stream_item),
+                    error_body: self.max_error_body.unwrap_or(defaults.error_body),
+                },
             }),
             overrides: Arc::new(RequestOptions::new()),
         })
@@ -308,6 +497,20 @@ fn secret_value(s: &str, what: &str) -> Result<HeaderValue> {
     })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+/// Whether the text of a URL has a non-empty authority after its `scheme://`: the URL parser
+/// reads `http:///path` or `http:/path` as the host `path`, which is not what was meant.
+fn has_authority(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    !host.is_empty() && !host.starts_with(':')
 }
 
 /// Follows at most 10 redirects, and only within the origin of the original request.
@@ -360,24 +563,41 @@ impl<C: ClientKind> ClientBuilder<C> {
     ///     .build()?;
     /// # Ok::<(), anthropic_openapi::Error>(())
     /// ```
+    ///
+    /// Empty variables count as unset. A variable that is set but not valid UTF-8 makes
+    /// [`build`](ClientBuilder::build) fail with an [`Error::Config`] naming it (never
+    /// showing its value), unless the setting it would give is set on the builder.
     pub fn from_env() -> Self {
-        Self::from_vars(|name| std::env::var(name).ok())
+        Self::from_vars(|name| std::env::var_os(name))
     }
 
     /// A builder filled from environment variables, read through `var`; empty ones count as
-    /// unset.
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    /// unset, and the names of those that are not UTF-8 are kept for `build` to report.
+    fn from_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Self {
         let mut b = Self::new();
-        if let Some(key) = var(C::KEY_VAR) {
+        let mut read = |name: &'static str| match var(name)?.into_string() {
+            Ok(v) if v.trim().is_empty() => None,
+            Ok(v) => Some(v),
+            Err(raw) if raw.is_empty() => None,
+            Err(_) => {
+                b.bad_env.push(name);
+                None
+            }
+        };
+        let key = read(C::KEY_VAR);
+        let token = if C::READS_AUTH_TOKEN {
+            read("ANTHROPIC_AUTH_TOKEN")
+        } else {
+            None
+        };
+        let url = read("ANTHROPIC_BASE_URL");
+        if let Some(key) = key {
             b = b.api_key(key);
         }
-        if C::READS_AUTH_TOKEN
-            && let Some(token) = var("ANTHROPIC_AUTH_TOKEN")
-        {
+        if let Some(token) = token {
             b = b.auth_token(token);
         }
-        if let Some(url) = var("ANTHROPIC_BASE_URL") {
+        if let Some(url) = url {
             b = b.base_url(url);
         }
         b
@@ -411,12 +631,14 @@ mod tests {
         }
     }
 
-    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    fn vars(
+        pairs: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<std::ffi::OsString> {
         move |name| {
             pairs
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
+                .map(|(_, v)| v.into())
         }
     }
 
@@ -453,6 +675,99 @@ mod tests {
         match b.build() {
             Err(Error::Config(m)) => assert!(m.contains("ANTHROPIC_ADMIN_KEY"), "{m}"),
             other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    /// Variables given as raw bytes, as a Unix environment holds them.
+    #[cfg(unix)]
+    fn raw_vars(
+        pairs: &'static [(&'static str, &'static [u8])],
+    ) -> impl Fn(&str) -> Option<std::ffi::OsString> {
+        use std::os::unix::ffi::OsStringExt;
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| std::ffi::OsString::from_vec(v.to_vec()))
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn env_not_utf8_is_a_config_error_naming_the_variable() {
+        let b = ClientBuilder::<Regular>::from_vars(raw_vars(&[
+            ("ANTHROPIC_API_KEY", b"k1"),
+            ("ANTHROPIC_BASE_URL", b"http://h\xff\xfe.example"),
+        ]));
+        match b.clone().build() {
+            Err(Error::Config(m)) => {
+                assert!(
+                    m.contains("ANTHROPIC_BASE_URL") && m.contains("UTF-8"),
+                    "{m}"
+                );
+            }
+            Err(other) => panic!("expected a config error, got {other:?}"),
+            Ok(_) => panic!("expected a config error"),
+        }
+        // Set on the builder, the setting no longer comes from the variable.
+        assert!(b.base_url("http://127.0.0.1:9").build().is_ok());
+
+        let b = ClientBuilder::<Regular>::from_vars(raw_vars(&[("ANTHROPIC_API_KEY", b"k\xff")]));
+        match b.build() {
+            Err(Error::Config(m)) => {
+                assert!(m.contains("ANTHROPIC_API_KEY") && !m.contains('k'), "{m}")
+            }
+            Err(other) => panic!("expected a config error, got {other:?}"),
+            Ok(_) => panic!("expected a config error"),
+        }
+        // Empty stays unset: the usual missing-key error.
+        let b = ClientBuilder::<Regular>::from_vars(raw_vars(&[("ANTHROPIC_API_KEY", b"")]));
+        match b.build() {
+            Err(Error::Config(m)) => assert!(m.starts_with("no API key"), "{m}"),
+            Err(other) => panic!("expected a config error, got {other:?}"),
+            Ok(_) => panic!("expected a config error"),
+        }
+    }
+
+    #[test]
+    fn env_base_url_errors_mask_the_password() {
+        for url in [
+            "http://user:s3cr3t@127.0.0.1:9/v1?q=1",
+            "http://user:s3cr3t@/v1",
+            "http:///v1",
+            "gopher://user:s3cr3t@host",
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
+                ("ANTHROPIC_API_KEY", "k1"),
+                ("ANTHROPIC_BASE_URL", url),
+            ]));
+            match ClientBuilder::<Regular>::from_vars(vars(pairs)).build() {
+                Err(Error::Config(m)) => assert!(!m.contains("s3cr3t"), "{url}: {m}"),
+                Err(other) => panic!("{url}: expected a config error, got {other:?}"),
+                Ok(_) => panic!("{url}: expected a config error"),
+            }
+        }
+    }
+
+    #[test]
+    fn authority_is_required() {
+        for url in [
+            "http:///p",
+            "http:/p",
+            "http:p",
+            "https://",
+            "http://u:p@/x",
+            "http://:1",
+        ] {
+            assert!(!has_authority(url), "{url}");
+        }
+        for url in [
+            "http://h",
+            "http://u:p@h:1/x",
+            "https://[::1]:8/x",
+            "http://h?x",
+        ] {
+            assert!(has_authority(url), "{url}");
         }
     }
 

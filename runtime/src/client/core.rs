@@ -10,6 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::builder::split_betas;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::options::RequestOptions;
 use crate::retry::Backoff;
 
@@ -18,7 +19,8 @@ const NONSTREAMING_LIMIT_SECS: f64 = 600.0;
 
 pub(super) struct Inner {
     pub(super) http: reqwest::Client,
-    /// The base URL as configured, without a trailing slash; paths are appended to it.
+    /// The base URL as configured, without a trailing slash, with its user info masked (for
+    /// printing; requests are made from `base_url`).
     pub(super) base_str: String,
     /// The path of the base URL, without a trailing slash (empty for the default).
     pub(super) base_path: String,
@@ -31,6 +33,9 @@ pub(super) struct Inner {
     pub(super) timeout_is_explicit: bool,
     pub(super) max_retries: u32,
     pub(super) backoff: Backoff,
+    pub(super) retry_after_send: bool,
+    pub(super) deadline: Option<Duration>,
+    pub(super) limits: Limits,
 }
 
 /// The shared state of a client and the methods that send requests.
@@ -72,12 +77,16 @@ impl fmt::Debug for ClientCore {
             )
             .field("timeout", &self.timeout())
             .field("max_retries", &self.max_retries())
+            .field("retry_after_send", &self.retry_after_send())
+            .field("deadline", &self.deadline())
+            .field("limits", &self.limits())
             .finish()
     }
 }
 
 impl ClientCore {
-    /// The base URL, without a trailing slash.
+    /// The base URL, without a trailing slash; user info in it (`user:password@`) is shown
+    /// as `***@`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_str
     }
@@ -109,6 +118,28 @@ impl ClientCore {
         self.overrides.max_retries.unwrap_or(self.inner.max_retries)
     }
 
+    /// Whether a request may be retried once it has been sent.
+    pub fn retry_after_send(&self) -> bool {
+        self.overrides
+            .retry_after_send
+            .unwrap_or(self.inner.retry_after_send)
+    }
+
+    /// The total time allowed for a call, if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.overrides.deadline.or(self.inner.deadline)
+    }
+
+    /// The size limits of the requests.
+    pub(crate) fn limits(&self) -> Limits {
+        let (o, i) = (&self.overrides, &self.inner.limits);
+        Limits {
+            json_body: o.max_json_body.unwrap_or(i.json_body),
+            stream_item: o.max_stream_item.unwrap_or(i.stream_item),
+            error_body: o.max_error_body.unwrap_or(i.error_body),
+        }
+    }
+
     /// A derived core whose requests use `options` over this core's settings; it shares the
     /// configuration and the connection pool. Options given here come after (and so win
     /// over) the ones this core already has.
@@ -119,6 +150,11 @@ impl ClientCore {
             betas: old.betas.iter().cloned().chain(options.betas).collect(),
             timeout: options.timeout.or(old.timeout),
             max_retries: options.max_retries.or(old.max_retries),
+            retry_after_send: options.retry_after_send.or(old.retry_after_send),
+            deadline: options.deadline.or(old.deadline),
+            max_json_body: options.max_json_body.or(old.max_json_body),
+            max_stream_item: options.max_stream_item.or(old.max_stream_item),
+            max_error_body: options.max_error_body.or(old.max_error_body),
         };
         ClientCore {
             inner: self.inner.clone(),

@@ -6,7 +6,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::builder::split_beta_names;
 use super::core::ClientCore;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::request::{Body, EncodedMultipart, Request};
 
 const USER_AGENT: &str = concat!("anthropic-openapi/", env!("CARGO_PKG_VERSION"));
@@ -32,18 +32,21 @@ impl ClientCore {
         let path = &req.path;
         let Some(segments) = path.strip_prefix('/') else {
             return Err(Error::Config(format!(
-                "request path {path:?} does not start with '/'"
+                "request path {} does not start with '/'",
+                quoted(path)
             )));
         };
         for segment in segments.as_bytes().split(|&b| b == b'/') {
             if segment.is_empty() {
                 return Err(Error::Config(format!(
-                    "request path {path:?} has an empty segment (an empty id?)"
+                    "request path {} has an empty segment (an empty id?)",
+                    quoted(path)
                 )));
             }
             if is_dot_segment(segment) {
                 return Err(Error::Config(format!(
-                    "request path {path:?} has a dot segment, which would change the endpoint"
+                    "request path {} has a dot segment, which would change the endpoint",
+                    quoted(path)
                 )));
             }
         }
@@ -63,7 +66,8 @@ impl ClientCore {
         }
         if url.path() != expected {
             return Err(Error::Config(format!(
-                "request path {path:?} is not a valid encoded path"
+                "request path {} is not a valid encoded path",
+                quoted(path)
             )));
         }
         Ok(Target {
@@ -112,7 +116,7 @@ impl ClientCore {
         if !betas.is_empty() {
             let joined = betas.join(",");
             let v = HeaderValue::from_str(&joined)
-                .map_err(|_| Error::Config(format!("invalid beta names {joined:?}")))?;
+                .map_err(|_| Error::Config(format!("invalid beta names {}", quoted(&joined))))?;
             h.insert(ANTHROPIC_BETA, v);
         }
         if let Body::Json(_) = req.body {
@@ -141,10 +145,26 @@ impl ClientCore {
 
 pub(super) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
     let n = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+        .map_err(|_| Error::Config(format!("invalid header name {}", quoted(name))))?;
     let v = HeaderValue::from_str(value)
-        .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))?;
+        .map_err(|_| Error::Config(format!("invalid value for header {}", quoted(name))))?;
+    let mut v = v;
+    if is_sensitive_name(&n) {
+        v.set_sensitive(true);
+    }
     Ok((n, v))
+}
+
+/// Whether a header may hold a credential: its value is then marked sensitive, which keeps
+/// it out of `reqwest`'s and `hyper`'s debug output.
+fn is_sensitive_name(name: &HeaderName) -> bool {
+    let n = name.as_str();
+    matches!(
+        n,
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+    ) || ["key", "token", "secret", "password", "auth"]
+        .iter()
+        .any(|word| n.contains(word))
 }
 
 /// The value of `x-stainless-retry-count`; the usual ones are not formatted each time.

@@ -1,8 +1,10 @@
 //! The send path: every request goes through [`ClientCore::execute`], which makes attempts,
 //! sorts their responses and retries what may be retried.
 
+use std::time::Duration;
+
+use futures::StreamExt;
 use futures::future::Either;
-use futures::{FutureExt, StreamExt};
 use reqwest::Url;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -14,15 +16,45 @@ use super::prepare::{
     set_multipart_headers,
 };
 use super::response::{
-    Failure, Inspected, header_request_id, inspect_response, read_error_response,
-    read_json_response,
+    Failure, Inspected, StreamKind, check_stream_response, header_request_id, inspect_response,
+    read_error_response, read_json_response,
 };
-use crate::error::{Error, Result, from_json_slice};
+use crate::error::{ApiError, Error, Result, from_json_slice, quoted, redact_url};
 use crate::jsonl::JsonlStream;
 use crate::options::ApiResponse;
 use crate::request::{Body, BodyFault, ByteStream, EncodedMultipart, Request};
 use crate::retry::retry_delay;
 use crate::sse::SseStream;
+
+/// When a call must be over, and the deadline it was given (for the error).
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    given: Duration,
+}
+
+impl Deadline {
+    /// The deadline of a call starting now; `None` without one (or one too far to count).
+    fn start(given: Option<Duration>) -> Option<Deadline> {
+        let given = given?;
+        let at = tokio::time::Instant::now().checked_add(given)?;
+        Some(Deadline { at, given })
+    }
+
+    fn error(self) -> Error {
+        Error::DeadlineExceeded(self.given)
+    }
+}
+
+/// Runs `fut`, failing with [`Error::DeadlineExceeded`] if `deadline` passes first.
+async fn within<T>(deadline: Option<Deadline>, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    match deadline {
+        None => fut.await,
+        Some(d) => tokio::time::timeout_at(d.at, fut)
+            .await
+            .unwrap_or_else(|_| Err(d.error())),
+    }
+}
 
 impl ClientCore {
     /// Sends `req` and decodes the JSON response body into `T`.
@@ -55,16 +87,41 @@ impl ClientCore {
         req: &Request,
     ) -> Result<(T, u16, HeaderMap)> {
         let target = self.target_for(req)?;
-        let (status, headers, body) = self
-            .execute(req, &target, ACCEPT_JSON, read_json_response)
-            .await?;
+        let limit = self.limits().json_body;
+        let deadline = Deadline::start(self.deadline());
+        let (status, headers, body) = within(
+            deadline,
+            self.execute(req, &target, ACCEPT_JSON, |resp| {
+                read_json_response(resp, limit)
+            }),
+        )
+        .await?;
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
             &body
         };
-        let data = from_json_slice(text)?;
-        Ok((data, status, headers))
+        match from_json_slice(text) {
+            Ok(data) => Ok((data, status, headers)),
+            // Some gateways answer an error with a success status: the error it carries.
+            Err(e) => Err(self.error_in_success(status, &headers, &body).unwrap_or(e)),
+        }
+    }
+
+    /// The [`Error::Api`] of a success response whose body is the API's error JSON
+    /// (`{"type": "error", "error": {…}}`); its status is kept in [`ApiError::status`].
+    #[cold]
+    fn error_in_success(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> Option<Error> {
+        let keep = self.limits().error_body;
+        let mut api = ApiError::from_error_body(status, header_request_id(headers), body)?;
+        if api.body.len() > keep {
+            let mut end = keep;
+            while !api.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            api.body.truncate(end);
+        }
+        Some(Error::Api(api))
     }
 
     /// Sends `req` and decodes the `text/event-stream` response as it arrives.
@@ -73,9 +130,19 @@ impl ClientCore {
         req: Request,
     ) -> Result<SseStream<T>> {
         let target = self.target_for(&req)?;
-        let resp = self.send_streaming(&req, &target, ACCEPT_SSE).await?;
+        let deadline = Deadline::start(self.deadline());
+        let resp = within(
+            deadline,
+            self.send_streaming(&req, &target, ACCEPT_SSE, Some(StreamKind::Events)),
+        )
+        .await?;
         let request_id = header_request_id(resp.headers());
-        Ok(SseStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+        Ok(
+            SseStream::from_byte_stream(self.body_stream(resp, deadline))
+                .with_request_id(request_id)
+                .with_max_event(self.limits().stream_item)
+                .with_max_error_body(self.limits().error_body),
+        )
     }
 
     /// Sends `req` and decodes the `application/x-jsonl` response line by line.
@@ -84,16 +151,39 @@ impl ClientCore {
         req: Request,
     ) -> Result<JsonlStream<T>> {
         let target = self.target_for(&req)?;
-        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
-        let request_id = header_request_id(resp.headers());
-        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+        self.jsonl_from(&req, &target).await
     }
 
     /// Sends `req` and returns the response body as a stream of chunks.
     pub async fn send_bytes(&self, req: Request) -> Result<ByteStream> {
         let target = self.target_for(&req)?;
-        let resp = self.send_streaming(&req, &target, ACCEPT_ANY).await?;
-        Ok(self.body_stream(resp))
+        let deadline = Deadline::start(self.deadline());
+        let resp = within(
+            deadline,
+            self.send_streaming(&req, &target, ACCEPT_ANY, None),
+        )
+        .await?;
+        Ok(self.body_stream(resp, deadline))
+    }
+
+    /// Sends a request whose response is JSON Lines, and decodes it line by line.
+    async fn jsonl_from<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: &Request,
+        target: &Target,
+    ) -> Result<JsonlStream<T>> {
+        let deadline = Deadline::start(self.deadline());
+        let resp = within(
+            deadline,
+            self.send_streaming(req, target, ACCEPT_JSONL, Some(StreamKind::Lines)),
+        )
+        .await?;
+        let request_id = header_request_id(resp.headers());
+        Ok(
+            JsonlStream::from_byte_stream(self.body_stream(resp, deadline))
+                .with_request_id(request_id)
+                .with_max_line(self.limits().stream_item),
+        )
     }
 
     /// Fetches an absolute URL (such as a batch's `results_url`) and decodes it as JSONL.
@@ -104,10 +194,14 @@ impl ClientCore {
         &self,
         url: &str,
     ) -> Result<JsonlStream<T>> {
+        let shown = || quoted(&redact_url(url));
         let parsed =
-            Url::parse(url).map_err(|e| Error::Config(format!("invalid URL {url:?}: {e}")))?;
+            Url::parse(url).map_err(|e| Error::Config(format!("invalid URL {}: {e}", shown())))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("URL {url:?} is not an http(s) URL")));
+            return Err(Error::Config(format!(
+                "URL {} is not an http(s) URL",
+                shown()
+            )));
         }
         let credentials = parsed.origin() == self.inner.base_url.origin();
         let target = Target {
@@ -115,21 +209,28 @@ impl ClientCore {
             credentials,
         };
         let req = Request::new(reqwest::Method::GET, target.url.path().to_string());
-        let resp = self.send_streaming(&req, &target, ACCEPT_JSONL).await?;
-        let request_id = header_request_id(resp.headers());
-        Ok(JsonlStream::from_byte_stream(self.body_stream(resp)).with_request_id(request_id))
+        self.jsonl_from(&req, &target).await
     }
 
     /// Sends a request whose successful response is streamed to the caller: retried until
-    /// response headers with a success status arrive, never after.
+    /// response headers with a success status arrive, never after. With a `kind`, a response
+    /// whose content type says it is not that kind of stream is refused (see
+    /// [`check_stream_response`]).
     async fn send_streaming(
         &self,
         req: &Request,
         target: &Target,
         accept: &'static str,
+        kind: Option<StreamKind>,
     ) -> Result<reqwest::Response> {
-        self.execute(req, target, accept, |resp| async move { Ok(resp) })
-            .await
+        let limit = self.limits().error_body;
+        self.execute(req, target, accept, |resp| async move {
+            match kind {
+                Some(kind) => check_stream_response(resp, kind, limit).await,
+                None => Ok(resp),
+            }
+        })
+        .await
     }
 
     /// Sends a request with retries. Each attempt (sending, then `on_success` for a success
@@ -164,7 +265,10 @@ impl ClientCore {
         let mut first_headers = Some(headers);
         let timeout = self.timeout();
         let max_retries = self.max_retries();
-        let path = target.url.path();
+        let retry_after_send = self.retry_after_send();
+        let error_limit = self.limits().error_body;
+        // Shortened when long (an id of megabytes), as in error messages.
+        let path = crate::error::clip(target.url.path(), crate::error::MAX_QUOTED);
         let mut retry: u32 = 0;
         loop {
             let span = tracing::debug_span!(
@@ -191,7 +295,7 @@ impl ClientCore {
                 target,
                 headers,
                 multipart.as_ref(),
-                (retry, &span),
+                (retry, &span, error_limit),
                 &on_success,
             );
             let failure = match tokio::time::timeout(timeout, attempt)
@@ -203,18 +307,22 @@ impl ClientCore {
                 Err(_) => Failure {
                     error: Error::Timeout,
                     retry: true,
+                    before_send: false,
                     headers: None,
                 },
             };
             let reason = failure.reason();
             // A one-shot upload stream that has started to be sent cannot be sent again.
             let resendable = multipart.as_ref().is_none_or(EncodedMultipart::can_resend);
-            if !failure.retry || retry >= max_retries || !resendable {
+            // Without retries after sending, only a failure to connect is retried.
+            let allowed = retry_after_send || failure.before_send;
+            if !failure.retry || retry >= max_retries || !resendable || !allowed {
                 tracing::debug!(
                     parent: &span,
                     reason = %reason,
                     retryable = failure.retry,
                     resendable,
+                    retry_after_send,
                     "request failed"
                 );
                 return Err(failure.error);
@@ -246,7 +354,7 @@ impl ClientCore {
         target: &Target,
         headers: HeaderMap,
         multipart: Option<&EncodedMultipart>,
-        (retry, span): (u32, &tracing::Span),
+        (retry, span, error_limit): (u32, &tracing::Span, usize),
         on_success: &F,
     ) -> std::result::Result<T, Failure>
     where
@@ -269,9 +377,13 @@ impl ClientCore {
         // Awaited after the `match`, which would otherwise keep its value alive meanwhile.
         let rest = match inspect_response(resp, span) {
             Inspected::Success(resp) => Either::Left(on_success(resp)),
-            Inspected::Error(failed) => Either::Right(read_error_response(failed).map(Err)),
+            Inspected::Error(failed) => Either::Right(read_error_response(failed, error_limit)),
+            Inspected::Redirect(failure) => return Err(failure),
         };
-        rest.await
+        match rest {
+            Either::Left(success) => success.await,
+            Either::Right(failure) => Err(failure.await),
+        }
     }
 
     /// Sends the `reqwest` request of one attempt: `headers` and the retry count, `body`.
@@ -307,16 +419,34 @@ impl ClientCore {
         }
     }
 
-    /// The response body as chunks, each awaited at most the timeout.
-    fn body_stream(&self, resp: reqwest::Response) -> ByteStream {
+    /// The response body as chunks, each awaited at most the timeout, and none past the
+    /// call's deadline.
+    fn body_stream(&self, resp: reqwest::Response, deadline: Option<Deadline>) -> ByteStream {
         let idle = self.timeout();
         let body = resp.bytes_stream().boxed();
         Box::pin(futures::stream::unfold(
             Some(body),
             move |state| async move {
                 let mut body = state?;
-                match tokio::time::timeout(idle, body.next()).await {
-                    Err(_) => Some((Err(Error::Timeout), None)),
+                let pause_end = tokio::time::Instant::now().checked_add(idle);
+                // Whichever comes first: the end of the allowed pause, or the deadline.
+                let (until, is_deadline) = match (pause_end, deadline) {
+                    (Some(p), Some(d)) if d.at <= p => (Some(d.at), true),
+                    (None, Some(d)) => (Some(d.at), true),
+                    (p, _) => (p, false),
+                };
+                let next = match until {
+                    Some(until) => tokio::time::timeout_at(until, body.next()).await,
+                    None => Ok(body.next().await),
+                };
+                match next {
+                    Err(_) => {
+                        let error = match deadline {
+                            Some(d) if is_deadline => d.error(),
+                            _ => Error::Timeout,
+                        };
+                        Some((Err(error), None))
+                    }
                     Ok(None) => None,
                     Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
                     Ok(Some(Err(e))) => Some((Err(Error::from(e)), None)),
