@@ -141,23 +141,3 @@ async fn a_redirect_within_the_origin_is_followed_with_the_body() {
     assert_eq!(seen[1].body, seen[0].body, "a 307 keeps the body");
     assert_eq!(seen[1].header("x-api-key"), Some(KEY));
 }
-
-#[test]
-#[allow(deprecated)] // The point: what the deprecated method does now.
-fn a_ready_made_reqwest_client_is_refused_with_the_way_out() {
-    // `reqwest::Client::new()` follows redirects to any host with the `x-api-key` header.
-    let result = Client::builder()
-        .api_key(KEY)
-        .http_client(reqwest::Client::new())
-        .build();
-    match result {
-        Err(Error::Config(m)) => {
-            assert!(
-                m.contains("configure_http") && m.contains("redirect"),
-                "{m}"
-            );
-        }
-        Err(other) => panic!("expected a configuration error, got {other:?}"),
-        Ok(_) => panic!("a client whose redirects cannot be controlled was accepted"),
-    }
-}

@@ -41,7 +41,9 @@ pub enum Error {
     },
     /// The client is misconfigured (missing key, invalid base URL or header); no request was sent.
     Config(String),
-    /// A streamed body (server-sent events or JSONL) was malformed or ended too early.
+    /// A streamed body was malformed or ended too early: server-sent events, JSON Lines, a
+    /// download that ended before the file's size, a streaming call answered with something
+    /// other than a stream, or a paginated list whose cursor came round again.
     Stream(String),
     /// A local I/O error, such as reading a file to upload.
     Io(std::io::Error),

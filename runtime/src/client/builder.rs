@@ -83,8 +83,6 @@ pub struct ClientBuilder<C> {
     max_stream_item: Option<usize>,
     max_error_body: Option<usize>,
     http_config: Option<HttpConfig>,
-    /// [`ClientBuilder::http_client`] was called: `build` refuses it.
-    ready_made_http: bool,
     /// Environment variables that [`ClientBuilder::from_env`] found set but could not read
     /// (not UTF-8); an error when the setting they give is still unset at `build`.
     bad_env: Vec<&'static str>,
@@ -113,7 +111,6 @@ impl<C> Clone for ClientBuilder<C> {
             max_stream_item: self.max_stream_item,
             max_error_body: self.max_error_body,
             http_config: self.http_config.clone(),
-            ready_made_http: self.ready_made_http,
             bad_env: self.bad_env.clone(),
             kind: PhantomData,
         }
@@ -139,7 +136,6 @@ impl<C> Default for ClientBuilder<C> {
             max_stream_item: None,
             max_error_body: None,
             http_config: None,
-            ready_made_http: false,
             bad_env: Vec::new(),
             kind: PhantomData,
         }
@@ -173,7 +169,6 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_stream_item", &self.max_stream_item)
             .field("max_error_body", &self.max_error_body)
             .field("http_config", &self.http_config.as_ref().map(|_| "custom"))
-            .field("http_client", &self.ready_made_http.then_some("refused"))
             .field("unreadable_env", &self.bad_env)
             .finish()
     }
@@ -330,10 +325,10 @@ impl<C: ClientKind> ClientBuilder<C> {
     ///
     /// The builder passed to `configure` has the connect timeout already set; after it
     /// returns, the runtime sets its redirect policy (same origin only, see the type's docs),
-    /// which `configure` cannot change. This replaces [`http_client`](ClientBuilder::http_client),
-    /// which took a ready-made `reqwest::Client`: the redirect policy of such a client cannot
-    /// be read or changed, and `reqwest`'s default one follows redirects to other hosts with
-    /// the `x-api-key` header (and, on 307 and 308, the request body).
+    /// which `configure` cannot change. There is no way to pass a ready-made `reqwest::Client`:
+    /// its redirect policy could be neither read nor changed, and `reqwest`'s default one
+    /// follows redirects to other hosts with the `x-api-key` header (and, on 307 and 308, the
+    /// request body).
     ///
     /// ```no_run
     /// let client = anthropic_openapi::Client::builder()
@@ -350,25 +345,6 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// No longer supported: [`build`](ClientBuilder::build) fails with an [`Error::Config`]
-    /// when it was called. Use [`configure_http`](ClientBuilder::configure_http).
-    ///
-    /// The redirect policy of a ready-made `reqwest::Client` can be neither read nor changed,
-    /// and `reqwest`'s default policy follows redirects to any host with every header but
-    /// `Authorization` and cookies: the `x-api-key` header (and, on 307 and 308, the request
-    /// body with the prompt) would go wherever a redirect points. The method is kept, so that
-    /// code calling it still compiles and is told what to do instead; the client passed is
-    /// dropped unused.
-    #[deprecated(
-        note = "a ready-made reqwest::Client can forward the API key on redirects to other \
-                hosts; adjust the runtime's client with ClientBuilder::configure_http instead"
-    )]
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        drop(client);
-        self.ready_made_http = true;
-        self
-    }
-
     /// Checks the settings and builds the client. Fails with [`Error::Config`] when no key or
     /// token was given, or a setting is invalid (a base URL that is not http(s) or has no
     /// host, a header that cannot be sent, an environment variable read by
@@ -378,15 +354,6 @@ impl<C: ClientKind> ClientBuilder<C> {
     }
 
     fn build_core(self, missing_key: &str) -> Result<ClientCore> {
-        if self.ready_made_http {
-            return Err(Error::Config(
-                "ClientBuilder::http_client is no longer supported: the redirect policy of a \
-                 ready-made reqwest::Client cannot be checked, and reqwest's default one sends \
-                 the x-api-key header (and, on 307 and 308, the request body) to any host a \
-                 redirect names; adjust the client with ClientBuilder::configure_http instead"
-                    .to_string(),
-            ));
-        }
         for &var in &self.bad_env {
             let unset = match var {
                 "ANTHROPIC_BASE_URL" => self.base_url.is_none(),
