@@ -265,6 +265,7 @@ async fn json_error_body_becomes_api_error() {
             message: "File not found: file_1".into(),
             request_id: Some("req_header".into()),
             body: body.into(),
+            headers: api.headers.clone(),
         }
     );
     assert_eq!(server.take_one().target, "/v1/files/file_1");

@@ -11,6 +11,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
+
+use crate::ratelimit::RateLimits;
+use crate::retry::{retryable_response, retryable_transport, server_delay};
+
 /// The longest value quoted in an error message before it is shortened by [`clip`].
 pub(crate) const MAX_QUOTED: usize = 256;
 /// The longest message (from `serde_json` or the API) kept whole in an error's text.
@@ -265,6 +270,52 @@ impl Error {
         }
     }
 
+    /// The HTTP status of the response the error came from: that of an [`Error::Api`] (200 for
+    /// an `error` event inside a stream) or of an [`Error::Redirect`]; `None` for errors
+    /// without a response, such as a timeout or a connection failure.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Redirect { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The request id of an [`Error::Api`] (its `request-id` header, or the body's
+    /// `request_id`), to quote in support requests.
+    pub fn request_id(&self) -> Option<&str> {
+        self.as_api()?.request_id.as_deref()
+    }
+
+    /// Whether the client's retry loop treats this kind of failure as worth another attempt,
+    /// by the same rule: timeouts and transport failures (except a request that cannot be
+    /// built and a redirect loop), and API errors as their `x-should-retry` header says, or else
+    /// by status (408, 409, 429 and 5xx). Everything else (decoding, configuration, stream,
+    /// size-limit, deadline and redirect errors) is not.
+    ///
+    /// The error returned by a call has already been through the client's retries (if any
+    /// were left); this says whether trying again later makes sense. Two cases the loop also
+    /// refuses are not visible here: an error body cut at the `max_error_body` limit, and a
+    /// request whose one-shot upload stream cannot be sent again. An `error` event inside a
+    /// stream (status 200, no headers) is not retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => retryable_response(e.status, &e.headers),
+            Error::Transport(e) => retryable_transport(e),
+            Error::Timeout => true,
+            _ => false,
+        }
+    }
+
+    /// The wait the server asked for before another attempt, from the `retry-after-ms`
+    /// (milliseconds) or else `retry-after` (seconds, or an HTTP date) header of an
+    /// [`Error::Api`]'s response. `None` without such a header, when it cannot be read, or for
+    /// a date already past. The value is returned as sent, even when it is longer than the
+    /// 60 seconds up to which the client's own retries honour it.
+    pub fn retry_after(&self) -> Option<Duration> {
+        server_delay(&self.as_api()?.headers, chrono::Utc::now())
+    }
+
     /// Builds a [`Error::Decode`] from a `serde_json` error, the path where it happened and
     /// the text it was decoding.
     pub(crate) fn decode(err: &serde_json::Error, path: String, body: &[u8]) -> Self {
@@ -441,6 +492,11 @@ pub struct ApiError {
     /// [`ClientBuilder::max_error_body`](crate::ClientBuilder::max_error_body)): of a longer
     /// body only the start is kept, and [`message`](ApiError::message) says so.
     pub body: String,
+    /// The response headers, as received; empty for an `error` event inside a stream (the
+    /// stream's own response was a success) and for errors built with
+    /// [`ApiError::from_response`] (see [`ApiError::with_headers`]). Boxed so that every
+    /// `Result` of the crate stays small.
+    pub headers: Box<HeaderMap>,
 }
 
 /// The API's error envelope: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`.
@@ -462,13 +518,27 @@ struct EnvelopeError {
 }
 
 impl ApiError {
-    /// Builds an error from a status, the `request-id` header and the raw body.
+    /// Builds an error from a status, the `request-id` header and the raw body, with no
+    /// headers (add them with [`ApiError::with_headers`]).
     ///
     /// A body of the form `{"type":"error","error":{"type":…,"message":…},"request_id":…}` gives
     /// the error type, message and (when the header is absent) the request id; any other body is
     /// kept raw, the type is derived from the status and the message describes the response.
     pub fn from_response(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
         ApiError::from_body(status, request_id, body, None)
+    }
+
+    /// The same error with `headers` as its response headers.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        *self.headers = headers;
+        self
+    }
+
+    /// The rate limits the error response reported in its `anthropic-ratelimit-*` headers
+    /// (a 429 tells which limit was reached and when it resets); what is absent or unreadable
+    /// is `None`, and all of it for an `error` event inside a stream.
+    pub fn rate_limits(&self) -> RateLimits {
+        RateLimits::from_headers(&self.headers)
     }
 
     /// [`ApiError::from_response`] for a body of which only the start may have been kept:
@@ -507,6 +577,7 @@ impl ApiError {
             message,
             request_id,
             body: body_text,
+            headers: Box::default(),
         }
     }
 
@@ -532,6 +603,7 @@ impl ApiError {
             message: env.error.message.unwrap_or_default(),
             request_id: request_id.or(env.request_id),
             body,
+            headers: Box::default(),
         }
     }
 }
@@ -646,7 +718,56 @@ impl fmt::Display for ErrorType {
 
 #[cfg(test)]
 mod tests {
-    use super::{Error, from_json_slice, path_at};
+    use super::{ApiError, Error, from_json_slice, path_at};
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use std::time::Duration;
+
+    fn api_error(status: u16, pairs: &[(&'static str, &'static str)]) -> Error {
+        let mut headers = HeaderMap::new();
+        for (n, v) in pairs {
+            headers.insert(*n, HeaderValue::from_static(v));
+        }
+        let body = br#"{"type":"error","error":{"type":"x","message":"m"},"request_id":"req_1"}"#;
+        Error::Api(ApiError::from_response(status, None, body).with_headers(headers))
+    }
+
+    #[test]
+    fn accessors_of_api_errors() {
+        let e = api_error(429, &[("retry-after", "7")]);
+        assert_eq!(e.status(), Some(429));
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+
+        let e = api_error(503, &[("x-should-retry", "false")]);
+        assert!(!e.is_retryable());
+        assert_eq!(e.retry_after(), None);
+        let e = api_error(
+            400,
+            &[("x-should-retry", "true"), ("retry-after-ms", "250")],
+        );
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_millis(250)));
+        assert!(!api_error(404, &[]).is_retryable());
+        // An `error` event inside a stream: status 200, no headers.
+        assert!(!api_error(200, &[]).is_retryable());
+    }
+
+    #[test]
+    fn accessors_of_other_errors() {
+        assert!(Error::Timeout.is_retryable());
+        assert_eq!(Error::Timeout.status(), None);
+        assert_eq!(Error::Timeout.request_id(), None);
+        assert_eq!(Error::Timeout.retry_after(), None);
+        let redirect = Error::Redirect {
+            status: 302,
+            location: "https://elsewhere.example/".into(),
+        };
+        assert_eq!(redirect.status(), Some(302));
+        assert!(!redirect.is_retryable());
+        assert!(!Error::Config("no key".into()).is_retryable());
+        assert!(!Error::DeadlineExceeded(Duration::from_secs(1)).is_retryable());
+    }
 
     fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
         match from_json_slice::<T>(body.as_bytes()) {

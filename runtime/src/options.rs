@@ -32,6 +32,8 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use crate::ratelimit::RateLimits;
+
 /// Settings that override a client's for the requests of a derived client.
 ///
 /// Built with [`RequestOptions::new`] and the builder methods, then applied with
@@ -168,6 +170,12 @@ pub struct ApiResponse<T> {
 }
 
 impl<T> ApiResponse<T> {
+    /// The rate limits the response reported in its `anthropic-ratelimit-*` headers; what is
+    /// absent or unreadable is `None`.
+    pub fn rate_limits(&self) -> RateLimits {
+        RateLimits::from_headers(&self.headers)
+    }
+
     /// Keeps only the decoded body.
     pub fn into_data(self) -> T {
         self.data

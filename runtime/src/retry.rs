@@ -48,6 +48,19 @@ pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429) || status >= 500
 }
 
+/// Whether an error response may be retried: as its `x-should-retry` header says, else by
+/// its status. (The retry loop also gives up on a response whose body went over the kept
+/// limit; see `client/response.rs`.)
+pub(crate) fn retryable_response(status: u16, headers: &HeaderMap) -> bool {
+    should_retry_header(headers).unwrap_or_else(|| retryable_status(status))
+}
+
+/// Whether a failure to send a request or read its response may be retried: all may, except
+/// those another attempt would repeat (a request that cannot be built, a redirect loop).
+pub(crate) fn retryable_transport(e: &reqwest::Error) -> bool {
+    !(e.is_builder() || e.is_redirect())
+}
+
 /// The `x-should-retry` header: `Some(true)` forces a retry, `Some(false)` forbids it.
 pub(crate) fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
     match headers.get("x-should-retry")?.to_str().ok()?.trim() {
@@ -126,6 +139,20 @@ mod tests {
         for s in [200, 400, 401, 403, 404, 413, 422] {
             assert!(!retryable_status(s), "{s}");
         }
+    }
+
+    #[test]
+    fn x_should_retry_overrides_the_status() {
+        assert!(retryable_response(429, &HeaderMap::new()));
+        assert!(!retryable_response(400, &HeaderMap::new()));
+        assert!(!retryable_response(
+            503,
+            &headers(&[("x-should-retry", "false")])
+        ));
+        assert!(retryable_response(
+            400,
+            &headers(&[("x-should-retry", "true")])
+        ));
     }
 
     #[test]

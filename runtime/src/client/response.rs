@@ -5,7 +5,7 @@ use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::error::{ApiError, Error, MAX_QUOTED, clip, redact_url};
-use crate::retry::{retryable_status, should_retry_header};
+use crate::retry::{retryable_response, retryable_transport};
 
 /// The most memory reserved ahead for a body, from its announced length: a larger body
 /// grows the buffer as it arrives, so a false `content-length` cannot reserve the whole limit.
@@ -28,7 +28,7 @@ impl Failure {
     /// A failure to send the request or to read the response: retried, except for errors
     /// that another attempt would repeat (an unbuildable request, a redirect loop).
     pub(super) fn transport(e: reqwest::Error) -> Self {
-        let retry = !(e.is_builder() || e.is_redirect());
+        let retry = retryable_transport(&e);
         let before_send = e.is_connect();
         Failure {
             error: Error::from(e),
@@ -215,13 +215,14 @@ pub(super) async fn check_stream_response(
     }
     let status = resp.status().as_u16();
     let request_id = header_request_id(resp.headers());
+    let headers = resp.headers().clone();
     let (body, whole) = match read_limited(&mut resp, limit, true).await {
         Ok(Limited::Whole(body)) => (body, true),
         Ok(Limited::Over(body)) => (body, false),
         Err(e) => return Err(Failure::transport(e)),
     };
     if whole && let Some(api) = ApiError::from_error_body(status, request_id.clone(), &body) {
-        return Err(Failure::fatal(Error::Api(api)));
+        return Err(Failure::fatal(Error::Api(api.with_headers(headers))));
     }
     let text = String::from_utf8_lossy(&body);
     let start = clip(text.trim(), 200);
@@ -265,11 +266,16 @@ pub(super) async fn read_error_response(failed: ErrorResponse, limit: usize) -> 
     } = failed;
     let (error, retry) = match read_limited(&mut resp, limit, true).await {
         Ok(Limited::Whole(body)) => (
-            Error::Api(ApiError::from_body(status, request_id, &body, None)),
+            Error::Api(
+                ApiError::from_body(status, request_id, &body, None).with_headers(headers.clone()),
+            ),
             retry,
         ),
         Ok(Limited::Over(body)) => (
-            Error::Api(ApiError::from_body(status, request_id, &body, Some(limit))),
+            Error::Api(
+                ApiError::from_body(status, request_id, &body, Some(limit))
+                    .with_headers(headers.clone()),
+            ),
             false,
         ),
         Err(e) => (Error::from(e), retry),
@@ -314,7 +320,7 @@ pub(super) fn inspect_response(resp: reqwest::Response, span: &tracing::Span) ->
         return Inspected::Redirect(Failure::fatal(Error::Redirect { status, location }));
     }
     let request_id = id.map(str::to_string);
-    let retry = should_retry_header(resp.headers()).unwrap_or_else(|| retryable_status(status));
+    let retry = retryable_response(status, resp.headers());
     let headers = resp.headers().clone();
     Inspected::Error(ErrorResponse {
         resp,

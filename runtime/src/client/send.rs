@@ -113,7 +113,8 @@ impl ClientCore {
     #[cold]
     fn error_in_success(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> Option<Error> {
         let keep = self.limits().error_body;
-        let mut api = ApiError::from_error_body(status, header_request_id(headers), body)?;
+        let mut api = ApiError::from_error_body(status, header_request_id(headers), body)?
+            .with_headers(headers.clone());
         if api.body.len() > keep {
             let mut end = keep;
             while !api.body.is_char_boundary(end) {
