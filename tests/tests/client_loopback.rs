@@ -1982,7 +1982,8 @@ async fn usage_report_messages_sends_arrays_and_date_times() {
     })))
     .await;
     let params = UsageReportMessagesParams::new(time("2025-01-01T00:00:00Z"))
-        .ending_at(time("2025-01-08T12:30:00.250Z"))
+        // To the nanosecond, as `Utc::now()` gives; sent to the second, as the API documents.
+        .ending_at(time("2025-01-08T12:30:00.123456789Z"))
         .bucket_width(MessagesUsageReportBucketWidth::V1d)
         .group_by(vec![
             MessagesUsageReportGroupBy::Model,
@@ -2008,7 +2009,7 @@ async fn usage_report_messages_sends_arrays_and_date_times() {
             "/v1/organizations/usage_report/messages\
              ?starting_at=2025-01-01T00%3A00%3A00Z\
              &bucket_width=1d\
-             &ending_at=2025-01-08T12%3A30%3A00.250Z\
+             &ending_at=2025-01-08T12%3A30%3A00Z\
              &group_by[]=model&group_by[]=workspace_id\
              &limit=7\
              &models[]=claude-sonnet-4-5-20250929\

@@ -93,9 +93,12 @@ macro_rules! display_query_value {
 display_query_value!(bool, i32, i64, u32, u64, f64);
 
 impl QueryValue for chrono::DateTime<chrono::Utc> {
-    /// RFC 3339 with a `Z` suffix; seconds precision unless the time has a fractional part.
+    /// RFC 3339 in UTC to the second, with a `Z` suffix (`2025-01-01T00:00:00Z`), the form the
+    /// API documents for its time parameters. A fractional second (as `Utc::now()` has, to the
+    /// nanosecond) is dropped: the times this crate sends bound report buckets and lists,
+    /// whose finest step is a minute.
     fn to_query_value(&self) -> String {
-        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        self.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 }
 
