@@ -652,6 +652,7 @@ fn long_nonstreaming_requests_need_streaming_or_an_explicit_timeout() {
         panic!("{err:?}")
     };
     assert!(msg.contains("10 minutes"), "{msg}");
+    assert!(msg.contains("messages().stream(..)"), "{msg}");
     assert!(msg.contains("create_stream"), "{msg}");
     assert!(msg.contains("21334"), "{msg}");
     client.core().check_nonstreaming(128_000).unwrap_err();

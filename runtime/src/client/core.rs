@@ -177,9 +177,9 @@ impl ClientCore {
         if expected_secs > NONSTREAMING_LIMIT_SECS {
             return Err(Error::Config(format!(
                 "a non-streaming request with max_tokens = {max_tokens} can take longer than \
-                 10 minutes; use create_stream (streaming is strongly recommended for long \
-                 requests), or set an explicit timeout with ClientBuilder::timeout or \
-                 RequestOptions::timeout"
+                 10 minutes; stream it with messages().stream(..) or create_stream(..) \
+                 (streaming is strongly recommended for long requests), or set an explicit \
+                 timeout with ClientBuilder::timeout or RequestOptions::timeout"
             )));
         }
         Ok(())
