@@ -21,10 +21,19 @@ pub(super) struct Failure {
     /// The failure happened before any byte of the request was written (a failure to
     /// connect), so the server cannot have acted on the request.
     pub(super) before_send: bool,
+    /// The headers of a response whose body could not be read; an API error keeps its own.
     pub(super) headers: Option<HeaderMap>,
 }
 
 impl Failure {
+    /// The headers of the response that failed, if one arrived: they may ask for a delay
+    /// before the next attempt.
+    pub(super) fn response_headers(&self) -> Option<&HeaderMap> {
+        self.headers
+            .as_ref()
+            .or_else(|| self.error.as_api().map(|api| &*api.headers))
+    }
+
     /// A failure to send the request or to read the response: retried, except for errors
     /// that another attempt would repeat (an unbuildable request, a redirect loop).
     pub(super) fn transport(e: reqwest::Error) -> Self {
@@ -264,27 +273,28 @@ pub(super) async fn read_error_response(failed: ErrorResponse, limit: usize) -> 
         retry,
         headers,
     } = failed;
-    let (error, retry) = match read_limited(&mut resp, limit, true).await {
+    // The headers go into the API error, where the retry delay is read from too; only a
+    // failure to read the body keeps them beside its error.
+    let (error, retry, headers) = match read_limited(&mut resp, limit, true).await {
         Ok(Limited::Whole(body)) => (
-            Error::Api(
-                ApiError::from_body(status, request_id, &body, None).with_headers(headers.clone()),
-            ),
+            Error::Api(ApiError::from_body(status, request_id, &body, None).with_headers(headers)),
             retry,
+            None,
         ),
         Ok(Limited::Over(body)) => (
             Error::Api(
-                ApiError::from_body(status, request_id, &body, Some(limit))
-                    .with_headers(headers.clone()),
+                ApiError::from_body(status, request_id, &body, Some(limit)).with_headers(headers),
             ),
             false,
+            None,
         ),
-        Err(e) => (Error::from(e), retry),
+        Err(e) => (Error::from(e), retry, Some(headers)),
     };
     Failure {
         error,
         retry,
         before_send: false,
-        headers: Some(headers),
+        headers,
     }
 }
 

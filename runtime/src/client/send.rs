@@ -131,18 +131,16 @@ impl ClientCore {
         req: Request,
     ) -> Result<SseStream<T>> {
         let target = self.target_for(&req)?;
-        let deadline = Deadline::start(self.deadline());
-        let resp = within(
-            deadline,
-            self.send_streaming(&req, &target, ACCEPT_SSE, Some(StreamKind::Events)),
-        )
-        .await?;
+        let (resp, deadline) = self
+            .open_stream(&req, &target, ACCEPT_SSE, Some(StreamKind::Events))
+            .await?;
         let request_id = header_request_id(resp.headers());
+        let limits = self.limits();
         Ok(
             SseStream::from_byte_stream(self.body_stream(resp, deadline))
                 .with_request_id(request_id)
-                .with_max_event(self.limits().stream_item)
-                .with_max_error_body(self.limits().error_body),
+                .with_max_event(limits.stream_item)
+                .with_max_error_body(limits.error_body),
         )
     }
 
@@ -158,13 +156,22 @@ impl ClientCore {
     /// Sends `req` and returns the response body as a stream of chunks.
     pub async fn send_bytes(&self, req: Request) -> Result<ByteStream> {
         let target = self.target_for(&req)?;
-        let deadline = Deadline::start(self.deadline());
-        let resp = within(
-            deadline,
-            self.send_streaming(&req, &target, ACCEPT_ANY, None),
-        )
-        .await?;
+        let (resp, deadline) = self.open_stream(&req, &target, ACCEPT_ANY, None).await?;
         Ok(self.body_stream(resp, deadline))
+    }
+
+    /// Starts the call's deadline and sends a request whose successful response is streamed,
+    /// within that deadline; the deadline goes on to bound the body.
+    async fn open_stream(
+        &self,
+        req: &Request,
+        target: &Target,
+        accept: &'static str,
+        kind: Option<StreamKind>,
+    ) -> Result<(reqwest::Response, Option<Deadline>)> {
+        let deadline = Deadline::start(self.deadline());
+        let resp = within(deadline, self.send_streaming(req, target, accept, kind)).await?;
+        Ok((resp, deadline))
     }
 
     /// Sends a request whose response is JSON Lines, and decodes it line by line.
@@ -173,12 +180,9 @@ impl ClientCore {
         req: &Request,
         target: &Target,
     ) -> Result<JsonlStream<T>> {
-        let deadline = Deadline::start(self.deadline());
-        let resp = within(
-            deadline,
-            self.send_streaming(req, target, ACCEPT_JSONL, Some(StreamKind::Lines)),
-        )
-        .await?;
+        let (resp, deadline) = self
+            .open_stream(req, target, ACCEPT_JSONL, Some(StreamKind::Lines))
+            .await?;
         let request_id = header_request_id(resp.headers());
         Ok(
             JsonlStream::from_byte_stream(self.body_stream(resp, deadline))
@@ -328,7 +332,7 @@ impl ClientCore {
                 );
                 return Err(failure.error);
             }
-            let delay = retry_delay(failure.headers.as_ref(), retry, &self.inner.backoff);
+            let delay = retry_delay(failure.response_headers(), retry, &self.inner.backoff);
             tracing::debug!(
                 parent: &span,
                 delay_ms = delay.as_secs_f64() * 1000.0,
