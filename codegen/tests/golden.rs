@@ -76,3 +76,8 @@ fn binary() {
 fn modules() {
     check("modules");
 }
+
+#[test]
+fn constructors() {
+    check("constructors");
+}

@@ -120,7 +120,7 @@ fn union_variant_removed() {
 
 #[test]
 fn type_narrowed() {
-    check("type_narrowed", 5, 4);
+    check("type_narrowed", 6, 4);
 }
 
 #[test]
@@ -172,4 +172,14 @@ fn bad_arguments_fail() {
         .expect("xtask runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not both"));
+}
+
+#[test]
+fn variant_renamed() {
+    check("variant_renamed", 1, 1);
+}
+
+#[test]
+fn constructor_reordered() {
+    check("constructor_reordered", 1, 1);
 }

@@ -162,7 +162,7 @@ fn type_sections(old: &Ir, new: &Ir) -> Vec<Section> {
         match (o, n) {
             (None, Some(_)) => changes.add(Sign::Added, "added", false),
             (Some(_), None) => changes.add(Sign::Removed, "removed", true),
-            (Some(o), Some(n)) => types::diff_type(o, n, side, &mut changes),
+            (Some(o), Some(n)) => types::diff_type((old, o), (new, n), side, &mut changes),
             (None, None) => unreachable!("the name comes from one of the maps"),
         }
         if !changes.0.is_empty() {

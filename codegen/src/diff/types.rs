@@ -6,14 +6,47 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::sides::Side;
 use super::words::{kind_word, presence, show};
 use super::{Changes, Sign};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, UntaggedVariant};
+use crate::emit::constructor;
+use crate::ir::{Field, Ir, TaggedDef, TypeDef, TypeKind, TypeRef, UntaggedVariant};
 
 /// Adds the changes from `o` to `n`, two versions of the type with the same name; `side` tells
 /// whether users build values of it.
-pub(super) fn diff_type(o: &TypeDef, n: &TypeDef, side: Side, out: &mut Changes) {
+pub(super) fn diff_type(
+    (old_ir, o): (&Ir, &TypeDef),
+    (new_ir, n): (&Ir, &TypeDef),
+    side: Side,
+    out: &mut Changes,
+) {
     match (&o.kind, &n.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             diff_fields(&a.fields, &b.fields, side, out);
+            let shape = |ir: &Ir, fields: &[Field]| {
+                let required: Vec<(&str, &TypeRef)> = fields
+                    .iter()
+                    .filter(|f| !f.is_option())
+                    .map(|f| (f.ident.as_str(), &f.ty))
+                    .collect();
+                constructor::shape(ir, &n.name, &required)
+            };
+            let (before, after) = (shape(old_ir, &a.fields), shape(new_ir, &b.fields));
+            // A field added or removed shows there already; the constructor's line is for an
+            // order or form that changed with the same required fields.
+            let same_required = |x: &[Field], y: &[Field]| {
+                let req = |f: &[Field]| {
+                    f.iter()
+                        .filter(|f| !f.is_option())
+                        .map(|f| f.wire.clone())
+                        .collect::<BTreeSet<_>>()
+                };
+                req(x) == req(y)
+            };
+            if before != after && same_required(&a.fields, &b.fields) {
+                out.add(
+                    Sign::Changed,
+                    format!("constructor {before} → {after}"),
+                    side.built_by_users(),
+                );
+            }
             let ac: BTreeMap<&str, &str> = a
                 .consts
                 .iter()
@@ -77,6 +110,21 @@ pub(super) fn diff_type(o: &TypeDef, n: &TypeDef, side: Side, out: &mut Changes)
                         true,
                     ),
                     _ => {}
+                }
+                let ident = |u: &TaggedDef| {
+                    u.variants
+                        .iter()
+                        .find(|v| v.value == **value)
+                        .map(|v| v.ident.clone())
+                };
+                if let (Some(x), Some(y)) = (ident(a), ident(b))
+                    && x != y
+                {
+                    out.add(
+                        Sign::Changed,
+                        format!("variant `{value}`: renamed {x} → {y}"),
+                        true,
+                    );
                 }
             }
             if a.default != b.default {
@@ -155,6 +203,25 @@ pub(super) fn diff_type(o: &TypeDef, n: &TypeDef, side: Side, out: &mut Changes)
             }
             for v in av.difference(&bv) {
                 out.add(Sign::Removed, format!("value `{v}`"), true);
+            }
+            for x in &a.values {
+                if let Some(y) = b.values.iter().find(|y| y.wire == x.wire)
+                    && y.ident != x.ident
+                {
+                    out.add(
+                        Sign::Changed,
+                        format!("value `{}`: variant renamed {} → {}", x.wire, x.ident, y.ident),
+                        true,
+                    );
+                }
+            }
+            if a.any_string != b.any_string {
+                let form = |any: bool| if any { "any string" } else { "only its values" };
+                out.add(
+                    Sign::Changed,
+                    format!("accepts {} → {}", form(a.any_string), form(b.any_string)),
+                    true,
+                );
             }
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) => {

@@ -1,5 +1,6 @@
 //! IR → token streams → files.
 
+pub(crate) mod constructor;
 mod docs;
 mod resources;
 mod types;
@@ -34,7 +35,7 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
     let mut mod_items = TokenStream::new();
     for module in &modules {
         let m = ident(&module.name);
-        mod_items.extend(quote! { mod #m; pub use self::#m::*; });
+        mod_items.extend(quote! { pub mod #m; #[doc(no_inline)] pub use self::#m::*; });
     }
 
     let (type_files, resource_files) = if threads <= 1 {
@@ -80,7 +81,10 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
     files.push(GeneratedFile {
         contents: crate::format::format_file(
             "types/mod.rs",
-            "Model types: every schema of the spec, re-exported flat from here.",
+            "Model types: every schema of the spec, in one module per area of the API (listed \
+             below, each saying what it holds), and all re-exported from here and from the \
+             crate root, so `anthropic_openapi::Message` and \
+             `anthropic_openapi::types::messages::Message` are the same type.",
             mod_items,
         )?,
         path: "types/mod.rs".into(),

@@ -3,18 +3,19 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::constructor::{Arg, init_tokens, param_tokens, setter_parts, swappable};
 use super::docs::{doc_attrs, doc_or};
 use super::{counts, ident, json_kind, type_tokens};
 use crate::Error;
 use crate::ir::{
-    EnumDef, Field, Ir, Param, ParamLocation, ParamsDef, StructDef, TaggedDef, TypeDef, TypeKind,
+    Body, EnumDef, Field, Ir, Param, ParamLocation, ParamsDef, StructDef, TaggedDef, TypeDef, TypeKind,
     TypeRef, UntaggedDef,
 };
 
 pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
     let doc = doc_or(t.doc.as_deref(), || format!("The `{}` schema.", t.name));
     Ok(match &t.kind {
-        TypeKind::Struct(s) => emit_struct(ir, t, s, doc),
+        TypeKind::Struct(s) => emit_struct(ir, t, s, doc)?,
         TypeKind::Tagged(u) => emit_tagged(t, u, doc),
         TypeKind::Untagged(u) => emit_untagged(ir, t, u, doc),
         TypeKind::Enum(e) => emit_enum(t, e, doc),
@@ -23,7 +24,7 @@ pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
             let ty = type_tokens(ty);
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Params(p) => emit_params(t, p, doc),
+        TypeKind::Params(p) => emit_params(ir, t, p, doc)?,
     })
 }
 
@@ -56,20 +57,29 @@ fn setter_name(field_ident: &str) -> proc_macro2::Ident {
     }
 }
 
-fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
+fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> Result<TokenStream, Error> {
     let name = ident(&t.name);
-    let name_str = &t.name;
     let all_optional = s.fields.iter().all(Field::is_option);
+    let managed = managed_fields(ir, &t.name);
 
     // Definition.
     let fields = s.fields.iter().map(|f| {
         let fi = ident(&f.ident);
         let ty = field_type(f);
+        let attr = field_attr(ir, f);
+        if managed.contains(&f.wire.as_str()) {
+            // Set by the endpoint methods (`create` sends no flag, `create_stream` sends
+            // `true`), so not public: a caller could only set it to have it ignored.
+            let doc = doc_attrs(&format!(
+                "`{}`, set by the endpoint method that sends the value, not by callers.",
+                f.wire
+            ));
+            return quote! { #doc #attr pub(crate) #fi: #ty, };
+        }
         let doc = doc_or(
             f.doc.as_deref().or_else(|| referenced_doc(ir, &f.ty)),
             || format!("The `{}` property.", f.wire),
         );
-        let attr = field_attr(ir, f);
         quote! { #doc #attr pub #fi: #ty, }
     });
     let consts_doc = if s.consts.is_empty() {
@@ -92,42 +102,61 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
         quote!()
     };
 
-    // Constructor and setters.
-    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_option()).collect();
-    let new_args = required.iter().map(|f| {
-        let fi = ident(&f.ident);
-        let ty = type_tokens(&f.ty);
-        quote!(#fi: impl Into<#ty>)
-    });
-    let new_inits = s.fields.iter().map(|f| {
-        let fi = ident(&f.ident);
-        if f.is_option() {
+    // Constructor and setters (see `constructor.rs` for how they take their values).
+    let required: Vec<Arg> = s
+        .fields
+        .iter()
+        .filter(|f| !f.is_option())
+        .map(|f| Arg {
+            ident: &f.ident,
+            ty: &f.ty,
+            tokens: type_tokens(&f.ty),
+        })
+        .collect();
+    let (required_struct, new_fn) = emit_constructor(ir, &t.name, &required, |inits| {
+        let optional = s.fields.iter().filter(|f| f.is_option()).map(|f| {
+            let fi = ident(&f.ident);
             quote!(#fi: None,)
-        } else {
-            quote!(#fi: #fi.into(),)
-        }
-    });
-    let many_args = if required.len() > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
-    let setters = s.fields.iter().filter(|f| f.is_option()).map(|f| {
-        let fi = ident(&f.ident);
-        let setter = setter_name(&f.ident);
-        let ty = type_tokens(&f.ty);
-        let doc = doc_attrs(&format!("Sets `{}`.", f.wire));
+        });
         quote! {
-            #doc
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#fi = Some(value.into());
-                self
+            Self {
+                #(#inits)*
+                #(#optional)*
+                extra: serde_json::Map::new(),
             }
         }
-    });
-    let new_doc = doc_attrs(&format!(
-        "Creates a `{name_str}` from its required properties; the optional ones start unset."
-    ));
+    })?;
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| f.is_option())
+        .map(|f| {
+            let fi = ident(&f.ident);
+            if managed.contains(&f.wire.as_str()) {
+                // A stream flag (an optional boolean): readable, for a request that was decoded.
+                let doc = doc_attrs(&format!(
+                    "The `{}` value of a request decoded from JSON. One built in Rust leaves it \
+                     unset: the endpoint method that sends the request decides it.",
+                    f.wire
+                ));
+                return quote! {
+                    #doc
+                    pub fn #fi(&self) -> Option<bool> {
+                        self.#fi
+                    }
+                };
+            }
+            let setter = setter_name(&f.ident);
+            let (param, value) = setter_parts(&f.ty, &type_tokens(&f.ty));
+            let doc = doc_attrs(&format!("Sets `{}`.", f.wire));
+            quote! {
+                #doc
+                pub fn #setter(mut self, #param) -> Self {
+                    self.#fi = Some(#value);
+                    self
+                }
+            }
+        });
 
     // The JSON impls are written by `#[derive(JsonObject)]` (the `anthropic-openapi-derive`
     // crate) from the attributes below.
@@ -142,7 +171,7 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
     });
     let union_attrs = union_tags.map(|tag| quote!(#[json(union_tag = #tag)]));
 
-    quote! {
+    Ok(quote! {
         #doc
         #consts_doc
         #[derive(Clone, Debug, #derive_default PartialEq, crate::runtime::de::JsonObject)]
@@ -154,18 +183,101 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenSt
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
 
+        #required_struct
+
         impl #name {
-            #new_doc
-            #many_args
-            pub fn new(#(#new_args),*) -> Self {
-                Self {
-                    #(#new_inits)*
-                    extra: serde_json::Map::new(),
-                }
-            }
+            #new_fn
             #(#setters)*
         }
+    })
+}
+
+/// The body properties of `type_name` that an operation manages itself (its `x-stream-flag`).
+fn managed_fields<'a>(ir: &'a Ir, type_name: &str) -> Vec<&'a str> {
+    ir.operations
+        .iter()
+        .filter(|op| {
+            matches!(&op.body, Some(Body::Json { ty: TypeRef::Named(n) }) if n == type_name)
+        })
+        .filter_map(|op| op.stream_flag.as_deref())
+        .collect()
+}
+
+/// A type's `new`, and the `{Type}Required` struct it takes when its required values could be
+/// swapped by position. `build` makes `Self` from the field initialisers of the required
+/// values.
+fn emit_constructor(
+    ir: &Ir,
+    type_name: &str,
+    required: &[Arg],
+    build: impl FnOnce(Vec<TokenStream>) -> TokenStream,
+) -> Result<(TokenStream, TokenStream), Error> {
+    let Some((a, b)) = swappable(ir, required) else {
+        let params = required.iter().map(|arg| {
+            let fi = ident(arg.ident);
+            let ty = param_tokens(ir, arg);
+            quote!(#fi: #ty)
+        });
+        let inits = required.iter().map(|arg| init_tokens(ir, arg)).collect();
+        let many_args = if required.len() > 7 {
+            quote!(#[allow(clippy::too_many_arguments)])
+        } else {
+            quote!()
+        };
+        let doc = doc_attrs(&format!(
+            "Creates a `{type_name}` from its required properties; the optional ones start unset."
+        ));
+        let body = build(inits);
+        let new_fn = quote! {
+            #doc
+            #many_args
+            pub fn new(#(#params),*) -> Self {
+                #body
+            }
+        };
+        return Ok((quote!(), new_fn));
+    };
+    let req_name = format!("{type_name}Required");
+    if ir.type_def(&req_name).is_some() {
+        return Err(Error::new(
+            format!("#/components/schemas/{req_name}"),
+            format!("the name `{req_name}` is taken by the struct of `{type_name}`'s required properties"),
+        ));
     }
+    let req = ident(&req_name);
+    let fields = required.iter().map(|arg| {
+        let fi = ident(arg.ident);
+        let ty = &arg.tokens;
+        let d = doc_attrs(&format!("The required `{}`.", arg.ident.trim_start_matches("r#")));
+        quote!(#d pub #fi: #ty,)
+    });
+    let names: Vec<_> = required.iter().map(|arg| ident(arg.ident)).collect();
+    let inits = names.iter().map(|fi| quote!(#fi,)).collect();
+    let struct_doc = doc_attrs(&format!(
+        "The required properties of [`{type_name}`], named where they are given: `{a}` and \
+         `{b}` take the same kind of value, so a positional constructor would let them be \
+         swapped. Pass it to [`{type_name}::new`]."
+    ));
+    let required_struct = quote! {
+        #struct_doc
+        #[derive(Clone, Debug)]
+        pub struct #req {
+            #(#fields)*
+        }
+    };
+    let doc = doc_attrs(&format!(
+        "Creates a `{type_name}` from its required properties, named in a [`{req_name}`]; the \
+         optional ones start unset."
+    ));
+    let body = build(inits);
+    let new_fn = quote! {
+        #doc
+        pub fn new(required: #req) -> Self {
+            let #req { #(#names),* } = required;
+            #body
+        }
+    };
+    Ok((required_struct, new_fn))
 }
 
 /// The `#[json(..)]` attribute of a field, for what `#[derive(JsonObject)]` cannot tell from
@@ -561,7 +673,12 @@ fn param_type(p: &Param) -> TokenStream {
     if p.required { ty } else { quote!(Option<#ty>) }
 }
 
-fn emit_params(t: &TypeDef, p: &ParamsDef, doc: TokenStream) -> TokenStream {
+fn emit_params(
+    ir: &Ir,
+    t: &TypeDef,
+    p: &ParamsDef,
+    doc: TokenStream,
+) -> Result<TokenStream, Error> {
     let name = ident(&t.name);
     let all_optional = p.params.iter().all(|p| !p.required);
     let derive_default = if all_optional {
@@ -586,56 +703,57 @@ fn emit_params(t: &TypeDef, p: &ParamsDef, doc: TokenStream) -> TokenStream {
         };
         quote!(#d pub #fi: #ty,)
     });
-    let required: Vec<&Param> = p.params.iter().filter(|p| p.required).collect();
-    let new_args = required.iter().map(|p| {
-        let fi = ident(&p.ident);
-        let ty = param_type(p);
-        quote!(#fi: impl Into<#ty>)
-    });
-    let inits = p.params.iter().map(|p| {
-        let fi = ident(&p.ident);
-        if p.required {
-            quote!(#fi: #fi.into(),)
-        } else {
+    let required: Vec<Arg> = p
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| Arg {
+            ident: &p.ident,
+            ty: &p.ty,
+            tokens: if p.location == ParamLocation::FormFile {
+                quote!(crate::runtime::UploadFile)
+            } else {
+                type_tokens(&p.ty)
+            },
+        })
+        .collect();
+    let (required_struct, new_fn) = emit_constructor(ir, &t.name, &required, |inits| {
+        let optional = p.params.iter().filter(|p| !p.required).map(|p| {
+            let fi = ident(&p.ident);
             quote!(#fi: None,)
-        }
-    });
+        });
+        quote!(Self { #(#inits)* #(#optional)* })
+    })?;
     let setters = p.params.iter().filter(|p| !p.required).map(|p| {
         let fi = ident(&p.ident);
         let setter = setter_name(&p.ident);
-        let ty = if p.location == ParamLocation::FormFile {
+        let tokens = if p.location == ParamLocation::FormFile {
             quote!(crate::runtime::UploadFile)
         } else {
             type_tokens(&p.ty)
         };
+        let (param, value) = setter_parts(&p.ty, &tokens);
         let d = doc_attrs(&format!("Sets `{}`.", p.wire));
         quote! {
             #d
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#fi = Some(value.into());
+            pub fn #setter(mut self, #param) -> Self {
+                self.#fi = Some(#value);
                 self
             }
         }
     });
-    let many_args = if required.len() > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
-    quote! {
+    Ok(quote! {
         #doc
         #[derive(Clone, Debug, #derive_default)]
         pub struct #name {
             #(#fields)*
         }
 
+        #required_struct
+
         impl #name {
-            /// Creates the parameters from the required ones; the optional ones start unset.
-            #many_args
-            pub fn new(#(#new_args),*) -> Self {
-                Self { #(#inits)* }
-            }
+            #new_fn
             #(#setters)*
         }
-    }
+    })
 }

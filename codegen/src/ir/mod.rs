@@ -164,6 +164,9 @@ pub struct UntaggedVariant {
 pub struct EnumDef {
     /// The known values, in document order.
     pub values: Vec<EnumValue>,
+    /// Whether the spec accepts any other string too (`anyOf: [{enum: […]}, {type: string}]`,
+    /// as for model ids), rather than naming the allowed values (`enum: […]`).
+    pub any_string: bool,
 }
 
 /// One known value of an enum.

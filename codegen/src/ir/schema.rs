@@ -1,6 +1,6 @@
 //! Component and inline schemas → [`TypeDef`]s and [`TypeRef`]s.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
@@ -137,6 +137,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn kind_of(&mut self, name: &str, schema: &Schema, ptr: &str) -> Result<TypeKind, Error> {
+        let names = variant_names(schema, ptr)?;
         if let Some(props) = object_properties(schema)
             && !props.0.is_empty()
         {
@@ -157,7 +158,7 @@ impl<'a> TypeBuilder<'a> {
                             })
                         })
                         .transpose()?;
-                    self.tagged_def(one_of, &d.property_name, &d.mapping, default, ptr)
+                    self.tagged_def(one_of, &d.property_name, &d.mapping, default, &names, ptr)
                         .map(TypeKind::Tagged)
                 } else {
                     self.untagged_def(name, one_of, ptr).map(TypeKind::Untagged)
@@ -165,7 +166,7 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::AnyOf { any_of } => {
                 if let Some(values) = open_string_enum(any_of) {
-                    return enum_def(values, ptr).map(TypeKind::Enum);
+                    return enum_def(values, true, &names, ptr).map(TypeKind::Enum);
                 }
                 if schema.schema_data.discriminator.is_some() {
                     return Err(Error::new(
@@ -177,7 +178,7 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                enum_def(values, ptr).map(TypeKind::Enum)
+                enum_def(values, false, &names, ptr).map(TypeKind::Enum)
             }
             _ => {
                 let (ty, _) = self.inline_ref(schema, name, ptr)?;
@@ -265,8 +266,15 @@ impl<'a> TypeBuilder<'a> {
         tag: &str,
         mapping: &IndexMap<String, String>,
         default: Option<String>,
+        names: &BTreeMap<String, String>,
         ptr: &str,
     ) -> Result<TaggedDef, Error> {
+        if let Some(unknown) = names.keys().find(|k| !mapping.contains_key(*k)) {
+            return Err(Error::new(
+                format!("{ptr}/x-variant-names"),
+                format!("names `{unknown}`, which is not a mapped tag value"),
+            ));
+        }
         let mut member_refs = Vec::new();
         for (i, m) in members.iter().enumerate() {
             match m {
@@ -319,7 +327,10 @@ impl<'a> TypeBuilder<'a> {
                     ),
                 ));
             }
-            let ident = variant_name(&value);
+            let ident = names
+                .get(&value)
+                .cloned()
+                .unwrap_or_else(|| variant_name(&value));
             if ident == "Unknown" || !idents.insert(ident.clone()) {
                 return Err(Error::new(
                     ptr,
@@ -588,11 +599,25 @@ fn open_string_enum(members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
     if plain { values } else { None }
 }
 
-fn enum_def(values: Vec<String>, ptr: &str) -> Result<EnumDef, Error> {
+fn enum_def(
+    values: Vec<String>,
+    any_string: bool,
+    names: &BTreeMap<String, String>,
+    ptr: &str,
+) -> Result<EnumDef, Error> {
+    if let Some(unknown) = names.keys().find(|k| !values.contains(k)) {
+        return Err(Error::new(
+            format!("{ptr}/x-variant-names"),
+            format!("names `{unknown}`, which is not one of the enum's values"),
+        ));
+    }
     let mut idents = BTreeSet::new();
     let mut out = Vec::new();
     for wire in values {
-        let ident = variant_name(&wire);
+        let ident = names
+            .get(&wire)
+            .cloned()
+            .unwrap_or_else(|| variant_name(&wire));
         if ident == "Other" || !idents.insert(ident.clone()) {
             return Err(Error::new(
                 ptr,
@@ -604,7 +629,39 @@ fn enum_def(values: Vec<String>, ptr: &str) -> Result<EnumDef, Error> {
     if out.is_empty() {
         return Err(Error::new(ptr, "an enum needs at least one value"));
     }
-    Ok(EnumDef { values: out })
+    Ok(EnumDef {
+        values: out,
+        any_string,
+    })
+}
+
+/// `x-variant-names`: Rust names for some of a schema's enum values or discriminator tag
+/// values, where the name made from the value would not read well (`1d` → `OneDay`).
+fn variant_names(schema: &Schema, ptr: &str) -> Result<BTreeMap<String, String>, Error> {
+    let Some(v) = schema.schema_data.extensions.get("x-variant-names") else {
+        return Ok(BTreeMap::new());
+    };
+    let ptr = format!("{ptr}/x-variant-names");
+    let map = v
+        .as_object()
+        .ok_or_else(|| Error::new(&ptr, "must map values to Rust variant names"))?;
+    let mut out = BTreeMap::new();
+    for (value, name) in map {
+        let name = name
+            .as_str()
+            .filter(|n| {
+                n.starts_with(|c: char| c.is_ascii_uppercase())
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+            .ok_or_else(|| {
+                Error::new(
+                    &ptr,
+                    format!("the name for `{value}` must be an UpperCamelCase Rust identifier"),
+                )
+            })?;
+        out.insert(value.clone(), name.to_string());
+    }
+    Ok(out)
 }
 
 /// A variant name from a payload's shape, for untagged union members without a title.
