@@ -39,7 +39,7 @@ async fn main() -> anthropic_openapi::Result<()> {
         .map(|(i, question)| {
             let params = MessageCreateParams::new(
                 support::MODEL,
-                vec![MessageParam::new(*question, "user")],
+                vec![MessageParam::user(*question)],
                 256,
             );
             MessageBatchRequest::new(format!("question-{}", i + 1), params)
@@ -51,7 +51,7 @@ async fn main() -> anthropic_openapi::Result<()> {
         "too-long",
         MessageCreateParams::new(
             support::MODEL,
-            vec![MessageParam::new("Write a very long story.", "user")],
+            vec![MessageParam::user("Write a very long story.")],
             100_000,
         ),
     ));

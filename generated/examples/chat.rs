@@ -22,7 +22,7 @@ async fn main() -> anthropic_openapi::Result<()> {
         .unwrap_or_else(|| QUESTION.to_string());
 
     // The API is stateless: every request carries the whole conversation so far.
-    let mut conversation = vec![MessageParam::new(question.as_str(), "user")];
+    let mut conversation = vec![MessageParam::user(question.as_str())];
 
     println!("user: {question}");
     let params = MessageCreateParams::new(support::MODEL, conversation.clone(), 1024)
@@ -41,8 +41,8 @@ async fn main() -> anthropic_openapi::Result<()> {
     );
 
     // Add the answer and a follow-up question, and ask again.
-    conversation.push(MessageParam::new(answer, "assistant"));
-    conversation.push(MessageParam::new(FOLLOW_UP, "user"));
+    conversation.push(MessageParam::assistant(answer));
+    conversation.push(MessageParam::user(FOLLOW_UP));
     println!("user: {FOLLOW_UP}");
     let params = MessageCreateParams::new(support::MODEL, conversation, 1024)
         .system("You are a concise assistant for Rust programmers.");

@@ -24,7 +24,7 @@ async fn main() -> anthropic_openapi::Result<()> {
     let (client, _backend) = support::client().await?;
     let params = MessageCreateParams::new(
         support::MODEL,
-        vec![MessageParam::new(PROMPT, "user")],
+        vec![MessageParam::user(PROMPT)],
         1024,
     );
 

@@ -36,12 +36,12 @@ async fn main() -> anthropic_openapi::Result<()> {
     let weather = Tool::new("get_weather", schema)
         .description("The current weather in a city: temperature, sky and wind.");
 
-    let mut messages = vec![MessageParam::new(QUESTION, "user")];
+    let mut messages = vec![MessageParam::user(QUESTION)];
     println!("user: {QUESTION}");
 
     for _ in 0..MAX_TURNS {
         let params = MessageCreateParams::new(support::MODEL, messages.clone(), 1024)
-            .tools(vec![weather.clone().into()]);
+            .tools([weather.clone()]);
         let response = client.messages().create(params).await?;
 
         // Every tool call in the answer gets a result in the next user turn.
@@ -71,7 +71,7 @@ async fn main() -> anthropic_openapi::Result<()> {
             println!("\ndone: stop reason {reason}");
             return Ok(());
         }
-        messages.push(MessageParam::new(results, "user"));
+        messages.push(MessageParam::user(results));
     }
     println!("\ngave up after {MAX_TURNS} requests");
     Ok(())

@@ -25,7 +25,7 @@
 //! let client = Client::from_env()?; // ANTHROPIC_API_KEY, optional ANTHROPIC_BASE_URL
 //! let params = MessageCreateParams::new(
 //!     "claude-sonnet-4-5",
-//!     vec![MessageParam::new("Hello, Claude", "user")],
+//!     vec![MessageParam::user("Hello, Claude")],
 //!     1024,
 //! )
 //! .system("Answer in one sentence."); // optional properties by name
@@ -118,6 +118,8 @@ pub use runtime::{
     ApiError, ApiResponse, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream, RateLimit,
     RateLimits, RequestOptions, Result, SseStream, UploadFile,
 };
+/// Every model type, also at the crate root; [`types`] lists them by area.
+#[doc(no_inline)]
 pub use types::*;
 
 /// The repository README's Rust examples, compiled as doc tests so they stay true.

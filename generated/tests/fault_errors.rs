@@ -257,7 +257,7 @@ async fn without_retry_after_send_a_sent_request_is_not_repeated() {
         client
             .messages()
             .batches()
-            .create(anthropic_openapi::MessageBatchCreateParams::new(vec![])),
+            .create(anthropic_openapi::MessageBatchCreateParams::new(Vec::<anthropic_openapi::MessageBatchRequest>::new())),
     )
     .await
     .unwrap_err();

@@ -29,7 +29,7 @@ fn client(server: &Server) -> Client {
 fn params() -> MessageCreateParams {
     MessageCreateParams::new(
         "claude-sonnet-4-5",
-        vec![MessageParam::new("Hello", "user")],
+        vec![MessageParam::user("Hello")],
         64,
     )
 }

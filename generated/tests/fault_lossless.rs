@@ -45,7 +45,7 @@ fn message_with_null_callers() -> Value {
 fn params() -> MessageCreateParams {
     MessageCreateParams::new(
         "claude-sonnet-4-5",
-        vec![MessageParam::new("What is the weather?", "user")],
+        vec![MessageParam::user("What is the weather?")],
         64,
     )
 }

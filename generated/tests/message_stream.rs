@@ -498,7 +498,7 @@ async fn messages_stream_sends_a_streaming_request() {
         .unwrap();
     let params = MessageCreateParams::new(
         "claude-sonnet-4-5",
-        vec![MessageParam::new("Weather in Paris?", "user")],
+        vec![MessageParam::user("Weather in Paris?")],
         1024,
     );
     let stream = client.messages().stream(params).await.unwrap();

@@ -284,7 +284,7 @@ async fn every_documented_error_status_and_type() {
         (404, "not_found_error", ErrorType::NotFoundError),
         (413, "request_too_large", ErrorType::RequestTooLarge),
         (429, "rate_limit_error", ErrorType::RateLimitError),
-        (500, "api_error", ErrorType::ApiError),
+        (500, "api_error", ErrorType::InternalServerError),
         (504, "timeout_error", ErrorType::TimeoutError),
         (529, "overloaded_error", ErrorType::OverloadedError),
     ];
@@ -359,7 +359,7 @@ async fn html_error_body_is_kept_raw() {
         panic!("{err:?}")
     };
     assert_eq!(api.status, 502);
-    assert_eq!(api.error_type, ErrorType::ApiError);
+    assert_eq!(api.error_type, ErrorType::InternalServerError);
     assert!(
         api.message.contains("502") && api.message.contains("non-JSON"),
         "{}",

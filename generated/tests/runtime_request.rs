@@ -165,7 +165,7 @@ fn error_types_round_trip() {
         ErrorType::RateLimitError
     );
     assert_eq!(ErrorType::from_status(529), ErrorType::OverloadedError);
-    assert_eq!(ErrorType::from_status(503), ErrorType::ApiError);
+    assert_eq!(ErrorType::from_status(503), ErrorType::InternalServerError);
 }
 
 #[test]

@@ -646,8 +646,9 @@ pub enum ErrorType {
     RequestTooLarge,
     /// `rate_limit_error` (429).
     RateLimitError,
-    /// `api_error` (500).
-    ApiError,
+    /// `api_error` (500): an unexpected error inside the API. Named after what it means, so
+    /// that `ApiError` names only the error struct.
+    InternalServerError,
     /// `overloaded_error` (529).
     OverloadedError,
     /// `timeout_error` (504).
@@ -667,7 +668,7 @@ impl ErrorType {
             ErrorType::NotFoundError => "not_found_error",
             ErrorType::RequestTooLarge => "request_too_large",
             ErrorType::RateLimitError => "rate_limit_error",
-            ErrorType::ApiError => "api_error",
+            ErrorType::InternalServerError => "api_error",
             ErrorType::OverloadedError => "overloaded_error",
             ErrorType::TimeoutError => "timeout_error",
             ErrorType::Other(s) => s,
@@ -686,7 +687,7 @@ impl ErrorType {
             429 => ErrorType::RateLimitError,
             504 => ErrorType::TimeoutError,
             529 => ErrorType::OverloadedError,
-            500..=599 => ErrorType::ApiError,
+            500..=599 => ErrorType::InternalServerError,
             _ => ErrorType::Other(format!("http_{status}")),
         }
     }
@@ -702,7 +703,7 @@ impl From<&str> for ErrorType {
             "not_found_error" => ErrorType::NotFoundError,
             "request_too_large" => ErrorType::RequestTooLarge,
             "rate_limit_error" => ErrorType::RateLimitError,
-            "api_error" => ErrorType::ApiError,
+            "api_error" => ErrorType::InternalServerError,
             "overloaded_error" => ErrorType::OverloadedError,
             "timeout_error" => ErrorType::TimeoutError,
             other => ErrorType::Other(other.to_string()),

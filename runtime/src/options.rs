@@ -14,7 +14,7 @@
 //! let client = Client::from_env()?;
 //! let params = MessageCreateParams::new(
 //!     "claude-sonnet-4-5",
-//!     vec![MessageParam::new("Hello, Claude", "user")],
+//!     vec![MessageParam::user("Hello, Claude")],
 //!     1024,
 //! );
 //! let message = client

@@ -299,7 +299,7 @@ impl<T: DeserializeOwned> SseStream<T> {
             };
             let mut err = ApiError::from_body(200, self.request_id.clone(), data, cut);
             if err.error_type == crate::error::ErrorType::Other("http_200".into()) {
-                err.error_type = crate::error::ErrorType::ApiError;
+                err.error_type = crate::error::ErrorType::InternalServerError;
                 if cut.is_none() {
                     err.message = "the stream reported an error without details".into();
                 }

@@ -590,7 +590,7 @@ fn time(s: &str) -> chrono::DateTime<chrono::Utc> {
 }
 
 fn hello() -> Vec<MessageParam> {
-    vec![MessageParam::new("Hello, Claude", "user")]
+    vec![MessageParam::user("Hello, Claude")]
 }
 
 fn text_of(message: &Message) -> String {
@@ -623,8 +623,13 @@ async fn messages_create_sends_no_stream_flag_and_decodes_the_message() {
     let params = MessageCreateParams::new("claude-sonnet-4-5", hello(), 1024)
         .system("Be brief.")
         .temperature(0.5)
-        .stop_sequences(vec!["\n\nHuman:".to_string()])
-        .stream(true); // `create` must drop it
+        .stop_sequences(["\n\nHuman:"]);
+    // `stream` is not a setter; a request decoded with `"stream": true` has it, and `create`
+    // must not send it.
+    let mut json = serde_json::to_value(&params).unwrap();
+    json["stream"] = json!(true);
+    let params: MessageCreateParams = serde_json::from_value(json).unwrap();
+    assert_eq!(params.stream(), Some(true));
     let msg = server.client().messages().create(params).await.unwrap();
 
     server
@@ -752,7 +757,7 @@ async fn messages_create_stream_sends_stream_true_and_yields_typed_events_in_ord
 async fn messages_count_tokens() {
     let server = Server::replying(reply::json(json!({"input_tokens": 2095}))).await;
     let params =
-        MessageCountTokensParams::new(hello(), "claude-opus-4-1").system("You are a pirate.");
+        MessageCountTokensParams::new("claude-opus-4-1", hello()).system("You are a pirate.");
     let count = server
         .client()
         .messages()
@@ -797,7 +802,7 @@ async fn batches_create_retrieve_cancel_delete() {
                 "req-2",
                 MessageCreateParams::new(
                     "claude-haiku-4-5",
-                    vec![MessageParam::new("Bye", "user")],
+                    vec![MessageParam::user("Bye")],
                     64,
                 ),
             ),
@@ -995,8 +1000,12 @@ async fn completions_create_and_create_stream() {
     .await;
     let client = server.client();
     let params = || {
-        CompletionCreateParams::new("claude-2.1", "\n\nHuman: Hello\n\nAssistant:", 256)
-            .stop_sequences(vec!["\n\nHuman:".to_string()])
+        CompletionCreateParams::new(CompletionCreateParamsRequired {
+            model: "claude-2.1".into(),
+            prompt: "\n\nHuman: Hello\n\nAssistant:".into(),
+            max_tokens_to_sample: 256,
+        })
+        .stop_sequences(["\n\nHuman:"])
     };
     let expected_body = json!({
         "model": "claude-2.1",
@@ -1007,7 +1016,7 @@ async fn completions_create_and_create_stream() {
 
     let done = client
         .completions()
-        .create(params().stream(true))
+        .create(params())
         .await
         .unwrap();
     server
@@ -1471,7 +1480,7 @@ async fn users_list_retrieve_update_delete() {
 
     let updated = admin
         .users()
-        .update(id, UserUpdateParams::new("billing"))
+        .update(id, UserUpdateParams::new(OrganizationRoleParam::Billing))
         .await
         .unwrap();
     server
@@ -1552,7 +1561,7 @@ async fn invites_list_create_retrieve_delete() {
 
     let created = admin
         .invites()
-        .create(InviteCreateParams::new("grace@example.com", "developer"))
+        .create(InviteCreateParams::new("grace@example.com", OrganizationRoleParam::Developer))
         .await
         .unwrap();
     server
@@ -1786,7 +1795,7 @@ async fn workspace_members_list_create_retrieve_update_delete() {
     let created = members
         .create(
             ws,
-            WorkspaceMemberCreateParams::new("user_02", "workspace_user"),
+            WorkspaceMemberCreateParams::new("user_02", WorkspaceRoleParam::WorkspaceUser),
         )
         .await
         .unwrap();
@@ -1816,7 +1825,7 @@ async fn workspace_members_list_create_retrieve_update_delete() {
         .update(
             ws,
             ODD_ID,
-            WorkspaceMemberUpdateParams::new("workspace_admin"),
+            WorkspaceMemberUpdateParams::new(WorkspaceRole::WorkspaceAdmin),
         )
         .await
         .unwrap();
@@ -1984,7 +1993,7 @@ async fn usage_report_messages_sends_arrays_and_date_times() {
     let params = UsageReportMessagesParams::new(time("2025-01-01T00:00:00Z"))
         // To the nanosecond, as `Utc::now()` gives; sent to the second, as the API documents.
         .ending_at(time("2025-01-08T12:30:00.123456789Z"))
-        .bucket_width(MessagesUsageReportBucketWidth::V1d)
+        .bucket_width(MessagesUsageReportBucketWidth::OneDay)
         .group_by(vec![
             MessagesUsageReportGroupBy::Model,
             MessagesUsageReportGroupBy::WorkspaceId,
@@ -2153,7 +2162,7 @@ async fn cost_report_retrieve_sends_group_by_and_decodes_amounts() {
     .await;
     let params = CostReportRetrieveParams::new(time("2025-01-01T00:00:00Z"))
         .ending_at(time("2025-01-31T00:00:00Z"))
-        .bucket_width(CostReportBucketWidth::V1d)
+        .bucket_width(CostReportBucketWidth::OneDay)
         .group_by(vec![
             CostReportGroupBy::WorkspaceId,
             CostReportGroupBy::Description,
@@ -2176,7 +2185,7 @@ async fn cost_report_retrieve_sends_group_by_and_decodes_amounts() {
         row.token_type,
         Some(CostReportTokenType::UncachedInputTokens)
     );
-    assert_eq!(row.context_window, Some(UsageReportContextWindow::V0_200k));
+    assert_eq!(row.context_window, Some(UsageReportContextWindow::UpTo200k));
     assert!(!report.has_more);
 }
 

@@ -952,7 +952,7 @@ fn request_with_string_system_and_sampling_options() {
         request.stop_sequences.as_deref(),
         Some(&["4.".to_string(), "\n\nHuman:".to_string()][..])
     );
-    assert_eq!(request.stream, Some(false));
+    assert_eq!(request.stream(), Some(false));
     assert_eq!(
         (request.temperature, request.top_p, request.top_k),
         (Some(0.7), Some(0.9), Some(40))
@@ -986,7 +986,7 @@ fn request_with_block_system_output_config_and_cache_control() {
     assert_eq!(system[0].cache_control, None);
     assert_eq!(
         system[1].cache_control.as_ref().and_then(|c| c.ttl.clone()),
-        Some(CacheControlEphemeralParamTtl::V1h)
+        Some(CacheControlEphemeralParamTtl::OneHour)
     );
     assert_eq!(
         request.cache_control.as_ref().map(|c| c.ttl.clone()),
@@ -1018,7 +1018,7 @@ fn request_with_block_system_output_config_and_cache_control() {
         request.service_tier,
         Some(MessageCreateParamsServiceTier::Auto)
     );
-    assert_eq!(request.stream, Some(true));
+    assert_eq!(request.stream(), Some(true));
 }
 
 #[test]
@@ -1046,7 +1046,7 @@ fn request_user_blocks_images_documents_search_results() {
     let text = variant!(&blocks[0], ContentBlockParam::Text);
     assert_eq!(
         text.cache_control.as_ref().and_then(|c| c.ttl.clone()),
-        Some(CacheControlEphemeralParamTtl::V5m)
+        Some(CacheControlEphemeralParamTtl::FiveMinutes)
     );
 
     let png = variant!(
@@ -1677,7 +1677,7 @@ fn completion_stream_events() {
     let last = variant!(&events[2], CompletionStreamEvent::Completion);
     assert_eq!(last.stop_reason.as_deref(), Some("stop_sequence"));
     let error = variant!(&events[3], CompletionStreamEvent::Error);
-    variant!(&error.error, ErrorObject::ApiError);
+    variant!(&error.error, ErrorObject::InternalServerError);
 }
 
 #[test]
@@ -2087,13 +2087,13 @@ fn admin_messages_usage_report() {
     assert_eq!(first.server_tool_use.web_search_requests, 10);
     assert_eq!(
         first.context_window,
-        Some(UsageReportContextWindow::V0_200k)
+        Some(UsageReportContextWindow::UpTo200k)
     );
     assert_eq!(first.account_id, None);
     let second = &bucket.results[1];
     assert_eq!(
         second.context_window,
-        Some(UsageReportContextWindow::V200k1m)
+        Some(UsageReportContextWindow::From200kTo1M)
     );
     assert_eq!(second.inference_geo, Some(UsageReportInferenceGeo::Us));
     assert_eq!(second.service_tier, Some(UsageReportServiceTier::Batch));

@@ -124,7 +124,7 @@ fn client(port: u16) -> Result<Client, String> {
 fn request() -> MessageCreateParams {
     MessageCreateParams::new(
         "claude-sonnet-4-5",
-        vec![MessageParam::new("hi", "user")],
+        vec![MessageParam::user("hi")],
         1024,
     )
 }

@@ -45,7 +45,7 @@ impl From<&Message> for MessageParam {
             .iter()
             .map(ContentBlockParam::from)
             .collect();
-        MessageParam::new(blocks, "assistant")
+        MessageParam::assistant(blocks)
     }
 }
 
@@ -69,7 +69,7 @@ impl ErrorObject {
             ErrorObject::NotFoundError(e) => &e.message,
             ErrorObject::RateLimitError(e) => &e.message,
             ErrorObject::TimeoutError(e) => &e.message,
-            ErrorObject::ApiError(e) => &e.message,
+            ErrorObject::InternalServerError(e) => &e.message,
             ErrorObject::OverloadedError(e) => &e.message,
             ErrorObject::Unknown(value) => return value.get("message")?.as_str(),
         })

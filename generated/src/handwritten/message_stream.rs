@@ -14,7 +14,7 @@
 //! let client = Client::from_env()?;
 //! let params = MessageCreateParams::new(
 //!     "claude-sonnet-4-5",
-//!     vec![MessageParam::new("Write a haiku about rust", "user")],
+//!     vec![MessageParam::user("Write a haiku about rust")],
 //!     1024,
 //! );
 //!

@@ -4,7 +4,10 @@
 //! `resources`) are the crate's other half; each of their files begins with `@generated`.
 
 mod batches_ext;
+#[cfg(doctest)]
+mod compile_fail;
 pub(crate) mod clients;
 mod conversation;
 mod files_ext;
+mod message_params;
 pub(crate) mod message_stream;

@@ -180,12 +180,22 @@ pub struct ApiKeyCreatedBy {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ApiKeyCreatedBy`\], named where they are given: `id` and `type` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ApiKeyCreatedBy::new`\].
+#[derive(Clone, Debug)]
+pub struct ApiKeyCreatedByRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `type`.
+    pub r#type: String,
+}
+
 impl ApiKeyCreatedBy {
-    /// Creates a `ApiKeyCreatedBy` from its required properties; the optional ones start unset.
-    pub fn new(id: impl Into<String>, r#type: impl Into<String>) -> Self {
+    /// Creates a `ApiKeyCreatedBy` from its required properties, named in a \[`ApiKeyCreatedByRequired`\]; the optional ones start unset.
+    pub fn new(required: ApiKeyCreatedByRequired) -> Self {
+        let ApiKeyCreatedByRequired { id, r#type } = required;
         Self {
-            id: id.into(),
-            r#type: r#type.into(),
+            id,
+            r#type,
             extra: serde_json::Map::new(),
         }
     }
@@ -278,10 +288,10 @@ pub struct ApiKeyPrincipal {
 
 impl ApiKeyPrincipal {
     /// Creates a `ApiKeyPrincipal` from its required properties; the optional ones start unset.
-    pub fn new(id: impl Into<String>, r#type: impl Into<ApiKeyPrincipalType>) -> Self {
+    pub fn new(id: impl Into<String>, r#type: ApiKeyPrincipalType) -> Self {
         Self {
             id: id.into(),
-            r#type: r#type.into(),
+            r#type,
             extra: serde_json::Map::new(),
         }
     }
@@ -320,23 +330,32 @@ pub struct ApiKey {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ApiKey`\], named where they are given: `id` and `name` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ApiKey::new`\].
+#[derive(Clone, Debug)]
+pub struct ApiKeyRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `created_at`.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The required `name`.
+    pub name: String,
+    /// The required `status`.
+    pub status: ApiKeyStatus,
+}
+
 impl ApiKey {
-    /// Creates a `ApiKey` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        name: impl Into<String>,
-        status: impl Into<ApiKeyStatus>,
-    ) -> Self {
+    /// Creates a `ApiKey` from its required properties, named in a \[`ApiKeyRequired`\]; the optional ones start unset.
+    pub fn new(required: ApiKeyRequired) -> Self {
+        let ApiKeyRequired { id, created_at, name, status } = required;
         Self {
-            id: id.into(),
-            created_at: created_at.into(),
+            id,
+            created_at,
+            name,
+            status,
             created_by: None,
             expires_at: None,
-            name: name.into(),
             partial_key_hint: None,
             principal: None,
-            status: status.into(),
             workspace_id: None,
             extra: serde_json::Map::new(),
         }
@@ -390,11 +409,14 @@ pub struct ApiKeyList {
 
 impl ApiKeyList {
     /// Creates a `ApiKeyList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<ApiKey>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<ApiKey>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -473,7 +495,7 @@ pub struct ApiKeysListParams {
 }
 
 impl ApiKeysListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `ApiKeysListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             after_id: None,

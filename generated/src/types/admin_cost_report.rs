@@ -12,7 +12,7 @@ use super::*;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CostReportBucketWidth {
     /// `1d`
-    V1d,
+    OneDay,
     /// A value added to the API after this crate was generated.
     Other(String),
 }
@@ -21,7 +21,7 @@ impl CostReportBucketWidth {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V1d => "1d",
+            Self::OneDay => "1d",
             Self::Other(value) => value,
         }
     }
@@ -30,7 +30,7 @@ impl CostReportBucketWidth {
 impl From<&str> for CostReportBucketWidth {
     fn from(value: &str) -> Self {
         match value {
-            "1d" => Self::V1d,
+            "1d" => Self::OneDay,
             other => Self::Other(other.to_string()),
         }
     }
@@ -39,7 +39,7 @@ impl From<&str> for CostReportBucketWidth {
 impl From<String> for CostReportBucketWidth {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "1d" => Self::V1d,
+            "1d" => Self::OneDay,
             _ => Self::Other(value),
         }
     }
@@ -443,14 +443,24 @@ pub struct CostReportResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CostReportResult`\], named where they are given: `amount` and `currency` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CostReportResult::new`\].
+#[derive(Clone, Debug)]
+pub struct CostReportResultRequired {
+    /// The required `amount`.
+    pub amount: String,
+    /// The required `currency`.
+    pub currency: String,
+}
+
 impl CostReportResult {
-    /// Creates a `CostReportResult` from its required properties; the optional ones start unset.
-    pub fn new(amount: impl Into<String>, currency: impl Into<String>) -> Self {
+    /// Creates a `CostReportResult` from its required properties, named in a \[`CostReportResultRequired`\]; the optional ones start unset.
+    pub fn new(required: CostReportResultRequired) -> Self {
+        let CostReportResultRequired { amount, currency } = required;
         Self {
-            amount: amount.into(),
+            amount,
+            currency,
             context_window: None,
             cost_type: None,
-            currency: currency.into(),
             description: None,
             inference_geo: None,
             model: None,
@@ -515,17 +525,25 @@ pub struct CostReportBucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CostReportBucket`\], named where they are given: `ending_at` and `starting_at` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CostReportBucket::new`\].
+#[derive(Clone, Debug)]
+pub struct CostReportBucketRequired {
+    /// The required `ending_at`.
+    pub ending_at: chrono::DateTime<chrono::Utc>,
+    /// The required `results`.
+    pub results: Vec<CostReportResult>,
+    /// The required `starting_at`.
+    pub starting_at: chrono::DateTime<chrono::Utc>,
+}
+
 impl CostReportBucket {
-    /// Creates a `CostReportBucket` from its required properties; the optional ones start unset.
-    pub fn new(
-        ending_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        results: impl Into<Vec<CostReportResult>>,
-        starting_at: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
+    /// Creates a `CostReportBucket` from its required properties, named in a \[`CostReportBucketRequired`\]; the optional ones start unset.
+    pub fn new(required: CostReportBucketRequired) -> Self {
+        let CostReportBucketRequired { ending_at, results, starting_at } = required;
         Self {
-            ending_at: ending_at.into(),
-            results: results.into(),
-            starting_at: starting_at.into(),
+            ending_at,
+            results,
+            starting_at,
             extra: serde_json::Map::new(),
         }
     }
@@ -548,11 +566,11 @@ pub struct CostReport {
 impl CostReport {
     /// Creates a `CostReport` from its required properties; the optional ones start unset.
     pub fn new(
-        data: impl Into<Vec<CostReportBucket>>,
+        data: impl IntoIterator<Item = impl Into<CostReportBucket>>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            data: data.into(),
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
             next_page: None,
             extra: serde_json::Map::new(),
@@ -595,7 +613,7 @@ pub struct CostReportRetrieveParams {
 }
 
 impl CostReportRetrieveParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `CostReportRetrieveParams` from its required properties; the optional ones start unset.
     pub fn new(starting_at: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         Self {
             starting_at: starting_at.into(),
@@ -617,8 +635,11 @@ impl CostReportRetrieveParams {
         self
     }
     /// Sets `group_by[]`.
-    pub fn group_by(mut self, value: impl Into<Vec<CostReportGroupBy>>) -> Self {
-        self.group_by = Some(value.into());
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CostReportGroupBy>>,
+    ) -> Self {
+        self.group_by = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `limit`.

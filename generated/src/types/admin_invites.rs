@@ -197,26 +197,46 @@ pub struct Invite {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Invite`\], named where they are given: `id` and `email` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Invite::new`\].
+#[derive(Clone, Debug)]
+pub struct InviteRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `email`.
+    pub email: String,
+    /// The required `expires_at`.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The required `invited_at`.
+    pub invited_at: chrono::DateTime<chrono::Utc>,
+    /// The required `rbac_group_ids`.
+    pub rbac_group_ids: Vec<String>,
+    /// The required `role`.
+    pub role: OrganizationRole,
+    /// The required `status`.
+    pub status: InviteStatus,
+}
+
 impl Invite {
-    /// Creates a `Invite` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        email: impl Into<String>,
-        expires_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        invited_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        rbac_group_ids: impl Into<Vec<String>>,
-        role: impl Into<OrganizationRole>,
-        status: impl Into<InviteStatus>,
-    ) -> Self {
+    /// Creates a `Invite` from its required properties, named in a \[`InviteRequired`\]; the optional ones start unset.
+    pub fn new(required: InviteRequired) -> Self {
+        let InviteRequired {
+            id,
+            email,
+            expires_at,
+            invited_at,
+            rbac_group_ids,
+            role,
+            status,
+        } = required;
         Self {
-            id: id.into(),
+            id,
+            email,
+            expires_at,
+            invited_at,
+            rbac_group_ids,
+            role,
+            status,
             accepted_at: None,
-            email: email.into(),
-            expires_at: expires_at.into(),
-            invited_at: invited_at.into(),
-            rbac_group_ids: rbac_group_ids.into(),
-            role: role.into(),
-            status: status.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -249,11 +269,14 @@ pub struct InviteList {
 
 impl InviteList {
     /// Creates a `InviteList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<Invite>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<Invite>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -285,20 +308,20 @@ pub struct InviteCreateParams {
 
 impl InviteCreateParams {
     /// Creates a `InviteCreateParams` from its required properties; the optional ones start unset.
-    pub fn new(
-        email: impl Into<String>,
-        role: impl Into<OrganizationRoleParam>,
-    ) -> Self {
+    pub fn new(email: impl Into<String>, role: OrganizationRoleParam) -> Self {
         Self {
             email: email.into(),
-            role: role.into(),
+            role,
             rbac_group_ids: None,
             extra: serde_json::Map::new(),
         }
     }
     /// Sets `rbac_group_ids`.
-    pub fn rbac_group_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.rbac_group_ids = Some(value.into());
+    pub fn rbac_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.rbac_group_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -355,7 +378,7 @@ pub struct InvitesListParams {
 }
 
 impl InvitesListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `InvitesListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             after_id: None,
@@ -387,13 +410,16 @@ impl InvitesListParams {
         self
     }
     /// Sets `roles[]`.
-    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.roles = Some(value.into());
+    pub fn roles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.roles = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `statuses[]`.
-    pub fn statuses(mut self, value: impl Into<Vec<InviteStatusFilter>>) -> Self {
-        self.statuses = Some(value.into());
+    pub fn statuses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InviteStatusFilter>>,
+    ) -> Self {
+        self.statuses = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

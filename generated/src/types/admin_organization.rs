@@ -20,12 +20,22 @@ pub struct Organization {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Organization`\], named where they are given: `id` and `name` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Organization::new`\].
+#[derive(Clone, Debug)]
+pub struct OrganizationRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `name`.
+    pub name: String,
+}
+
 impl Organization {
-    /// Creates a `Organization` from its required properties; the optional ones start unset.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Creates a `Organization` from its required properties, named in a \[`OrganizationRequired`\]; the optional ones start unset.
+    pub fn new(required: OrganizationRequired) -> Self {
+        let OrganizationRequired { id, name } = required;
         Self {
-            id: id.into(),
-            name: name.into(),
+            id,
+            name,
             extra: serde_json::Map::new(),
         }
     }

@@ -13,9 +13,9 @@ use super::*;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UsageReportContextWindow {
     /// `0-200k`
-    V0_200k,
+    UpTo200k,
     /// `200k-1M`
-    V200k1m,
+    From200kTo1M,
     /// A value added to the API after this crate was generated.
     Other(String),
 }
@@ -24,8 +24,8 @@ impl UsageReportContextWindow {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V0_200k => "0-200k",
-            Self::V200k1m => "200k-1M",
+            Self::UpTo200k => "0-200k",
+            Self::From200kTo1M => "200k-1M",
             Self::Other(value) => value,
         }
     }
@@ -34,8 +34,8 @@ impl UsageReportContextWindow {
 impl From<&str> for UsageReportContextWindow {
     fn from(value: &str) -> Self {
         match value {
-            "0-200k" => Self::V0_200k,
-            "200k-1M" => Self::V200k1m,
+            "0-200k" => Self::UpTo200k,
+            "200k-1M" => Self::From200kTo1M,
             other => Self::Other(other.to_string()),
         }
     }
@@ -44,8 +44,8 @@ impl From<&str> for UsageReportContextWindow {
 impl From<String> for UsageReportContextWindow {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "0-200k" => Self::V0_200k,
-            "200k-1M" => Self::V200k1m,
+            "0-200k" => Self::UpTo200k,
+            "200k-1M" => Self::From200kTo1M,
             _ => Self::Other(value),
         }
     }
@@ -334,11 +334,11 @@ impl<'de> serde::Deserialize<'de> for UsageReportSpeed {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessagesUsageReportBucketWidth {
     /// `1m`
-    V1m,
+    OneMinute,
     /// `1h`
-    V1h,
+    OneHour,
     /// `1d`
-    V1d,
+    OneDay,
     /// A value added to the API after this crate was generated.
     Other(String),
 }
@@ -347,9 +347,9 @@ impl MessagesUsageReportBucketWidth {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V1m => "1m",
-            Self::V1h => "1h",
-            Self::V1d => "1d",
+            Self::OneMinute => "1m",
+            Self::OneHour => "1h",
+            Self::OneDay => "1d",
             Self::Other(value) => value,
         }
     }
@@ -358,9 +358,9 @@ impl MessagesUsageReportBucketWidth {
 impl From<&str> for MessagesUsageReportBucketWidth {
     fn from(value: &str) -> Self {
         match value {
-            "1m" => Self::V1m,
-            "1h" => Self::V1h,
-            "1d" => Self::V1d,
+            "1m" => Self::OneMinute,
+            "1h" => Self::OneHour,
+            "1d" => Self::OneDay,
             other => Self::Other(other.to_string()),
         }
     }
@@ -369,9 +369,9 @@ impl From<&str> for MessagesUsageReportBucketWidth {
 impl From<String> for MessagesUsageReportBucketWidth {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "1m" => Self::V1m,
-            "1h" => Self::V1h,
-            "1d" => Self::V1d,
+            "1m" => Self::OneMinute,
+            "1h" => Self::OneHour,
+            "1d" => Self::OneDay,
             _ => Self::Other(value),
         }
     }
@@ -527,15 +527,25 @@ pub struct MessagesUsageReportCacheCreation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`MessagesUsageReportCacheCreation`\], named where they are given: `ephemeral_1h_input_tokens` and `ephemeral_5m_input_tokens` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessagesUsageReportCacheCreation::new`\].
+#[derive(Clone, Debug)]
+pub struct MessagesUsageReportCacheCreationRequired {
+    /// The required `ephemeral_1h_input_tokens`.
+    pub ephemeral_1h_input_tokens: i64,
+    /// The required `ephemeral_5m_input_tokens`.
+    pub ephemeral_5m_input_tokens: i64,
+}
+
 impl MessagesUsageReportCacheCreation {
-    /// Creates a `MessagesUsageReportCacheCreation` from its required properties; the optional ones start unset.
-    pub fn new(
-        ephemeral_1h_input_tokens: impl Into<i64>,
-        ephemeral_5m_input_tokens: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `MessagesUsageReportCacheCreation` from its required properties, named in a \[`MessagesUsageReportCacheCreationRequired`\]; the optional ones start unset.
+    pub fn new(required: MessagesUsageReportCacheCreationRequired) -> Self {
+        let MessagesUsageReportCacheCreationRequired {
+            ephemeral_1h_input_tokens,
+            ephemeral_5m_input_tokens,
+        } = required;
         Self {
-            ephemeral_1h_input_tokens: ephemeral_1h_input_tokens.into(),
-            ephemeral_5m_input_tokens: ephemeral_5m_input_tokens.into(),
+            ephemeral_1h_input_tokens,
+            ephemeral_5m_input_tokens,
             extra: serde_json::Map::new(),
         }
     }
@@ -601,28 +611,44 @@ pub struct MessagesUsageReportResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`MessagesUsageReportResult`\], named where they are given: `cache_read_input_tokens` and `output_tokens` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessagesUsageReportResult::new`\].
+#[derive(Clone, Debug)]
+pub struct MessagesUsageReportResultRequired {
+    /// The required `cache_creation`.
+    pub cache_creation: MessagesUsageReportCacheCreation,
+    /// The required `cache_read_input_tokens`.
+    pub cache_read_input_tokens: i64,
+    /// The required `output_tokens`.
+    pub output_tokens: i64,
+    /// The required `server_tool_use`.
+    pub server_tool_use: MessagesUsageReportServerToolUse,
+    /// The required `uncached_input_tokens`.
+    pub uncached_input_tokens: i64,
+}
+
 impl MessagesUsageReportResult {
-    /// Creates a `MessagesUsageReportResult` from its required properties; the optional ones start unset.
-    pub fn new(
-        cache_creation: impl Into<MessagesUsageReportCacheCreation>,
-        cache_read_input_tokens: impl Into<i64>,
-        output_tokens: impl Into<i64>,
-        server_tool_use: impl Into<MessagesUsageReportServerToolUse>,
-        uncached_input_tokens: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `MessagesUsageReportResult` from its required properties, named in a \[`MessagesUsageReportResultRequired`\]; the optional ones start unset.
+    pub fn new(required: MessagesUsageReportResultRequired) -> Self {
+        let MessagesUsageReportResultRequired {
+            cache_creation,
+            cache_read_input_tokens,
+            output_tokens,
+            server_tool_use,
+            uncached_input_tokens,
+        } = required;
         Self {
+            cache_creation,
+            cache_read_input_tokens,
+            output_tokens,
+            server_tool_use,
+            uncached_input_tokens,
             account_id: None,
             api_key_id: None,
-            cache_creation: cache_creation.into(),
-            cache_read_input_tokens: cache_read_input_tokens.into(),
             context_window: None,
             inference_geo: None,
             model: None,
-            output_tokens: output_tokens.into(),
-            server_tool_use: server_tool_use.into(),
             service_account_id: None,
             service_tier: None,
-            uncached_input_tokens: uncached_input_tokens.into(),
             workspace_id: None,
             extra: serde_json::Map::new(),
         }
@@ -682,17 +708,25 @@ pub struct MessagesUsageReportBucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`MessagesUsageReportBucket`\], named where they are given: `ending_at` and `starting_at` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessagesUsageReportBucket::new`\].
+#[derive(Clone, Debug)]
+pub struct MessagesUsageReportBucketRequired {
+    /// The required `ending_at`.
+    pub ending_at: chrono::DateTime<chrono::Utc>,
+    /// The required `results`.
+    pub results: Vec<MessagesUsageReportResult>,
+    /// The required `starting_at`.
+    pub starting_at: chrono::DateTime<chrono::Utc>,
+}
+
 impl MessagesUsageReportBucket {
-    /// Creates a `MessagesUsageReportBucket` from its required properties; the optional ones start unset.
-    pub fn new(
-        ending_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        results: impl Into<Vec<MessagesUsageReportResult>>,
-        starting_at: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
+    /// Creates a `MessagesUsageReportBucket` from its required properties, named in a \[`MessagesUsageReportBucketRequired`\]; the optional ones start unset.
+    pub fn new(required: MessagesUsageReportBucketRequired) -> Self {
+        let MessagesUsageReportBucketRequired { ending_at, results, starting_at } = required;
         Self {
-            ending_at: ending_at.into(),
-            results: results.into(),
-            starting_at: starting_at.into(),
+            ending_at,
+            results,
+            starting_at,
             extra: serde_json::Map::new(),
         }
     }
@@ -715,11 +749,11 @@ pub struct MessagesUsageReport {
 impl MessagesUsageReport {
     /// Creates a `MessagesUsageReport` from its required properties; the optional ones start unset.
     pub fn new(
-        data: impl Into<Vec<MessagesUsageReportBucket>>,
+        data: impl IntoIterator<Item = impl Into<MessagesUsageReportBucket>>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            data: data.into(),
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
             next_page: None,
             extra: serde_json::Map::new(),
@@ -862,12 +896,22 @@ pub struct ClaudeCodeLinesOfCode {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ClaudeCodeLinesOfCode`\], named where they are given: `added` and `removed` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ClaudeCodeLinesOfCode::new`\].
+#[derive(Clone, Debug)]
+pub struct ClaudeCodeLinesOfCodeRequired {
+    /// The required `added`.
+    pub added: i64,
+    /// The required `removed`.
+    pub removed: i64,
+}
+
 impl ClaudeCodeLinesOfCode {
-    /// Creates a `ClaudeCodeLinesOfCode` from its required properties; the optional ones start unset.
-    pub fn new(added: impl Into<i64>, removed: impl Into<i64>) -> Self {
+    /// Creates a `ClaudeCodeLinesOfCode` from its required properties, named in a \[`ClaudeCodeLinesOfCodeRequired`\]; the optional ones start unset.
+    pub fn new(required: ClaudeCodeLinesOfCodeRequired) -> Self {
+        let ClaudeCodeLinesOfCodeRequired { added, removed } = required;
         Self {
-            added: added.into(),
-            removed: removed.into(),
+            added,
+            removed,
             extra: serde_json::Map::new(),
         }
     }
@@ -888,19 +932,33 @@ pub struct ClaudeCodeCoreMetrics {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ClaudeCodeCoreMetrics`\], named where they are given: `commits_by_claude_code` and `num_sessions` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ClaudeCodeCoreMetrics::new`\].
+#[derive(Clone, Debug)]
+pub struct ClaudeCodeCoreMetricsRequired {
+    /// The required `commits_by_claude_code`.
+    pub commits_by_claude_code: i64,
+    /// The required `lines_of_code`.
+    pub lines_of_code: ClaudeCodeLinesOfCode,
+    /// The required `num_sessions`.
+    pub num_sessions: i64,
+    /// The required `pull_requests_by_claude_code`.
+    pub pull_requests_by_claude_code: i64,
+}
+
 impl ClaudeCodeCoreMetrics {
-    /// Creates a `ClaudeCodeCoreMetrics` from its required properties; the optional ones start unset.
-    pub fn new(
-        commits_by_claude_code: impl Into<i64>,
-        lines_of_code: impl Into<ClaudeCodeLinesOfCode>,
-        num_sessions: impl Into<i64>,
-        pull_requests_by_claude_code: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `ClaudeCodeCoreMetrics` from its required properties, named in a \[`ClaudeCodeCoreMetricsRequired`\]; the optional ones start unset.
+    pub fn new(required: ClaudeCodeCoreMetricsRequired) -> Self {
+        let ClaudeCodeCoreMetricsRequired {
+            commits_by_claude_code,
+            lines_of_code,
+            num_sessions,
+            pull_requests_by_claude_code,
+        } = required;
         Self {
-            commits_by_claude_code: commits_by_claude_code.into(),
-            lines_of_code: lines_of_code.into(),
-            num_sessions: num_sessions.into(),
-            pull_requests_by_claude_code: pull_requests_by_claude_code.into(),
+            commits_by_claude_code,
+            lines_of_code,
+            num_sessions,
+            pull_requests_by_claude_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -1091,19 +1149,28 @@ pub struct ClaudeCodeTokenUsage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ClaudeCodeTokenUsage`\], named where they are given: `cache_creation` and `cache_read` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ClaudeCodeTokenUsage::new`\].
+#[derive(Clone, Debug)]
+pub struct ClaudeCodeTokenUsageRequired {
+    /// The required `cache_creation`.
+    pub cache_creation: i64,
+    /// The required `cache_read`.
+    pub cache_read: i64,
+    /// The required `input`.
+    pub input: i64,
+    /// The required `output`.
+    pub output: i64,
+}
+
 impl ClaudeCodeTokenUsage {
-    /// Creates a `ClaudeCodeTokenUsage` from its required properties; the optional ones start unset.
-    pub fn new(
-        cache_creation: impl Into<i64>,
-        cache_read: impl Into<i64>,
-        input: impl Into<i64>,
-        output: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `ClaudeCodeTokenUsage` from its required properties, named in a \[`ClaudeCodeTokenUsageRequired`\]; the optional ones start unset.
+    pub fn new(required: ClaudeCodeTokenUsageRequired) -> Self {
+        let ClaudeCodeTokenUsageRequired { cache_creation, cache_read, input, output } = required;
         Self {
-            cache_creation: cache_creation.into(),
-            cache_read: cache_read.into(),
-            input: input.into(),
-            output: output.into(),
+            cache_creation,
+            cache_read,
+            input,
+            output,
             extra: serde_json::Map::new(),
         }
     }
@@ -1149,12 +1216,22 @@ pub struct ClaudeCodeToolActionCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ClaudeCodeToolActionCounts`\], named where they are given: `accepted` and `rejected` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ClaudeCodeToolActionCounts::new`\].
+#[derive(Clone, Debug)]
+pub struct ClaudeCodeToolActionCountsRequired {
+    /// The required `accepted`.
+    pub accepted: i64,
+    /// The required `rejected`.
+    pub rejected: i64,
+}
+
 impl ClaudeCodeToolActionCounts {
-    /// Creates a `ClaudeCodeToolActionCounts` from its required properties; the optional ones start unset.
-    pub fn new(accepted: impl Into<i64>, rejected: impl Into<i64>) -> Self {
+    /// Creates a `ClaudeCodeToolActionCounts` from its required properties, named in a \[`ClaudeCodeToolActionCountsRequired`\]; the optional ones start unset.
+    pub fn new(required: ClaudeCodeToolActionCountsRequired) -> Self {
+        let ClaudeCodeToolActionCountsRequired { accepted, rejected } = required;
         Self {
-            accepted: accepted.into(),
-            rejected: rejected.into(),
+            accepted,
+            rejected,
             extra: serde_json::Map::new(),
         }
     }
@@ -1187,32 +1264,53 @@ pub struct ClaudeCodeUsageRecord {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ClaudeCodeUsageRecord`\], named where they are given: `organization_id` and `terminal_type` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ClaudeCodeUsageRecord::new`\].
+#[derive(Clone, Debug)]
+pub struct ClaudeCodeUsageRecordRequired {
+    /// The required `actor`.
+    pub actor: ClaudeCodeActor,
+    /// The required `core_metrics`.
+    pub core_metrics: ClaudeCodeCoreMetrics,
+    /// The required `customer_type`.
+    pub customer_type: ClaudeCodeCustomerType,
+    /// The required `date`.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// The required `is_remote`.
+    pub is_remote: bool,
+    /// The required `model_breakdown`.
+    pub model_breakdown: Vec<ClaudeCodeModelBreakdown>,
+    /// The required `organization_id`.
+    pub organization_id: String,
+    /// The required `terminal_type`.
+    pub terminal_type: String,
+    /// The required `tool_actions`.
+    pub tool_actions: std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
+}
+
 impl ClaudeCodeUsageRecord {
-    /// Creates a `ClaudeCodeUsageRecord` from its required properties; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        actor: impl Into<ClaudeCodeActor>,
-        core_metrics: impl Into<ClaudeCodeCoreMetrics>,
-        customer_type: impl Into<ClaudeCodeCustomerType>,
-        date: impl Into<chrono::DateTime<chrono::Utc>>,
-        is_remote: impl Into<bool>,
-        model_breakdown: impl Into<Vec<ClaudeCodeModelBreakdown>>,
-        organization_id: impl Into<String>,
-        terminal_type: impl Into<String>,
-        tool_actions: impl Into<
-            std::collections::BTreeMap<String, ClaudeCodeToolActionCounts>,
-        >,
-    ) -> Self {
+    /// Creates a `ClaudeCodeUsageRecord` from its required properties, named in a \[`ClaudeCodeUsageRecordRequired`\]; the optional ones start unset.
+    pub fn new(required: ClaudeCodeUsageRecordRequired) -> Self {
+        let ClaudeCodeUsageRecordRequired {
+            actor,
+            core_metrics,
+            customer_type,
+            date,
+            is_remote,
+            model_breakdown,
+            organization_id,
+            terminal_type,
+            tool_actions,
+        } = required;
         Self {
-            actor: actor.into(),
-            core_metrics: core_metrics.into(),
-            customer_type: customer_type.into(),
-            date: date.into(),
-            is_remote: is_remote.into(),
-            model_breakdown: model_breakdown.into(),
-            organization_id: organization_id.into(),
-            terminal_type: terminal_type.into(),
-            tool_actions: tool_actions.into(),
+            actor,
+            core_metrics,
+            customer_type,
+            date,
+            is_remote,
+            model_breakdown,
+            organization_id,
+            terminal_type,
+            tool_actions,
             subscription_type: None,
             extra: serde_json::Map::new(),
         }
@@ -1244,11 +1342,11 @@ pub struct ClaudeCodeUsageReport {
 impl ClaudeCodeUsageReport {
     /// Creates a `ClaudeCodeUsageReport` from its required properties; the optional ones start unset.
     pub fn new(
-        data: impl Into<Vec<ClaudeCodeUsageRecord>>,
+        data: impl IntoIterator<Item = impl Into<ClaudeCodeUsageRecord>>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            data: data.into(),
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
             next_page: None,
             extra: serde_json::Map::new(),
@@ -1327,7 +1425,7 @@ pub struct UsageReportMessagesParams {
 }
 
 impl UsageReportMessagesParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `UsageReportMessagesParams` from its required properties; the optional ones start unset.
     pub fn new(starting_at: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         Self {
             starting_at: starting_at.into(),
@@ -1348,13 +1446,19 @@ impl UsageReportMessagesParams {
         }
     }
     /// Sets `account_ids[]`.
-    pub fn account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.account_ids = Some(value.into());
+    pub fn account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.account_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `api_key_ids[]`.
-    pub fn api_key_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.api_key_ids = Some(value.into());
+    pub fn api_key_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.api_key_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `bucket_width`.
@@ -1368,9 +1472,9 @@ impl UsageReportMessagesParams {
     /// Sets `context_window[]`.
     pub fn context_window(
         mut self,
-        value: impl Into<Vec<UsageReportContextWindow>>,
+        value: impl IntoIterator<Item = impl Into<UsageReportContextWindow>>,
     ) -> Self {
-        self.context_window = Some(value.into());
+        self.context_window = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `ending_at`.
@@ -1381,17 +1485,17 @@ impl UsageReportMessagesParams {
     /// Sets `group_by[]`.
     pub fn group_by(
         mut self,
-        value: impl Into<Vec<MessagesUsageReportGroupBy>>,
+        value: impl IntoIterator<Item = impl Into<MessagesUsageReportGroupBy>>,
     ) -> Self {
-        self.group_by = Some(value.into());
+        self.group_by = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `inference_geos[]`.
     pub fn inference_geos(
         mut self,
-        value: impl Into<Vec<UsageReportInferenceGeo>>,
+        value: impl IntoIterator<Item = impl Into<UsageReportInferenceGeo>>,
     ) -> Self {
-        self.inference_geos = Some(value.into());
+        self.inference_geos = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `limit`.
@@ -1400,8 +1504,8 @@ impl UsageReportMessagesParams {
         self
     }
     /// Sets `models[]`.
-    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.models = Some(value.into());
+    pub fn models(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.models = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `page`.
@@ -1410,26 +1514,35 @@ impl UsageReportMessagesParams {
         self
     }
     /// Sets `service_account_ids[]`.
-    pub fn service_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.service_account_ids = Some(value.into());
+    pub fn service_account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.service_account_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `service_tiers[]`.
     pub fn service_tiers(
         mut self,
-        value: impl Into<Vec<UsageReportServiceTier>>,
+        value: impl IntoIterator<Item = impl Into<UsageReportServiceTier>>,
     ) -> Self {
-        self.service_tiers = Some(value.into());
+        self.service_tiers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `speeds[]`.
-    pub fn speeds(mut self, value: impl Into<Vec<UsageReportSpeed>>) -> Self {
-        self.speeds = Some(value.into());
+    pub fn speeds(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<UsageReportSpeed>>,
+    ) -> Self {
+        self.speeds = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `workspace_ids[]`.
-    pub fn workspace_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.workspace_ids = Some(value.into());
+    pub fn workspace_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.workspace_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -1452,7 +1565,7 @@ pub struct UsageReportClaudeCodeParams {
 }
 
 impl UsageReportClaudeCodeParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `UsageReportClaudeCodeParams` from its required properties; the optional ones start unset.
     pub fn new(starting_at: impl Into<chrono::NaiveDate>) -> Self {
         Self {
             starting_at: starting_at.into(),

@@ -224,21 +224,31 @@ pub struct User {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`User`\], named where they are given: `id` and `email` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`User::new`\].
+#[derive(Clone, Debug)]
+pub struct UserRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `added_at`.
+    pub added_at: chrono::DateTime<chrono::Utc>,
+    /// The required `email`.
+    pub email: String,
+    /// The required `name`.
+    pub name: String,
+    /// The required `role`.
+    pub role: OrganizationRole,
+}
+
 impl User {
-    /// Creates a `User` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        added_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        email: impl Into<String>,
-        name: impl Into<String>,
-        role: impl Into<OrganizationRole>,
-    ) -> Self {
+    /// Creates a `User` from its required properties, named in a \[`UserRequired`\]; the optional ones start unset.
+    pub fn new(required: UserRequired) -> Self {
+        let UserRequired { id, added_at, email, name, role } = required;
         Self {
-            id: id.into(),
-            added_at: added_at.into(),
-            email: email.into(),
-            name: name.into(),
-            role: role.into(),
+            id,
+            added_at,
+            email,
+            name,
+            role,
             extra: serde_json::Map::new(),
         }
     }
@@ -263,11 +273,14 @@ pub struct UserList {
 
 impl UserList {
     /// Creates a `UserList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<User>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<User>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -295,9 +308,9 @@ pub struct UserUpdateParams {
 
 impl UserUpdateParams {
     /// Creates a `UserUpdateParams` from its required properties; the optional ones start unset.
-    pub fn new(role: impl Into<OrganizationRoleParam>) -> Self {
+    pub fn new(role: OrganizationRoleParam) -> Self {
         Self {
-            role: role.into(),
+            role,
             extra: serde_json::Map::new(),
         }
     }
@@ -351,7 +364,7 @@ pub struct UsersListParams {
 }
 
 impl UsersListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `UsersListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             after_id: None,
@@ -382,8 +395,8 @@ impl UsersListParams {
         self
     }
     /// Sets `roles[]`.
-    pub fn roles(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.roles = Some(value.into());
+    pub fn roles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.roles = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

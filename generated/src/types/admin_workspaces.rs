@@ -315,17 +315,29 @@ pub struct WorkspaceDataResidency {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`WorkspaceDataResidency`\], named where they are given: `allowed_inference_geos` and `default_inference_geo` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`WorkspaceDataResidency::new`\].
+#[derive(Clone, Debug)]
+pub struct WorkspaceDataResidencyRequired {
+    /// The required `allowed_inference_geos`.
+    pub allowed_inference_geos: WorkspaceAllowedInferenceGeos,
+    /// The required `default_inference_geo`.
+    pub default_inference_geo: String,
+    /// The required `workspace_geo`.
+    pub workspace_geo: String,
+}
+
 impl WorkspaceDataResidency {
-    /// Creates a `WorkspaceDataResidency` from its required properties; the optional ones start unset.
-    pub fn new(
-        allowed_inference_geos: impl Into<WorkspaceAllowedInferenceGeos>,
-        default_inference_geo: impl Into<String>,
-        workspace_geo: impl Into<String>,
-    ) -> Self {
+    /// Creates a `WorkspaceDataResidency` from its required properties, named in a \[`WorkspaceDataResidencyRequired`\]; the optional ones start unset.
+    pub fn new(required: WorkspaceDataResidencyRequired) -> Self {
+        let WorkspaceDataResidencyRequired {
+            allowed_inference_geos,
+            default_inference_geo,
+            workspace_geo,
+        } = required;
         Self {
-            allowed_inference_geos: allowed_inference_geos.into(),
-            default_inference_geo: default_inference_geo.into(),
-            workspace_geo: workspace_geo.into(),
+            allowed_inference_geos,
+            default_inference_geo,
+            workspace_geo,
             extra: serde_json::Map::new(),
         }
     }
@@ -361,27 +373,47 @@ pub struct Workspace {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Workspace`\], named where they are given: `id` and `compartment_id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Workspace::new`\].
+#[derive(Clone, Debug)]
+pub struct WorkspaceRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `compartment_id`.
+    pub compartment_id: String,
+    /// The required `created_at`.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The required `data_residency`.
+    pub data_residency: WorkspaceDataResidency,
+    /// The required `display_color`.
+    pub display_color: String,
+    /// The required `name`.
+    pub name: String,
+    /// The required `tags`.
+    pub tags: std::collections::BTreeMap<String, String>,
+}
+
 impl Workspace {
-    /// Creates a `Workspace` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        compartment_id: impl Into<String>,
-        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        data_residency: impl Into<WorkspaceDataResidency>,
-        display_color: impl Into<String>,
-        name: impl Into<String>,
-        tags: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
+    /// Creates a `Workspace` from its required properties, named in a \[`WorkspaceRequired`\]; the optional ones start unset.
+    pub fn new(required: WorkspaceRequired) -> Self {
+        let WorkspaceRequired {
+            id,
+            compartment_id,
+            created_at,
+            data_residency,
+            display_color,
+            name,
+            tags,
+        } = required;
         Self {
-            id: id.into(),
+            id,
+            compartment_id,
+            created_at,
+            data_residency,
+            display_color,
+            name,
+            tags,
             archived_at: None,
-            compartment_id: compartment_id.into(),
-            created_at: created_at.into(),
-            data_residency: data_residency.into(),
-            display_color: display_color.into(),
             external_key_id: None,
-            name: name.into(),
-            tags: tags.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -419,11 +451,14 @@ pub struct WorkspaceList {
 
 impl WorkspaceList {
     /// Creates a `WorkspaceList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<Workspace>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<Workspace>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -908,17 +943,25 @@ pub struct WorkspaceMember {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`WorkspaceMember`\], named where they are given: `user_id` and `workspace_id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`WorkspaceMember::new`\].
+#[derive(Clone, Debug)]
+pub struct WorkspaceMemberRequired {
+    /// The required `user_id`.
+    pub user_id: String,
+    /// The required `workspace_id`.
+    pub workspace_id: String,
+    /// The required `workspace_role`.
+    pub workspace_role: WorkspaceRole,
+}
+
 impl WorkspaceMember {
-    /// Creates a `WorkspaceMember` from its required properties; the optional ones start unset.
-    pub fn new(
-        user_id: impl Into<String>,
-        workspace_id: impl Into<String>,
-        workspace_role: impl Into<WorkspaceRole>,
-    ) -> Self {
+    /// Creates a `WorkspaceMember` from its required properties, named in a \[`WorkspaceMemberRequired`\]; the optional ones start unset.
+    pub fn new(required: WorkspaceMemberRequired) -> Self {
+        let WorkspaceMemberRequired { user_id, workspace_id, workspace_role } = required;
         Self {
-            user_id: user_id.into(),
-            workspace_id: workspace_id.into(),
-            workspace_role: workspace_role.into(),
+            user_id,
+            workspace_id,
+            workspace_role,
             extra: serde_json::Map::new(),
         }
     }
@@ -944,13 +987,13 @@ pub struct WorkspaceMemberList {
 impl WorkspaceMemberList {
     /// Creates a `WorkspaceMemberList` from its required properties; the optional ones start unset.
     pub fn new(
-        data: impl Into<Vec<WorkspaceMember>>,
+        data: impl IntoIterator<Item = impl Into<WorkspaceMember>>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -980,13 +1023,10 @@ pub struct WorkspaceMemberCreateParams {
 
 impl WorkspaceMemberCreateParams {
     /// Creates a `WorkspaceMemberCreateParams` from its required properties; the optional ones start unset.
-    pub fn new(
-        user_id: impl Into<String>,
-        workspace_role: impl Into<WorkspaceRoleParam>,
-    ) -> Self {
+    pub fn new(user_id: impl Into<String>, workspace_role: WorkspaceRoleParam) -> Self {
         Self {
             user_id: user_id.into(),
-            workspace_role: workspace_role.into(),
+            workspace_role,
             extra: serde_json::Map::new(),
         }
     }
@@ -1003,9 +1043,9 @@ pub struct WorkspaceMemberUpdateParams {
 
 impl WorkspaceMemberUpdateParams {
     /// Creates a `WorkspaceMemberUpdateParams` from its required properties; the optional ones start unset.
-    pub fn new(workspace_role: impl Into<WorkspaceRole>) -> Self {
+    pub fn new(workspace_role: WorkspaceRole) -> Self {
         Self {
-            workspace_role: workspace_role.into(),
+            workspace_role,
             extra: serde_json::Map::new(),
         }
     }
@@ -1025,12 +1065,22 @@ pub struct DeletedWorkspaceMember {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`DeletedWorkspaceMember`\], named where they are given: `user_id` and `workspace_id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`DeletedWorkspaceMember::new`\].
+#[derive(Clone, Debug)]
+pub struct DeletedWorkspaceMemberRequired {
+    /// The required `user_id`.
+    pub user_id: String,
+    /// The required `workspace_id`.
+    pub workspace_id: String,
+}
+
 impl DeletedWorkspaceMember {
-    /// Creates a `DeletedWorkspaceMember` from its required properties; the optional ones start unset.
-    pub fn new(user_id: impl Into<String>, workspace_id: impl Into<String>) -> Self {
+    /// Creates a `DeletedWorkspaceMember` from its required properties, named in a \[`DeletedWorkspaceMemberRequired`\]; the optional ones start unset.
+    pub fn new(required: DeletedWorkspaceMemberRequired) -> Self {
+        let DeletedWorkspaceMemberRequired { user_id, workspace_id } = required;
         Self {
-            user_id: user_id.into(),
-            workspace_id: workspace_id.into(),
+            user_id,
+            workspace_id,
             extra: serde_json::Map::new(),
         }
     }
@@ -1058,7 +1108,7 @@ pub struct WorkspacesListParams {
 }
 
 impl WorkspacesListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `WorkspacesListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             after_id: None,
@@ -1107,7 +1157,7 @@ pub struct WorkspacesMembersListParams {
 }
 
 impl WorkspacesMembersListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `WorkspacesMembersListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             after_id: None,

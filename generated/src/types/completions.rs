@@ -25,23 +25,31 @@ pub struct CompletionCreateParams {
     pub top_k: Option<i64>,
     /// Caller-supplied request metadata.
     pub metadata: Option<MetadataParam>,
-    /// Send the response as a server-sent event stream.
-    pub stream: Option<bool>,
+    /// `stream`, set by the endpoint method that sends the value, not by callers.
+    pub(crate) stream: Option<bool>,
     /// Properties the spec does not describe, kept as received so nothing is lost.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CompletionCreateParams`\], named where they are given: `model` and `prompt` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CompletionCreateParams::new`\].
+#[derive(Clone, Debug)]
+pub struct CompletionCreateParamsRequired {
+    /// The required `model`.
+    pub model: Model,
+    /// The required `prompt`.
+    pub prompt: String,
+    /// The required `max_tokens_to_sample`.
+    pub max_tokens_to_sample: i64,
+}
+
 impl CompletionCreateParams {
-    /// Creates a `CompletionCreateParams` from its required properties; the optional ones start unset.
-    pub fn new(
-        model: impl Into<Model>,
-        prompt: impl Into<String>,
-        max_tokens_to_sample: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CompletionCreateParams` from its required properties, named in a \[`CompletionCreateParamsRequired`\]; the optional ones start unset.
+    pub fn new(required: CompletionCreateParamsRequired) -> Self {
+        let CompletionCreateParamsRequired { model, prompt, max_tokens_to_sample } = required;
         Self {
-            model: model.into(),
-            prompt: prompt.into(),
-            max_tokens_to_sample: max_tokens_to_sample.into(),
+            model,
+            prompt,
+            max_tokens_to_sample,
             stop_sequences: None,
             temperature: None,
             top_p: None,
@@ -52,8 +60,11 @@ impl CompletionCreateParams {
         }
     }
     /// Sets `stop_sequences`.
-    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.stop_sequences = Some(value.into());
+    pub fn stop_sequences(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.stop_sequences = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `temperature`.
@@ -76,9 +87,8 @@ impl CompletionCreateParams {
         self.metadata = Some(value.into());
         self
     }
-    /// Sets `stream`.
-    pub fn stream(mut self, value: impl Into<bool>) -> Self {
-        self.stream = Some(value.into());
-        self
+    /// The `stream` value of a request decoded from JSON. One built in Rust leaves it unset: the endpoint method that sends the request decides it.
+    pub fn stream(&self) -> Option<bool> {
+        self.stream
     }
 }

@@ -350,14 +350,17 @@ impl TextBlock {
     /// Creates a `TextBlock` from its required properties; the optional ones start unset.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            citations: None,
             text: text.into(),
+            citations: None,
             extra: serde_json::Map::new(),
         }
     }
     /// Sets `citations`.
-    pub fn citations(mut self, value: impl Into<Vec<TextCitation>>) -> Self {
-        self.citations = Some(value.into());
+    pub fn citations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TextCitation>>,
+    ) -> Self {
+        self.citations = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -387,21 +390,35 @@ pub struct CitationCharLocation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationCharLocation`\], named where they are given: `document_index` and `end_char_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationCharLocation::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationCharLocationRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_char_index`.
+    pub end_char_index: i64,
+    /// The required `start_char_index`.
+    pub start_char_index: i64,
+}
+
 impl CitationCharLocation {
-    /// Creates a `CitationCharLocation` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_char_index: impl Into<i64>,
-        start_char_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationCharLocation` from its required properties, named in a \[`CitationCharLocationRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationCharLocationRequired) -> Self {
+        let CitationCharLocationRequired {
+            cited_text,
+            document_index,
+            end_char_index,
+            start_char_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_char_index,
+            start_char_index,
             document_title: None,
-            end_char_index: end_char_index.into(),
             file_id: None,
-            start_char_index: start_char_index.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -442,21 +459,35 @@ pub struct CitationPageLocation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationPageLocation`\], named where they are given: `document_index` and `end_page_number` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationPageLocation::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationPageLocationRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_page_number`.
+    pub end_page_number: i64,
+    /// The required `start_page_number`.
+    pub start_page_number: i64,
+}
+
 impl CitationPageLocation {
-    /// Creates a `CitationPageLocation` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_page_number: impl Into<i64>,
-        start_page_number: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationPageLocation` from its required properties, named in a \[`CitationPageLocationRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationPageLocationRequired) -> Self {
+        let CitationPageLocationRequired {
+            cited_text,
+            document_index,
+            end_page_number,
+            start_page_number,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_page_number,
+            start_page_number,
             document_title: None,
-            end_page_number: end_page_number.into(),
             file_id: None,
-            start_page_number: start_page_number.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -497,21 +528,35 @@ pub struct CitationContentBlockLocation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationContentBlockLocation`\], named where they are given: `document_index` and `end_block_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationContentBlockLocation::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationContentBlockLocationRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_block_index`.
+    pub end_block_index: i64,
+    /// The required `start_block_index`.
+    pub start_block_index: i64,
+}
+
 impl CitationContentBlockLocation {
-    /// Creates a `CitationContentBlockLocation` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_block_index: impl Into<i64>,
-        start_block_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationContentBlockLocation` from its required properties, named in a \[`CitationContentBlockLocationRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationContentBlockLocationRequired) -> Self {
+        let CitationContentBlockLocationRequired {
+            cited_text,
+            document_index,
+            end_block_index,
+            start_block_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_block_index,
+            start_block_index,
             document_title: None,
-            end_block_index: end_block_index.into(),
             file_id: None,
-            start_block_index: start_block_index.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -547,18 +592,30 @@ pub struct CitationsWebSearchResultLocation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationsWebSearchResultLocation`\], named where they are given: `cited_text` and `encrypted_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationsWebSearchResultLocation::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationsWebSearchResultLocationRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `encrypted_index`.
+    pub encrypted_index: String,
+    /// The required `url`.
+    pub url: String,
+}
+
 impl CitationsWebSearchResultLocation {
-    /// Creates a `CitationsWebSearchResultLocation` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        encrypted_index: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Creates a `CitationsWebSearchResultLocation` from its required properties, named in a \[`CitationsWebSearchResultLocationRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationsWebSearchResultLocationRequired) -> Self {
+        let CitationsWebSearchResultLocationRequired {
+            cited_text,
+            encrypted_index,
+            url,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            encrypted_index: encrypted_index.into(),
+            cited_text,
+            encrypted_index,
+            url,
             title: None,
-            url: url.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -593,21 +650,37 @@ pub struct CitationsSearchResultLocation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationsSearchResultLocation`\], named where they are given: `cited_text` and `source` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationsSearchResultLocation::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationsSearchResultLocationRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `end_block_index`.
+    pub end_block_index: i64,
+    /// The required `search_result_index`.
+    pub search_result_index: i64,
+    /// The required `source`.
+    pub source: String,
+    /// The required `start_block_index`.
+    pub start_block_index: i64,
+}
+
 impl CitationsSearchResultLocation {
-    /// Creates a `CitationsSearchResultLocation` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        end_block_index: impl Into<i64>,
-        search_result_index: impl Into<i64>,
-        source: impl Into<String>,
-        start_block_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationsSearchResultLocation` from its required properties, named in a \[`CitationsSearchResultLocationRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationsSearchResultLocationRequired) -> Self {
+        let CitationsSearchResultLocationRequired {
+            cited_text,
+            end_block_index,
+            search_result_index,
+            source,
+            start_block_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            end_block_index: end_block_index.into(),
-            search_result_index: search_result_index.into(),
-            source: source.into(),
-            start_block_index: start_block_index.into(),
+            cited_text,
+            end_block_index,
+            search_result_index,
+            source,
+            start_block_index,
             title: None,
             extra: serde_json::Map::new(),
         }
@@ -634,12 +707,22 @@ pub struct ThinkingBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ThinkingBlock`\], named where they are given: `signature` and `thinking` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ThinkingBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct ThinkingBlockRequired {
+    /// The required `signature`.
+    pub signature: String,
+    /// The required `thinking`.
+    pub thinking: String,
+}
+
 impl ThinkingBlock {
-    /// Creates a `ThinkingBlock` from its required properties; the optional ones start unset.
-    pub fn new(signature: impl Into<String>, thinking: impl Into<String>) -> Self {
+    /// Creates a `ThinkingBlock` from its required properties, named in a \[`ThinkingBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: ThinkingBlockRequired) -> Self {
+        let ThinkingBlockRequired { signature, thinking } = required;
         Self {
-            signature: signature.into(),
-            thinking: thinking.into(),
+            signature,
+            thinking,
             extra: serde_json::Map::new(),
         }
     }
@@ -776,19 +859,28 @@ pub struct ToolUseBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ToolUseBlock`\], named where they are given: `id` and `name` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ToolUseBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct ToolUseBlockRequired {
+    /// The required `caller`.
+    pub caller: ToolCaller,
+    /// The required `id`.
+    pub id: String,
+    /// The required `input`.
+    pub input: serde_json::Map<String, serde_json::Value>,
+    /// The required `name`.
+    pub name: String,
+}
+
 impl ToolUseBlock {
-    /// Creates a `ToolUseBlock` from its required properties; the optional ones start unset.
-    pub fn new(
-        caller: impl Into<ToolCaller>,
-        id: impl Into<String>,
-        input: impl Into<serde_json::Map<String, serde_json::Value>>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// Creates a `ToolUseBlock` from its required properties, named in a \[`ToolUseBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: ToolUseBlockRequired) -> Self {
+        let ToolUseBlockRequired { caller, id, input, name } = required;
         Self {
-            caller: caller.into(),
-            id: id.into(),
-            input: input.into(),
-            name: name.into(),
+            caller,
+            id,
+            input,
+            name,
             extra: serde_json::Map::new(),
         }
     }
@@ -886,13 +978,13 @@ impl ServerToolUseBlock {
         caller: impl Into<ToolCaller>,
         id: impl Into<String>,
         input: impl Into<serde_json::Map<String, serde_json::Value>>,
-        name: impl Into<ServerToolUseBlockName>,
+        name: ServerToolUseBlockName,
     ) -> Self {
         Self {
             caller: caller.into(),
             id: id.into(),
             input: input.into(),
-            name: name.into(),
+            name,
             extra: serde_json::Map::new(),
         }
     }
@@ -1101,9 +1193,9 @@ pub struct WebSearchToolResultError {
 
 impl WebSearchToolResultError {
     /// Creates a `WebSearchToolResultError` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<WebSearchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: WebSearchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -1222,18 +1314,26 @@ pub struct WebSearchResultBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`WebSearchResultBlock`\], named where they are given: `encrypted_content` and `title` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`WebSearchResultBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct WebSearchResultBlockRequired {
+    /// The required `encrypted_content`.
+    pub encrypted_content: String,
+    /// The required `title`.
+    pub title: String,
+    /// The required `url`.
+    pub url: String,
+}
+
 impl WebSearchResultBlock {
-    /// Creates a `WebSearchResultBlock` from its required properties; the optional ones start unset.
-    pub fn new(
-        encrypted_content: impl Into<String>,
-        title: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Creates a `WebSearchResultBlock` from its required properties, named in a \[`WebSearchResultBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: WebSearchResultBlockRequired) -> Self {
+        let WebSearchResultBlockRequired { encrypted_content, title, url } = required;
         Self {
-            encrypted_content: encrypted_content.into(),
+            encrypted_content,
+            title,
+            url,
             page_age: None,
-            title: title.into(),
-            url: url.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1370,9 +1470,9 @@ pub struct WebFetchToolResultErrorBlock {
 
 impl WebFetchToolResultErrorBlock {
     /// Creates a `WebFetchToolResultErrorBlock` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<WebFetchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: WebFetchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -1510,8 +1610,8 @@ impl WebFetchBlock {
     pub fn new(content: impl Into<DocumentBlock>, url: impl Into<String>) -> Self {
         Self {
             content: content.into(),
-            retrieved_at: None,
             url: url.into(),
+            retrieved_at: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -1617,8 +1717,8 @@ impl DocumentBlock {
     /// Creates a `DocumentBlock` from its required properties; the optional ones start unset.
     pub fn new(source: impl Into<DocumentSource>) -> Self {
         Self {
-            citations: None,
             source: source.into(),
+            citations: None,
             title: None,
             extra: serde_json::Map::new(),
         }
@@ -1837,9 +1937,9 @@ pub struct CodeExecutionToolResultError {
 
 impl CodeExecutionToolResultError {
     /// Creates a `CodeExecutionToolResultError` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<CodeExecutionToolResultErrorCode>) -> Self {
+    pub fn new(error_code: CodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -1948,19 +2048,28 @@ pub struct CodeExecutionResultBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CodeExecutionResultBlock`\], named where they are given: `stderr` and `stdout` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CodeExecutionResultBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct CodeExecutionResultBlockRequired {
+    /// The required `content`.
+    pub content: Vec<CodeExecutionOutputBlock>,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+    /// The required `stdout`.
+    pub stdout: String,
+}
+
 impl CodeExecutionResultBlock {
-    /// Creates a `CodeExecutionResultBlock` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<CodeExecutionOutputBlock>>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-        stdout: impl Into<String>,
-    ) -> Self {
+    /// Creates a `CodeExecutionResultBlock` from its required properties, named in a \[`CodeExecutionResultBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: CodeExecutionResultBlockRequired) -> Self {
+        let CodeExecutionResultBlockRequired { content, return_code, stderr, stdout } = required;
         Self {
-            content: content.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
-            stdout: stdout.into(),
+            content,
+            return_code,
+            stderr,
+            stdout,
             extra: serde_json::Map::new(),
         }
     }
@@ -2007,19 +2116,33 @@ pub struct EncryptedCodeExecutionResultBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`EncryptedCodeExecutionResultBlock`\], named where they are given: `encrypted_stdout` and `stderr` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`EncryptedCodeExecutionResultBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct EncryptedCodeExecutionResultBlockRequired {
+    /// The required `content`.
+    pub content: Vec<CodeExecutionOutputBlock>,
+    /// The required `encrypted_stdout`.
+    pub encrypted_stdout: String,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+}
+
 impl EncryptedCodeExecutionResultBlock {
-    /// Creates a `EncryptedCodeExecutionResultBlock` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<CodeExecutionOutputBlock>>,
-        encrypted_stdout: impl Into<String>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-    ) -> Self {
+    /// Creates a `EncryptedCodeExecutionResultBlock` from its required properties, named in a \[`EncryptedCodeExecutionResultBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: EncryptedCodeExecutionResultBlockRequired) -> Self {
+        let EncryptedCodeExecutionResultBlockRequired {
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
+        } = required;
         Self {
-            content: content.into(),
-            encrypted_stdout: encrypted_stdout.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
             extra: serde_json::Map::new(),
         }
     }
@@ -2152,9 +2275,9 @@ pub struct BashCodeExecutionToolResultError {
 
 impl BashCodeExecutionToolResultError {
     /// Creates a `BashCodeExecutionToolResultError` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<BashCodeExecutionToolResultErrorCode>) -> Self {
+    pub fn new(error_code: BashCodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -2268,19 +2391,33 @@ pub struct BashCodeExecutionResultBlock {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`BashCodeExecutionResultBlock`\], named where they are given: `stderr` and `stdout` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`BashCodeExecutionResultBlock::new`\].
+#[derive(Clone, Debug)]
+pub struct BashCodeExecutionResultBlockRequired {
+    /// The required `content`.
+    pub content: Vec<BashCodeExecutionOutputBlock>,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+    /// The required `stdout`.
+    pub stdout: String,
+}
+
 impl BashCodeExecutionResultBlock {
-    /// Creates a `BashCodeExecutionResultBlock` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<BashCodeExecutionOutputBlock>>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-        stdout: impl Into<String>,
-    ) -> Self {
+    /// Creates a `BashCodeExecutionResultBlock` from its required properties, named in a \[`BashCodeExecutionResultBlockRequired`\]; the optional ones start unset.
+    pub fn new(required: BashCodeExecutionResultBlockRequired) -> Self {
+        let BashCodeExecutionResultBlockRequired {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        } = required;
         Self {
-            content: content.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
-            stdout: stdout.into(),
+            content,
+            return_code,
+            stderr,
+            stdout,
             extra: serde_json::Map::new(),
         }
     }
@@ -2494,11 +2631,9 @@ pub struct TextEditorCodeExecutionToolResultError {
 
 impl TextEditorCodeExecutionToolResultError {
     /// Creates a `TextEditorCodeExecutionToolResultError` from its required properties; the optional ones start unset.
-    pub fn new(
-        error_code: impl Into<TextEditorCodeExecutionToolResultErrorCode>,
-    ) -> Self {
+    pub fn new(error_code: TextEditorCodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             error_message: None,
             extra: serde_json::Map::new(),
         }
@@ -2627,11 +2762,11 @@ impl TextEditorCodeExecutionViewResultBlock {
     /// Creates a `TextEditorCodeExecutionViewResultBlock` from its required properties; the optional ones start unset.
     pub fn new(
         content: impl Into<String>,
-        file_type: impl Into<TextEditorCodeExecutionViewResultBlockFileType>,
+        file_type: TextEditorCodeExecutionViewResultBlockFileType,
     ) -> Self {
         Self {
             content: content.into(),
-            file_type: file_type.into(),
+            file_type,
             num_lines: None,
             start_line: None,
             total_lines: None,
@@ -2796,8 +2931,8 @@ impl TextEditorCodeExecutionStrReplaceResultBlock {
         }
     }
     /// Sets `lines`.
-    pub fn lines(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.lines = Some(value.into());
+    pub fn lines(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.lines = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `new_lines`.
@@ -2946,9 +3081,9 @@ pub struct ToolSearchToolResultError {
 
 impl ToolSearchToolResultError {
     /// Creates a `ToolSearchToolResultError` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<ToolSearchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: ToolSearchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             error_message: None,
             extra: serde_json::Map::new(),
         }
@@ -3059,9 +3194,11 @@ pub struct ToolSearchToolSearchResultBlock {
 
 impl ToolSearchToolSearchResultBlock {
     /// Creates a `ToolSearchToolSearchResultBlock` from its required properties; the optional ones start unset.
-    pub fn new(tool_references: impl Into<Vec<ToolReferenceBlock>>) -> Self {
+    pub fn new(
+        tool_references: impl IntoIterator<Item = impl Into<ToolReferenceBlock>>,
+    ) -> Self {
         Self {
-            tool_references: tool_references.into(),
+            tool_references: tool_references.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }

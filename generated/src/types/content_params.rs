@@ -46,9 +46,9 @@ impl CacheControlEphemeralParam {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CacheControlEphemeralParamTtl {
     /// `5m`
-    V5m,
+    FiveMinutes,
     /// `1h`
-    V1h,
+    OneHour,
     /// A value added to the API after this crate was generated.
     Other(String),
 }
@@ -57,8 +57,8 @@ impl CacheControlEphemeralParamTtl {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V5m => "5m",
-            Self::V1h => "1h",
+            Self::FiveMinutes => "5m",
+            Self::OneHour => "1h",
             Self::Other(value) => value,
         }
     }
@@ -67,8 +67,8 @@ impl CacheControlEphemeralParamTtl {
 impl From<&str> for CacheControlEphemeralParamTtl {
     fn from(value: &str) -> Self {
         match value {
-            "5m" => Self::V5m,
-            "1h" => Self::V1h,
+            "5m" => Self::FiveMinutes,
+            "1h" => Self::OneHour,
             other => Self::Other(other.to_string()),
         }
     }
@@ -77,8 +77,8 @@ impl From<&str> for CacheControlEphemeralParamTtl {
 impl From<String> for CacheControlEphemeralParamTtl {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "5m" => Self::V5m,
-            "1h" => Self::V1h,
+            "5m" => Self::FiveMinutes,
+            "1h" => Self::OneHour,
             _ => Self::Other(value),
         }
     }
@@ -511,9 +511,9 @@ impl TextBlockParam {
     /// Creates a `TextBlockParam` from its required properties; the optional ones start unset.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
+            text: text.into(),
             cache_control: None,
             citations: None,
-            text: text.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -526,8 +526,11 @@ impl TextBlockParam {
         self
     }
     /// Sets `citations`.
-    pub fn citations(mut self, value: impl Into<Vec<TextCitationParam>>) -> Self {
-        self.citations = Some(value.into());
+    pub fn citations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TextCitationParam>>,
+    ) -> Self {
+        self.citations = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -554,20 +557,34 @@ pub struct CitationCharLocationParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationCharLocationParam`\], named where they are given: `document_index` and `end_char_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationCharLocationParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationCharLocationParamRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_char_index`.
+    pub end_char_index: i64,
+    /// The required `start_char_index`.
+    pub start_char_index: i64,
+}
+
 impl CitationCharLocationParam {
-    /// Creates a `CitationCharLocationParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_char_index: impl Into<i64>,
-        start_char_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationCharLocationParam` from its required properties, named in a \[`CitationCharLocationParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationCharLocationParamRequired) -> Self {
+        let CitationCharLocationParamRequired {
+            cited_text,
+            document_index,
+            end_char_index,
+            start_char_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_char_index,
+            start_char_index,
             document_title: None,
-            end_char_index: end_char_index.into(),
-            start_char_index: start_char_index.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -600,20 +617,34 @@ pub struct CitationPageLocationParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationPageLocationParam`\], named where they are given: `document_index` and `end_page_number` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationPageLocationParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationPageLocationParamRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_page_number`.
+    pub end_page_number: i64,
+    /// The required `start_page_number`.
+    pub start_page_number: i64,
+}
+
 impl CitationPageLocationParam {
-    /// Creates a `CitationPageLocationParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_page_number: impl Into<i64>,
-        start_page_number: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationPageLocationParam` from its required properties, named in a \[`CitationPageLocationParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationPageLocationParamRequired) -> Self {
+        let CitationPageLocationParamRequired {
+            cited_text,
+            document_index,
+            end_page_number,
+            start_page_number,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_page_number,
+            start_page_number,
             document_title: None,
-            end_page_number: end_page_number.into(),
-            start_page_number: start_page_number.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -646,20 +677,34 @@ pub struct CitationContentBlockLocationParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationContentBlockLocationParam`\], named where they are given: `document_index` and `end_block_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationContentBlockLocationParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationContentBlockLocationParamRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `document_index`.
+    pub document_index: i64,
+    /// The required `end_block_index`.
+    pub end_block_index: i64,
+    /// The required `start_block_index`.
+    pub start_block_index: i64,
+}
+
 impl CitationContentBlockLocationParam {
-    /// Creates a `CitationContentBlockLocationParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        document_index: impl Into<i64>,
-        end_block_index: impl Into<i64>,
-        start_block_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationContentBlockLocationParam` from its required properties, named in a \[`CitationContentBlockLocationParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationContentBlockLocationParamRequired) -> Self {
+        let CitationContentBlockLocationParamRequired {
+            cited_text,
+            document_index,
+            end_block_index,
+            start_block_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            document_index: document_index.into(),
+            cited_text,
+            document_index,
+            end_block_index,
+            start_block_index,
             document_title: None,
-            end_block_index: end_block_index.into(),
-            start_block_index: start_block_index.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -690,18 +735,30 @@ pub struct CitationWebSearchResultLocationParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationWebSearchResultLocationParam`\], named where they are given: `cited_text` and `encrypted_index` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationWebSearchResultLocationParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationWebSearchResultLocationParamRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `encrypted_index`.
+    pub encrypted_index: String,
+    /// The required `url`.
+    pub url: String,
+}
+
 impl CitationWebSearchResultLocationParam {
-    /// Creates a `CitationWebSearchResultLocationParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        encrypted_index: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Creates a `CitationWebSearchResultLocationParam` from its required properties, named in a \[`CitationWebSearchResultLocationParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationWebSearchResultLocationParamRequired) -> Self {
+        let CitationWebSearchResultLocationParamRequired {
+            cited_text,
+            encrypted_index,
+            url,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            encrypted_index: encrypted_index.into(),
+            cited_text,
+            encrypted_index,
+            url,
             title: None,
-            url: url.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -736,21 +793,37 @@ pub struct CitationSearchResultLocationParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CitationSearchResultLocationParam`\], named where they are given: `cited_text` and `source` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CitationSearchResultLocationParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CitationSearchResultLocationParamRequired {
+    /// The required `cited_text`.
+    pub cited_text: String,
+    /// The required `end_block_index`.
+    pub end_block_index: i64,
+    /// The required `search_result_index`.
+    pub search_result_index: i64,
+    /// The required `source`.
+    pub source: String,
+    /// The required `start_block_index`.
+    pub start_block_index: i64,
+}
+
 impl CitationSearchResultLocationParam {
-    /// Creates a `CitationSearchResultLocationParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        cited_text: impl Into<String>,
-        end_block_index: impl Into<i64>,
-        search_result_index: impl Into<i64>,
-        source: impl Into<String>,
-        start_block_index: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CitationSearchResultLocationParam` from its required properties, named in a \[`CitationSearchResultLocationParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CitationSearchResultLocationParamRequired) -> Self {
+        let CitationSearchResultLocationParamRequired {
+            cited_text,
+            end_block_index,
+            search_result_index,
+            source,
+            start_block_index,
+        } = required;
         Self {
-            cited_text: cited_text.into(),
-            end_block_index: end_block_index.into(),
-            search_result_index: search_result_index.into(),
-            source: source.into(),
-            start_block_index: start_block_index.into(),
+            cited_text,
+            end_block_index,
+            search_result_index,
+            source,
+            start_block_index,
             title: None,
             extra: serde_json::Map::new(),
         }
@@ -854,8 +927,8 @@ impl ImageBlockParam {
     /// Creates a `ImageBlockParam` from its required properties; the optional ones start unset.
     pub fn new(source: impl Into<ImageSourceParam>) -> Self {
         Self {
-            cache_control: None,
             source: source.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -888,11 +961,11 @@ impl Base64ImageSourceParam {
     /// Creates a `Base64ImageSourceParam` from its required properties; the optional ones start unset.
     pub fn new(
         data: impl Into<String>,
-        media_type: impl Into<Base64ImageSourceParamMediaType>,
+        media_type: Base64ImageSourceParamMediaType,
     ) -> Self {
         Self {
             data: data.into(),
-            media_type: media_type.into(),
+            media_type,
             extra: serde_json::Map::new(),
         }
     }
@@ -1125,10 +1198,10 @@ impl DocumentBlockParam {
     /// Creates a `DocumentBlockParam` from its required properties; the optional ones start unset.
     pub fn new(source: impl Into<DocumentSourceParam>) -> Self {
         Self {
+            source: source.into(),
             cache_control: None,
             citations: None,
             context: None,
-            source: source.into(),
             title: None,
             extra: serde_json::Map::new(),
         }
@@ -1322,19 +1395,27 @@ pub struct SearchResultBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`SearchResultBlockParam`\], named where they are given: `source` and `title` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`SearchResultBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct SearchResultBlockParamRequired {
+    /// The required `content`.
+    pub content: Vec<TextBlockParam>,
+    /// The required `source`.
+    pub source: String,
+    /// The required `title`.
+    pub title: String,
+}
+
 impl SearchResultBlockParam {
-    /// Creates a `SearchResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<TextBlockParam>>,
-        source: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
+    /// Creates a `SearchResultBlockParam` from its required properties, named in a \[`SearchResultBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: SearchResultBlockParamRequired) -> Self {
+        let SearchResultBlockParamRequired { content, source, title } = required;
         Self {
+            content,
+            source,
+            title,
             cache_control: None,
             citations: None,
-            content: content.into(),
-            source: source.into(),
-            title: title.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1368,12 +1449,22 @@ pub struct ThinkingBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ThinkingBlockParam`\], named where they are given: `signature` and `thinking` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ThinkingBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct ThinkingBlockParamRequired {
+    /// The required `signature`.
+    pub signature: String,
+    /// The required `thinking`.
+    pub thinking: String,
+}
+
 impl ThinkingBlockParam {
-    /// Creates a `ThinkingBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(signature: impl Into<String>, thinking: impl Into<String>) -> Self {
+    /// Creates a `ThinkingBlockParam` from its required properties, named in a \[`ThinkingBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: ThinkingBlockParamRequired) -> Self {
+        let ThinkingBlockParamRequired { signature, thinking } = required;
         Self {
-            signature: signature.into(),
-            thinking: thinking.into(),
+            signature,
+            thinking,
             extra: serde_json::Map::new(),
         }
     }
@@ -1423,19 +1514,27 @@ pub struct ToolUseBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ToolUseBlockParam`\], named where they are given: `id` and `name` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ToolUseBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct ToolUseBlockParamRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `input`.
+    pub input: serde_json::Map<String, serde_json::Value>,
+    /// The required `name`.
+    pub name: String,
+}
+
 impl ToolUseBlockParam {
-    /// Creates a `ToolUseBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        input: impl Into<serde_json::Map<String, serde_json::Value>>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// Creates a `ToolUseBlockParam` from its required properties, named in a \[`ToolUseBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: ToolUseBlockParamRequired) -> Self {
+        let ToolUseBlockParamRequired { id, input, name } = required;
         Self {
+            id,
+            input,
+            name,
             cache_control: None,
             caller: None,
-            id: id.into(),
-            input: input.into(),
-            name: name.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1585,10 +1684,10 @@ impl ToolResultBlockParam {
     /// Creates a `ToolResultBlockParam` from its required properties; the optional ones start unset.
     pub fn new(tool_use_id: impl Into<String>) -> Self {
         Self {
+            tool_use_id: tool_use_id.into(),
             cache_control: None,
             content: None,
             is_error: None,
-            tool_use_id: tool_use_id.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1631,8 +1730,8 @@ impl ToolReferenceBlockParam {
     /// Creates a `ToolReferenceBlockParam` from its required properties; the optional ones start unset.
     pub fn new(tool_name: impl Into<String>) -> Self {
         Self {
-            cache_control: None,
             tool_name: tool_name.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -1672,14 +1771,14 @@ impl ServerToolUseBlockParam {
     pub fn new(
         id: impl Into<String>,
         input: impl Into<serde_json::Map<String, serde_json::Value>>,
-        name: impl Into<ServerToolUseBlockParamName>,
+        name: ServerToolUseBlockParamName,
     ) -> Self {
         Self {
-            cache_control: None,
-            caller: None,
             id: id.into(),
             input: input.into(),
-            name: name.into(),
+            name,
+            cache_control: None,
+            caller: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -1881,10 +1980,10 @@ impl WebSearchToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
-            caller: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
+            caller: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -1921,18 +2020,26 @@ pub struct WebSearchResultBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`WebSearchResultBlockParam`\], named where they are given: `encrypted_content` and `title` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`WebSearchResultBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct WebSearchResultBlockParamRequired {
+    /// The required `encrypted_content`.
+    pub encrypted_content: String,
+    /// The required `title`.
+    pub title: String,
+    /// The required `url`.
+    pub url: String,
+}
+
 impl WebSearchResultBlockParam {
-    /// Creates a `WebSearchResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        encrypted_content: impl Into<String>,
-        title: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Creates a `WebSearchResultBlockParam` from its required properties, named in a \[`WebSearchResultBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: WebSearchResultBlockParamRequired) -> Self {
+        let WebSearchResultBlockParamRequired { encrypted_content, title, url } = required;
         Self {
-            encrypted_content: encrypted_content.into(),
+            encrypted_content,
+            title,
+            url,
             page_age: None,
-            title: title.into(),
-            url: url.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1957,9 +2064,9 @@ pub struct WebSearchToolRequestErrorParam {
 
 impl WebSearchToolRequestErrorParam {
     /// Creates a `WebSearchToolRequestErrorParam` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<WebSearchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: WebSearchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -2068,10 +2175,10 @@ impl WebFetchToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
-            caller: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
+            caller: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -2105,9 +2212,9 @@ pub struct WebFetchToolResultErrorBlockParam {
 
 impl WebFetchToolResultErrorBlockParam {
     /// Creates a `WebFetchToolResultErrorBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<WebFetchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: WebFetchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -2135,8 +2242,8 @@ impl WebFetchBlockParam {
     pub fn new(content: impl Into<DocumentBlockParam>, url: impl Into<String>) -> Self {
         Self {
             content: content.into(),
-            retrieved_at: None,
             url: url.into(),
+            retrieved_at: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -2263,9 +2370,9 @@ impl CodeExecutionToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -2294,9 +2401,9 @@ pub struct CodeExecutionToolResultErrorParam {
 
 impl CodeExecutionToolResultErrorParam {
     /// Creates a `CodeExecutionToolResultErrorParam` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<CodeExecutionToolResultErrorCode>) -> Self {
+    pub fn new(error_code: CodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -2321,19 +2428,33 @@ pub struct CodeExecutionResultBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CodeExecutionResultBlockParam`\], named where they are given: `stderr` and `stdout` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CodeExecutionResultBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct CodeExecutionResultBlockParamRequired {
+    /// The required `content`.
+    pub content: Vec<CodeExecutionOutputBlockParam>,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+    /// The required `stdout`.
+    pub stdout: String,
+}
+
 impl CodeExecutionResultBlockParam {
-    /// Creates a `CodeExecutionResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<CodeExecutionOutputBlockParam>>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-        stdout: impl Into<String>,
-    ) -> Self {
+    /// Creates a `CodeExecutionResultBlockParam` from its required properties, named in a \[`CodeExecutionResultBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: CodeExecutionResultBlockParamRequired) -> Self {
+        let CodeExecutionResultBlockParamRequired {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        } = required;
         Self {
-            content: content.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
-            stdout: stdout.into(),
+            content,
+            return_code,
+            stderr,
+            stdout,
             extra: serde_json::Map::new(),
         }
     }
@@ -2380,19 +2501,33 @@ pub struct EncryptedCodeExecutionResultBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`EncryptedCodeExecutionResultBlockParam`\], named where they are given: `encrypted_stdout` and `stderr` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`EncryptedCodeExecutionResultBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct EncryptedCodeExecutionResultBlockParamRequired {
+    /// The required `content`.
+    pub content: Vec<CodeExecutionOutputBlockParam>,
+    /// The required `encrypted_stdout`.
+    pub encrypted_stdout: String,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+}
+
 impl EncryptedCodeExecutionResultBlockParam {
-    /// Creates a `EncryptedCodeExecutionResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<CodeExecutionOutputBlockParam>>,
-        encrypted_stdout: impl Into<String>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-    ) -> Self {
+    /// Creates a `EncryptedCodeExecutionResultBlockParam` from its required properties, named in a \[`EncryptedCodeExecutionResultBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: EncryptedCodeExecutionResultBlockParamRequired) -> Self {
+        let EncryptedCodeExecutionResultBlockParamRequired {
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
+        } = required;
         Self {
-            content: content.into(),
-            encrypted_stdout: encrypted_stdout.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
             extra: serde_json::Map::new(),
         }
     }
@@ -2507,9 +2642,9 @@ impl BashCodeExecutionToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -2538,9 +2673,9 @@ pub struct BashCodeExecutionToolResultErrorParam {
 
 impl BashCodeExecutionToolResultErrorParam {
     /// Creates a `BashCodeExecutionToolResultErrorParam` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<BashCodeExecutionToolResultErrorCode>) -> Self {
+    pub fn new(error_code: BashCodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             extra: serde_json::Map::new(),
         }
     }
@@ -2565,19 +2700,33 @@ pub struct BashCodeExecutionResultBlockParam {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`BashCodeExecutionResultBlockParam`\], named where they are given: `stderr` and `stdout` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`BashCodeExecutionResultBlockParam::new`\].
+#[derive(Clone, Debug)]
+pub struct BashCodeExecutionResultBlockParamRequired {
+    /// The required `content`.
+    pub content: Vec<BashCodeExecutionOutputBlockParam>,
+    /// The required `return_code`.
+    pub return_code: i64,
+    /// The required `stderr`.
+    pub stderr: String,
+    /// The required `stdout`.
+    pub stdout: String,
+}
+
 impl BashCodeExecutionResultBlockParam {
-    /// Creates a `BashCodeExecutionResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<Vec<BashCodeExecutionOutputBlockParam>>,
-        return_code: impl Into<i64>,
-        stderr: impl Into<String>,
-        stdout: impl Into<String>,
-    ) -> Self {
+    /// Creates a `BashCodeExecutionResultBlockParam` from its required properties, named in a \[`BashCodeExecutionResultBlockParamRequired`\]; the optional ones start unset.
+    pub fn new(required: BashCodeExecutionResultBlockParamRequired) -> Self {
+        let BashCodeExecutionResultBlockParamRequired {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        } = required;
         Self {
-            content: content.into(),
-            return_code: return_code.into(),
-            stderr: stderr.into(),
-            stdout: stdout.into(),
+            content,
+            return_code,
+            stderr,
+            stdout,
             extra: serde_json::Map::new(),
         }
     }
@@ -2769,9 +2918,9 @@ impl TextEditorCodeExecutionToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -2802,11 +2951,9 @@ pub struct TextEditorCodeExecutionToolResultErrorParam {
 
 impl TextEditorCodeExecutionToolResultErrorParam {
     /// Creates a `TextEditorCodeExecutionToolResultErrorParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        error_code: impl Into<TextEditorCodeExecutionToolResultErrorCode>,
-    ) -> Self {
+    pub fn new(error_code: TextEditorCodeExecutionToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             error_message: None,
             extra: serde_json::Map::new(),
         }
@@ -2843,11 +2990,11 @@ impl TextEditorCodeExecutionViewResultBlockParam {
     /// Creates a `TextEditorCodeExecutionViewResultBlockParam` from its required properties; the optional ones start unset.
     pub fn new(
         content: impl Into<String>,
-        file_type: impl Into<TextEditorCodeExecutionViewResultBlockParamFileType>,
+        file_type: TextEditorCodeExecutionViewResultBlockParamFileType,
     ) -> Self {
         Self {
             content: content.into(),
-            file_type: file_type.into(),
+            file_type,
             num_lines: None,
             start_line: None,
             total_lines: None,
@@ -3008,8 +3155,8 @@ impl TextEditorCodeExecutionStrReplaceResultBlockParam {
         }
     }
     /// Sets `lines`.
-    pub fn lines(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.lines = Some(value.into());
+    pub fn lines(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.lines = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `new_lines`.
@@ -3136,9 +3283,9 @@ impl ToolSearchToolResultBlockParam {
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
-            cache_control: None,
             content: content.into(),
             tool_use_id: tool_use_id.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -3169,9 +3316,9 @@ pub struct ToolSearchToolResultErrorParam {
 
 impl ToolSearchToolResultErrorParam {
     /// Creates a `ToolSearchToolResultErrorParam` from its required properties; the optional ones start unset.
-    pub fn new(error_code: impl Into<ToolSearchToolResultErrorCode>) -> Self {
+    pub fn new(error_code: ToolSearchToolResultErrorCode) -> Self {
         Self {
-            error_code: error_code.into(),
+            error_code,
             error_message: None,
             extra: serde_json::Map::new(),
         }
@@ -3198,9 +3345,11 @@ pub struct ToolSearchToolSearchResultBlockParam {
 
 impl ToolSearchToolSearchResultBlockParam {
     /// Creates a `ToolSearchToolSearchResultBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(tool_references: impl Into<Vec<ToolReferenceBlockParam>>) -> Self {
+    pub fn new(
+        tool_references: impl IntoIterator<Item = impl Into<ToolReferenceBlockParam>>,
+    ) -> Self {
         Self {
-            tool_references: tool_references.into(),
+            tool_references: tool_references.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -3225,8 +3374,8 @@ impl ContainerUploadBlockParam {
     /// Creates a `ContainerUploadBlockParam` from its required properties; the optional ones start unset.
     pub fn new(file_id: impl Into<String>) -> Self {
         Self {
-            cache_control: None,
             file_id: file_id.into(),
+            cache_control: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -3257,10 +3406,10 @@ pub struct MidConversationSystemBlockParam {
 
 impl MidConversationSystemBlockParam {
     /// Creates a `MidConversationSystemBlockParam` from its required properties; the optional ones start unset.
-    pub fn new(content: impl Into<Vec<TextBlockParam>>) -> Self {
+    pub fn new(content: impl IntoIterator<Item = impl Into<TextBlockParam>>) -> Self {
         Self {
+            content: content.into_iter().map(Into::into).collect(),
             cache_control: None,
-            content: content.into(),
             extra: serde_json::Map::new(),
         }
     }

@@ -30,23 +30,33 @@ pub struct FileMetadata {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`FileMetadata`\], named where they are given: `filename` and `id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`FileMetadata::new`\].
+#[derive(Clone, Debug)]
+pub struct FileMetadataRequired {
+    /// The required `created_at`.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The required `filename`.
+    pub filename: String,
+    /// The required `id`.
+    pub id: String,
+    /// The required `mime_type`.
+    pub mime_type: String,
+    /// The required `size_bytes`.
+    pub size_bytes: i64,
+}
+
 impl FileMetadata {
-    /// Creates a `FileMetadata` from its required properties; the optional ones start unset.
-    pub fn new(
-        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        filename: impl Into<String>,
-        id: impl Into<String>,
-        mime_type: impl Into<String>,
-        size_bytes: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `FileMetadata` from its required properties, named in a \[`FileMetadataRequired`\]; the optional ones start unset.
+    pub fn new(required: FileMetadataRequired) -> Self {
+        let FileMetadataRequired { created_at, filename, id, mime_type, size_bytes } = required;
         Self {
-            created_at: created_at.into(),
+            created_at,
+            filename,
+            id,
+            mime_type,
+            size_bytes,
             downloadable: None,
-            filename: filename.into(),
-            id: id.into(),
-            mime_type: mime_type.into(),
             scope: None,
-            size_bytes: size_bytes.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -101,9 +111,9 @@ pub struct FileList {
 
 impl FileList {
     /// Creates a `FileList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<FileMetadata>>) -> Self {
+    pub fn new(data: impl IntoIterator<Item = impl Into<FileMetadata>>) -> Self {
         Self {
-            data: data.into(),
+            data: data.into_iter().map(Into::into).collect(),
             first_id: None,
             has_more: None,
             last_id: None,
@@ -245,7 +255,7 @@ pub struct FilesListParams {
 }
 
 impl FilesListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `FilesListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             before_id: None,
@@ -286,7 +296,7 @@ pub struct FilesUploadParams {
 }
 
 impl FilesUploadParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `FilesUploadParams` from its required properties; the optional ones start unset.
     pub fn new(file: impl Into<crate::runtime::UploadFile>) -> Self {
         Self { file: file.into() }
     }

@@ -31,8 +31,8 @@ pub struct MessageCreateParams {
     pub service_tier: Option<MessageCreateParamsServiceTier>,
     /// Custom strings that end generation when produced.
     pub stop_sequences: Option<Vec<String>>,
-    /// Send the response as a server-sent event stream.
-    pub stream: Option<bool>,
+    /// `stream`, set by the endpoint method that sends the value, not by callers.
+    pub(crate) stream: Option<bool>,
     /// System prompt giving context and instructions.
     pub system: Option<SystemPrompt>,
     /// Sampling randomness, 0 to 1.
@@ -55,16 +55,16 @@ impl MessageCreateParams {
     /// Creates a `MessageCreateParams` from its required properties; the optional ones start unset.
     pub fn new(
         model: impl Into<Model>,
-        messages: impl Into<Vec<MessageParam>>,
+        messages: impl IntoIterator<Item = impl Into<MessageParam>>,
         max_tokens: impl Into<i64>,
     ) -> Self {
         Self {
             model: model.into(),
-            messages: messages.into(),
+            messages: messages.into_iter().map(Into::into).collect(),
+            max_tokens: max_tokens.into(),
             cache_control: None,
             container: None,
             inference_geo: None,
-            max_tokens: max_tokens.into(),
             metadata: None,
             output_config: None,
             service_tier: None,
@@ -117,14 +117,16 @@ impl MessageCreateParams {
         self
     }
     /// Sets `stop_sequences`.
-    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.stop_sequences = Some(value.into());
+    pub fn stop_sequences(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.stop_sequences = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `stream`.
-    pub fn stream(mut self, value: impl Into<bool>) -> Self {
-        self.stream = Some(value.into());
-        self
+    /// The `stream` value of a request decoded from JSON. One built in Rust leaves it unset: the endpoint method that sends the request decides it.
+    pub fn stream(&self) -> Option<bool> {
+        self.stream
     }
     /// Sets `system`.
     pub fn system(mut self, value: impl Into<SystemPrompt>) -> Self {
@@ -147,8 +149,11 @@ impl MessageCreateParams {
         self
     }
     /// Sets `tools`.
-    pub fn tools(mut self, value: impl Into<Vec<ToolUnion>>) -> Self {
-        self.tools = Some(value.into());
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ToolUnion>>,
+    ) -> Self {
+        self.tools = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `top_k`.
@@ -242,10 +247,10 @@ impl<'de> serde::Deserialize<'de> for MessageCreateParamsServiceTier {
 pub struct MessageCountTokensParams {
     /// Automatic prompt-cache breakpoint for the whole request.
     pub cache_control: Option<CacheControlEphemeralParam>,
-    /// The conversation so far, alternating user and assistant turns.
-    pub messages: Vec<MessageParam>,
     /// Model whose tokenizer and limits apply.
     pub model: Model,
+    /// The conversation so far, alternating user and assistant turns.
+    pub messages: Vec<MessageParam>,
     /// Output settings such as effort and structured format.
     pub output_config: Option<OutputConfigParam>,
     /// System prompt giving context and instructions.
@@ -262,11 +267,14 @@ pub struct MessageCountTokensParams {
 
 impl MessageCountTokensParams {
     /// Creates a `MessageCountTokensParams` from its required properties; the optional ones start unset.
-    pub fn new(messages: impl Into<Vec<MessageParam>>, model: impl Into<Model>) -> Self {
+    pub fn new(
+        model: impl Into<Model>,
+        messages: impl IntoIterator<Item = impl Into<MessageParam>>,
+    ) -> Self {
         Self {
-            cache_control: None,
-            messages: messages.into(),
             model: model.into(),
+            messages: messages.into_iter().map(Into::into).collect(),
+            cache_control: None,
             output_config: None,
             system: None,
             thinking: None,
@@ -304,8 +312,11 @@ impl MessageCountTokensParams {
         self
     }
     /// Sets `tools`.
-    pub fn tools(mut self, value: impl Into<Vec<ToolUnion>>) -> Self {
-        self.tools = Some(value.into());
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ToolUnion>>,
+    ) -> Self {
+        self.tools = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -342,13 +353,10 @@ pub struct MessageParam {
 
 impl MessageParam {
     /// Creates a `MessageParam` from its required properties; the optional ones start unset.
-    pub fn new(
-        content: impl Into<MessageContent>,
-        role: impl Into<MessageParamRole>,
-    ) -> Self {
+    pub fn new(content: impl Into<MessageContent>, role: MessageParamRole) -> Self {
         Self {
             content: content.into(),
-            role: role.into(),
+            role,
             extra: serde_json::Map::new(),
         }
     }
@@ -964,9 +972,11 @@ pub struct MessageBatchCreateParams {
 
 impl MessageBatchCreateParams {
     /// Creates a `MessageBatchCreateParams` from its required properties; the optional ones start unset.
-    pub fn new(requests: impl Into<Vec<MessageBatchRequest>>) -> Self {
+    pub fn new(
+        requests: impl IntoIterator<Item = impl Into<MessageBatchRequest>>,
+    ) -> Self {
         Self {
-            requests: requests.into(),
+            requests: requests.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1029,24 +1039,40 @@ pub struct MessageBatch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`MessageBatch`\], named where they are given: `created_at` and `expires_at` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessageBatch::new`\].
+#[derive(Clone, Debug)]
+pub struct MessageBatchRequired {
+    /// The required `created_at`.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The required `expires_at`.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The required `id`.
+    pub id: String,
+    /// The required `processing_status`.
+    pub processing_status: MessageBatchProcessingStatus,
+    /// The required `request_counts`.
+    pub request_counts: MessageBatchRequestCounts,
+}
+
 impl MessageBatch {
-    /// Creates a `MessageBatch` from its required properties; the optional ones start unset.
-    pub fn new(
-        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        expires_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        id: impl Into<String>,
-        processing_status: impl Into<MessageBatchProcessingStatus>,
-        request_counts: impl Into<MessageBatchRequestCounts>,
-    ) -> Self {
+    /// Creates a `MessageBatch` from its required properties, named in a \[`MessageBatchRequired`\]; the optional ones start unset.
+    pub fn new(required: MessageBatchRequired) -> Self {
+        let MessageBatchRequired {
+            created_at,
+            expires_at,
+            id,
+            processing_status,
+            request_counts,
+        } = required;
         Self {
+            created_at,
+            expires_at,
+            id,
+            processing_status,
+            request_counts,
             archived_at: None,
             cancel_initiated_at: None,
-            created_at: created_at.into(),
             ended_at: None,
-            expires_at: expires_at.into(),
-            id: id.into(),
-            processing_status: processing_status.into(),
-            request_counts: request_counts.into(),
             results_url: None,
             extra: serde_json::Map::new(),
         }
@@ -1180,21 +1206,37 @@ pub struct MessageBatchRequestCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`MessageBatchRequestCounts`\], named where they are given: `canceled` and `errored` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessageBatchRequestCounts::new`\].
+#[derive(Clone, Debug)]
+pub struct MessageBatchRequestCountsRequired {
+    /// The required `canceled`.
+    pub canceled: i64,
+    /// The required `errored`.
+    pub errored: i64,
+    /// The required `expired`.
+    pub expired: i64,
+    /// The required `processing`.
+    pub processing: i64,
+    /// The required `succeeded`.
+    pub succeeded: i64,
+}
+
 impl MessageBatchRequestCounts {
-    /// Creates a `MessageBatchRequestCounts` from its required properties; the optional ones start unset.
-    pub fn new(
-        canceled: impl Into<i64>,
-        errored: impl Into<i64>,
-        expired: impl Into<i64>,
-        processing: impl Into<i64>,
-        succeeded: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `MessageBatchRequestCounts` from its required properties, named in a \[`MessageBatchRequestCountsRequired`\]; the optional ones start unset.
+    pub fn new(required: MessageBatchRequestCountsRequired) -> Self {
+        let MessageBatchRequestCountsRequired {
+            canceled,
+            errored,
+            expired,
+            processing,
+            succeeded,
+        } = required;
         Self {
-            canceled: canceled.into(),
-            errored: errored.into(),
-            expired: expired.into(),
-            processing: processing.into(),
-            succeeded: succeeded.into(),
+            canceled,
+            errored,
+            expired,
+            processing,
+            succeeded,
             extra: serde_json::Map::new(),
         }
     }
@@ -1219,11 +1261,14 @@ pub struct MessageBatchList {
 
 impl MessageBatchList {
     /// Creates a `MessageBatchList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<MessageBatch>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<MessageBatch>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -1517,7 +1562,7 @@ pub struct MessagesBatchesListParams {
 }
 
 impl MessagesBatchesListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `MessagesBatchesListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             before_id: None,

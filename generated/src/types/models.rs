@@ -25,11 +25,14 @@ pub struct ModelInfoList {
 
 impl ModelInfoList {
     /// Creates a `ModelInfoList` from its required properties; the optional ones start unset.
-    pub fn new(data: impl Into<Vec<ModelInfo>>, has_more: impl Into<bool>) -> Self {
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<ModelInfo>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            data: data.into(),
-            first_id: None,
+            data: data.into_iter().map(Into::into).collect(),
             has_more: has_more.into(),
+            first_id: None,
             last_id: None,
             extra: serde_json::Map::new(),
         }
@@ -71,18 +74,26 @@ pub struct ModelInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ModelInfo`\], named where they are given: `display_name` and `id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ModelInfo::new`\].
+#[derive(Clone, Debug)]
+pub struct ModelInfoRequired {
+    /// The required `created_at`.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The required `display_name`.
+    pub display_name: String,
+    /// The required `id`.
+    pub id: String,
+}
+
 impl ModelInfo {
-    /// Creates a `ModelInfo` from its required properties; the optional ones start unset.
-    pub fn new(
-        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
-        display_name: impl Into<String>,
-        id: impl Into<String>,
-    ) -> Self {
+    /// Creates a `ModelInfo` from its required properties, named in a \[`ModelInfoRequired`\]; the optional ones start unset.
+    pub fn new(required: ModelInfoRequired) -> Self {
+        let ModelInfoRequired { created_at, display_name, id } = required;
         Self {
+            created_at,
+            display_name,
+            id,
             capabilities: None,
-            created_at: created_at.into(),
-            display_name: display_name.into(),
-            id: id.into(),
             max_input_tokens: None,
             max_tokens: None,
             extra: serde_json::Map::new(),
@@ -130,30 +141,53 @@ pub struct ModelCapabilities {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ModelCapabilities`\], named where they are given: `batch` and `citations` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ModelCapabilities::new`\].
+#[derive(Clone, Debug)]
+pub struct ModelCapabilitiesRequired {
+    /// The required `batch`.
+    pub batch: CapabilitySupport,
+    /// The required `citations`.
+    pub citations: CapabilitySupport,
+    /// The required `code_execution`.
+    pub code_execution: CapabilitySupport,
+    /// The required `context_management`.
+    pub context_management: ContextManagementCapability,
+    /// The required `effort`.
+    pub effort: EffortCapability,
+    /// The required `image_input`.
+    pub image_input: CapabilitySupport,
+    /// The required `pdf_input`.
+    pub pdf_input: CapabilitySupport,
+    /// The required `structured_outputs`.
+    pub structured_outputs: CapabilitySupport,
+    /// The required `thinking`.
+    pub thinking: ThinkingCapability,
+}
+
 impl ModelCapabilities {
-    /// Creates a `ModelCapabilities` from its required properties; the optional ones start unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        batch: impl Into<CapabilitySupport>,
-        citations: impl Into<CapabilitySupport>,
-        code_execution: impl Into<CapabilitySupport>,
-        context_management: impl Into<ContextManagementCapability>,
-        effort: impl Into<EffortCapability>,
-        image_input: impl Into<CapabilitySupport>,
-        pdf_input: impl Into<CapabilitySupport>,
-        structured_outputs: impl Into<CapabilitySupport>,
-        thinking: impl Into<ThinkingCapability>,
-    ) -> Self {
+    /// Creates a `ModelCapabilities` from its required properties, named in a \[`ModelCapabilitiesRequired`\]; the optional ones start unset.
+    pub fn new(required: ModelCapabilitiesRequired) -> Self {
+        let ModelCapabilitiesRequired {
+            batch,
+            citations,
+            code_execution,
+            context_management,
+            effort,
+            image_input,
+            pdf_input,
+            structured_outputs,
+            thinking,
+        } = required;
         Self {
-            batch: batch.into(),
-            citations: citations.into(),
-            code_execution: code_execution.into(),
-            context_management: context_management.into(),
-            effort: effort.into(),
-            image_input: image_input.into(),
-            pdf_input: pdf_input.into(),
-            structured_outputs: structured_outputs.into(),
-            thinking: thinking.into(),
+            batch,
+            citations,
+            code_execution,
+            context_management,
+            effort,
+            image_input,
+            pdf_input,
+            structured_outputs,
+            thinking,
             extra: serde_json::Map::new(),
         }
     }
@@ -200,10 +234,10 @@ impl ContextManagementCapability {
     /// Creates a `ContextManagementCapability` from its required properties; the optional ones start unset.
     pub fn new(supported: impl Into<bool>) -> Self {
         Self {
+            supported: supported.into(),
             clear_thinking_20251015: None,
             clear_tool_uses_20250919: None,
             compact_20260112: None,
-            supported: supported.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -250,21 +284,31 @@ pub struct EffortCapability {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`EffortCapability`\], named where they are given: `high` and `low` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`EffortCapability::new`\].
+#[derive(Clone, Debug)]
+pub struct EffortCapabilityRequired {
+    /// The required `high`.
+    pub high: CapabilitySupport,
+    /// The required `low`.
+    pub low: CapabilitySupport,
+    /// The required `max`.
+    pub max: CapabilitySupport,
+    /// The required `medium`.
+    pub medium: CapabilitySupport,
+    /// The required `supported`.
+    pub supported: bool,
+}
+
 impl EffortCapability {
-    /// Creates a `EffortCapability` from its required properties; the optional ones start unset.
-    pub fn new(
-        high: impl Into<CapabilitySupport>,
-        low: impl Into<CapabilitySupport>,
-        max: impl Into<CapabilitySupport>,
-        medium: impl Into<CapabilitySupport>,
-        supported: impl Into<bool>,
-    ) -> Self {
+    /// Creates a `EffortCapability` from its required properties, named in a \[`EffortCapabilityRequired`\]; the optional ones start unset.
+    pub fn new(required: EffortCapabilityRequired) -> Self {
+        let EffortCapabilityRequired { high, low, max, medium, supported } = required;
         Self {
-            high: high.into(),
-            low: low.into(),
-            max: max.into(),
-            medium: medium.into(),
-            supported: supported.into(),
+            high,
+            low,
+            max,
+            medium,
+            supported,
             xhigh: None,
             extra: serde_json::Map::new(),
         }
@@ -309,15 +353,22 @@ pub struct ThinkingTypes {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ThinkingTypes`\], named where they are given: `adaptive` and `enabled` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ThinkingTypes::new`\].
+#[derive(Clone, Debug)]
+pub struct ThinkingTypesRequired {
+    /// The required `adaptive`.
+    pub adaptive: CapabilitySupport,
+    /// The required `enabled`.
+    pub enabled: CapabilitySupport,
+}
+
 impl ThinkingTypes {
-    /// Creates a `ThinkingTypes` from its required properties; the optional ones start unset.
-    pub fn new(
-        adaptive: impl Into<CapabilitySupport>,
-        enabled: impl Into<CapabilitySupport>,
-    ) -> Self {
+    /// Creates a `ThinkingTypes` from its required properties, named in a \[`ThinkingTypesRequired`\]; the optional ones start unset.
+    pub fn new(required: ThinkingTypesRequired) -> Self {
+        let ThinkingTypesRequired { adaptive, enabled } = required;
         Self {
-            adaptive: adaptive.into(),
-            enabled: enabled.into(),
+            adaptive,
+            enabled,
             extra: serde_json::Map::new(),
         }
     }
@@ -341,7 +392,7 @@ pub struct ModelsListParams {
 }
 
 impl ModelsListParams {
-    /// Creates the parameters from the required ones; the optional ones start unset.
+    /// Creates a `ModelsListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
         Self {
             before_id: None,

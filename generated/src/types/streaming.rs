@@ -42,22 +42,31 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Message`\], named where they are given: `id` and `model` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Message::new`\].
+#[derive(Clone, Debug)]
+pub struct MessageRequired {
+    /// The required `id`.
+    pub id: String,
+    /// The required `content`.
+    pub content: Vec<ContentBlock>,
+    /// The required `model`.
+    pub model: Model,
+    /// The required `usage`.
+    pub usage: Usage,
+}
+
 impl Message {
-    /// Creates a `Message` from its required properties; the optional ones start unset.
-    pub fn new(
-        id: impl Into<String>,
-        content: impl Into<Vec<ContentBlock>>,
-        model: impl Into<Model>,
-        usage: impl Into<Usage>,
-    ) -> Self {
+    /// Creates a `Message` from its required properties, named in a \[`MessageRequired`\]; the optional ones start unset.
+    pub fn new(required: MessageRequired) -> Self {
+        let MessageRequired { id, content, model, usage } = required;
         Self {
-            id: id.into(),
-            content: content.into(),
-            model: model.into(),
+            id,
+            content,
+            model,
+            usage,
             stop_reason: None,
             stop_sequence: None,
             stop_details: None,
-            usage: usage.into(),
             container: None,
             extra: serde_json::Map::new(),
         }
@@ -490,16 +499,26 @@ pub struct Usage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Usage`\], named where they are given: `input_tokens` and `output_tokens` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Usage::new`\].
+#[derive(Clone, Debug)]
+pub struct UsageRequired {
+    /// The required `input_tokens`.
+    pub input_tokens: i64,
+    /// The required `output_tokens`.
+    pub output_tokens: i64,
+}
+
 impl Usage {
-    /// Creates a `Usage` from its required properties; the optional ones start unset.
-    pub fn new(input_tokens: impl Into<i64>, output_tokens: impl Into<i64>) -> Self {
+    /// Creates a `Usage` from its required properties, named in a \[`UsageRequired`\]; the optional ones start unset.
+    pub fn new(required: UsageRequired) -> Self {
+        let UsageRequired { input_tokens, output_tokens } = required;
         Self {
+            input_tokens,
+            output_tokens,
             cache_creation: None,
             cache_creation_input_tokens: None,
             cache_read_input_tokens: None,
             inference_geo: None,
-            input_tokens: input_tokens.into(),
-            output_tokens: output_tokens.into(),
             output_tokens_details: None,
             server_tool_use: None,
             service_tier: None,
@@ -638,15 +657,25 @@ pub struct CacheCreation {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`CacheCreation`\], named where they are given: `ephemeral_1h_input_tokens` and `ephemeral_5m_input_tokens` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`CacheCreation::new`\].
+#[derive(Clone, Debug)]
+pub struct CacheCreationRequired {
+    /// The required `ephemeral_1h_input_tokens`.
+    pub ephemeral_1h_input_tokens: i64,
+    /// The required `ephemeral_5m_input_tokens`.
+    pub ephemeral_5m_input_tokens: i64,
+}
+
 impl CacheCreation {
-    /// Creates a `CacheCreation` from its required properties; the optional ones start unset.
-    pub fn new(
-        ephemeral_1h_input_tokens: impl Into<i64>,
-        ephemeral_5m_input_tokens: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `CacheCreation` from its required properties, named in a \[`CacheCreationRequired`\]; the optional ones start unset.
+    pub fn new(required: CacheCreationRequired) -> Self {
+        let CacheCreationRequired {
+            ephemeral_1h_input_tokens,
+            ephemeral_5m_input_tokens,
+        } = required;
         Self {
-            ephemeral_1h_input_tokens: ephemeral_1h_input_tokens.into(),
-            ephemeral_5m_input_tokens: ephemeral_5m_input_tokens.into(),
+            ephemeral_1h_input_tokens,
+            ephemeral_5m_input_tokens,
             extra: serde_json::Map::new(),
         }
     }
@@ -685,15 +714,22 @@ pub struct ServerToolUsage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`ServerToolUsage`\], named where they are given: `web_fetch_requests` and `web_search_requests` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`ServerToolUsage::new`\].
+#[derive(Clone, Debug)]
+pub struct ServerToolUsageRequired {
+    /// The required `web_fetch_requests`.
+    pub web_fetch_requests: i64,
+    /// The required `web_search_requests`.
+    pub web_search_requests: i64,
+}
+
 impl ServerToolUsage {
-    /// Creates a `ServerToolUsage` from its required properties; the optional ones start unset.
-    pub fn new(
-        web_fetch_requests: impl Into<i64>,
-        web_search_requests: impl Into<i64>,
-    ) -> Self {
+    /// Creates a `ServerToolUsage` from its required properties, named in a \[`ServerToolUsageRequired`\]; the optional ones start unset.
+    pub fn new(required: ServerToolUsageRequired) -> Self {
+        let ServerToolUsageRequired { web_fetch_requests, web_search_requests } = required;
         Self {
-            web_fetch_requests: web_fetch_requests.into(),
-            web_search_requests: web_search_requests.into(),
+            web_fetch_requests,
+            web_search_requests,
             extra: serde_json::Map::new(),
         }
     }
@@ -1001,10 +1037,10 @@ impl MessageDeltaUsage {
     /// Creates a `MessageDeltaUsage` from its required properties; the optional ones start unset.
     pub fn new(output_tokens: impl Into<i64>) -> Self {
         Self {
+            output_tokens: output_tokens.into(),
             cache_creation_input_tokens: None,
             cache_read_input_tokens: None,
             input_tokens: None,
-            output_tokens: output_tokens.into(),
             output_tokens_details: None,
             server_tool_use: None,
             extra: serde_json::Map::new(),
@@ -1511,17 +1547,25 @@ pub struct Completion {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The required properties of \[`Completion`\], named where they are given: `completion` and `id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Completion::new`\].
+#[derive(Clone, Debug)]
+pub struct CompletionRequired {
+    /// The required `completion`.
+    pub completion: String,
+    /// The required `id`.
+    pub id: String,
+    /// The required `model`.
+    pub model: Model,
+}
+
 impl Completion {
-    /// Creates a `Completion` from its required properties; the optional ones start unset.
-    pub fn new(
-        completion: impl Into<String>,
-        id: impl Into<String>,
-        model: impl Into<Model>,
-    ) -> Self {
+    /// Creates a `Completion` from its required properties, named in a \[`CompletionRequired`\]; the optional ones start unset.
+    pub fn new(required: CompletionRequired) -> Self {
+        let CompletionRequired { completion, id, model } = required;
         Self {
-            completion: completion.into(),
-            id: id.into(),
-            model: model.into(),
+            completion,
+            id,
+            model,
             stop_reason: None,
             extra: serde_json::Map::new(),
         }
@@ -1554,7 +1598,7 @@ pub enum ErrorObject {
     /// `type: "timeout_error"`.
     TimeoutError(GatewayTimeoutError),
     /// `type: "api_error"`.
-    ApiError(ApiError),
+    InternalServerError(InternalServerError),
     /// `type: "overloaded_error"`.
     OverloadedError(OverloadedError),
     /// A variant added to the API after this crate was generated, kept as received.
@@ -1572,7 +1616,7 @@ impl ErrorObject {
             Self::NotFoundError(_) => "not_found_error",
             Self::RateLimitError(_) => "rate_limit_error",
             Self::TimeoutError(_) => "timeout_error",
-            Self::ApiError(_) => "api_error",
+            Self::InternalServerError(_) => "api_error",
             Self::OverloadedError(_) => "overloaded_error",
             Self::Unknown(value) => {
                 value.get("type").and_then(|t| t.as_str()).unwrap_or("")
@@ -1623,9 +1667,9 @@ impl From<GatewayTimeoutError> for ErrorObject {
     }
 }
 
-impl From<ApiError> for ErrorObject {
-    fn from(value: ApiError) -> Self {
-        Self::ApiError(value)
+impl From<InternalServerError> for ErrorObject {
+    fn from(value: InternalServerError) -> Self {
+        Self::InternalServerError(value)
     }
 }
 
@@ -1645,7 +1689,7 @@ impl serde::Serialize for ErrorObject {
             Self::NotFoundError(value) => value.serialize(serializer),
             Self::RateLimitError(value) => value.serialize(serializer),
             Self::TimeoutError(value) => value.serialize(serializer),
-            Self::ApiError(value) => value.serialize(serializer),
+            Self::InternalServerError(value) => value.serialize(serializer),
             Self::OverloadedError(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -1678,7 +1722,9 @@ impl crate::runtime::de::Tagged for ErrorObject {
                 crate::runtime::de::variant(map, tag, Self::RateLimitError)
             }
             "timeout_error" => crate::runtime::de::variant(map, tag, Self::TimeoutError),
-            "api_error" => crate::runtime::de::variant(map, tag, Self::ApiError),
+            "api_error" => {
+                crate::runtime::de::variant(map, tag, Self::InternalServerError)
+            }
             "overloaded_error" => {
                 crate::runtime::de::variant(map, tag, Self::OverloadedError)
             }
@@ -1863,13 +1909,13 @@ impl GatewayTimeoutError {
     }
 }
 
-/// An unexpected internal error.
+/// An unexpected internal error (`api_error`).
 ///
 /// On the wire this object always carries `"type": "api_error"`.
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "api_error"))]
 #[json(union_tag = "type")]
-pub struct ApiError {
+pub struct InternalServerError {
     /// Human-readable error message.
     #[json(default = String::from("Internal server error"))]
     pub message: String,
@@ -1877,8 +1923,8 @@ pub struct ApiError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl ApiError {
-    /// Creates a `ApiError` from its required properties; the optional ones start unset.
+impl InternalServerError {
+    /// Creates a `InternalServerError` from its required properties; the optional ones start unset.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),

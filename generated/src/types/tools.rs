@@ -339,10 +339,10 @@ impl Tool {
     /// Creates a `Tool` from its required properties; the optional ones start unset.
     pub fn new(name: impl Into<String>, input_schema: impl Into<InputSchema>) -> Self {
         Self {
-            r#type: None,
-            description: None,
             name: name.into(),
             input_schema: input_schema.into(),
+            r#type: None,
+            description: None,
             cache_control: None,
             strict: None,
             eager_input_streaming: None,
@@ -381,8 +381,11 @@ impl Tool {
         self
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `defer_loading`.
@@ -393,9 +396,11 @@ impl Tool {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -501,8 +506,11 @@ impl InputSchema {
         self
     }
     /// Sets `required`.
-    pub fn required(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.required = Some(value.into());
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -626,8 +634,11 @@ impl ToolBash20250124 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -646,9 +657,11 @@ impl ToolBash20250124 {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `strict`.
@@ -690,8 +703,11 @@ impl CodeExecutionTool20250522 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -746,8 +762,11 @@ impl CodeExecutionTool20250825 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -802,8 +821,11 @@ impl CodeExecutionTool20260120 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -858,8 +880,11 @@ impl CodeExecutionTool20260521 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -917,8 +942,11 @@ impl MemoryTool20250818 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -937,9 +965,11 @@ impl MemoryTool20250818 {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `strict`.
@@ -984,8 +1014,11 @@ impl ToolTextEditor20250124 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1004,9 +1037,11 @@ impl ToolTextEditor20250124 {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `strict`.
@@ -1051,8 +1086,11 @@ impl ToolTextEditor20250429 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1071,9 +1109,11 @@ impl ToolTextEditor20250429 {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `strict`.
@@ -1121,8 +1161,11 @@ impl ToolTextEditor20250728 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1141,9 +1184,11 @@ impl ToolTextEditor20250728 {
     /// Sets `input_examples`.
     pub fn input_examples(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, JsonValue>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, JsonValue>>,
+        >,
     ) -> Self {
-        self.input_examples = Some(value.into());
+        self.input_examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `max_characters`.
@@ -1202,18 +1247,27 @@ impl WebSearchTool20250305 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1293,18 +1347,27 @@ impl WebFetchTool20250910 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1386,18 +1449,27 @@ impl WebSearchTool20260209 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1477,18 +1549,27 @@ impl WebFetchTool20260209 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1576,18 +1657,27 @@ impl WebFetchTool20260309 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1677,18 +1767,27 @@ impl WebSearchTool20260318 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -1856,18 +1955,27 @@ impl WebFetchTool20260318 {
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `allowed_domains`.
-    pub fn allowed_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.allowed_domains = Some(value.into());
+    pub fn allowed_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `blocked_domains`.
-    pub fn blocked_domains(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.blocked_domains = Some(value.into());
+    pub fn blocked_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.blocked_domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -2015,19 +2123,22 @@ pub struct ToolSearchToolBm2520251119 {
 
 impl ToolSearchToolBm2520251119 {
     /// Creates a `ToolSearchToolBm2520251119` from its required properties; the optional ones start unset.
-    pub fn new(r#type: impl Into<ToolSearchToolBm2520251119Type>) -> Self {
+    pub fn new(r#type: ToolSearchToolBm2520251119Type) -> Self {
         Self {
+            r#type,
             allowed_callers: None,
             cache_control: None,
             defer_loading: None,
             strict: None,
-            r#type: r#type.into(),
             extra: serde_json::Map::new(),
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -2147,19 +2258,22 @@ pub struct ToolSearchToolRegex20251119 {
 
 impl ToolSearchToolRegex20251119 {
     /// Creates a `ToolSearchToolRegex20251119` from its required properties; the optional ones start unset.
-    pub fn new(r#type: impl Into<ToolSearchToolRegex20251119Type>) -> Self {
+    pub fn new(r#type: ToolSearchToolRegex20251119Type) -> Self {
         Self {
+            r#type,
             allowed_callers: None,
             cache_control: None,
             defer_loading: None,
             strict: None,
-            r#type: r#type.into(),
             extra: serde_json::Map::new(),
         }
     }
     /// Sets `allowed_callers`.
-    pub fn allowed_callers(mut self, value: impl Into<Vec<AllowedCaller>>) -> Self {
-        self.allowed_callers = Some(value.into());
+    pub fn allowed_callers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AllowedCaller>>,
+    ) -> Self {
+        self.allowed_callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `cache_control`.
@@ -2477,8 +2591,8 @@ impl ToolChoiceToolParam {
     /// Creates a `ToolChoiceToolParam` from its required properties; the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            disable_parallel_tool_use: None,
             name: name.into(),
+            disable_parallel_tool_use: None,
             extra: serde_json::Map::new(),
         }
     }

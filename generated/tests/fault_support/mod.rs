@@ -42,7 +42,7 @@ pub fn client(base: &str) -> Client {
 pub fn params() -> MessageCreateParams {
     MessageCreateParams::new(
         "claude-sonnet-4-5",
-        vec![MessageParam::new("Hello", "user")],
+        vec![MessageParam::user("Hello")],
         64,
     )
 }

@@ -174,7 +174,7 @@ pub fn rich_message() -> MessageCreateParams {
 pub fn simple_message(text: &str) -> MessageCreateParams {
     MessageCreateParams::new(
         "claude-haiku-4-5",
-        vec![MessageParam::new(text, "user")],
+        vec![MessageParam::user(text)],
         256,
     )
     .system("Answer in one sentence.")
@@ -184,18 +184,17 @@ pub fn simple_message(text: &str) -> MessageCreateParams {
 }
 
 fn count_tokens_params() -> MessageCountTokensParams {
-    let rich = rich_message();
-    let mut params = MessageCountTokensParams::new(rich.messages, "claude-sonnet-4-5");
-    params.system = rich.system;
-    params.tools = rich.tools;
-    params.tool_choice = rich.tool_choice;
-    params.thinking = rich.thinking;
-    params
+    // The same request as the message, less what only shapes the output.
+    MessageCountTokensParams::from(rich_message())
 }
 
 fn completion_params() -> CompletionCreateParams {
-    CompletionCreateParams::new("claude-2.1", "\n\nHuman: Hello, Claude\n\nAssistant:", 256)
-        .stop_sequences(vec!["\n\nHuman:".to_string()])
+    CompletionCreateParams::new(CompletionCreateParamsRequired {
+        model: "claude-2.1".into(),
+        prompt: "\n\nHuman: Hello, Claude\n\nAssistant:".into(),
+        max_tokens_to_sample: 256,
+    })
+    .stop_sequences(["\n\nHuman:"])
         .temperature(0.5)
         .top_p(0.9)
         .top_k(40)
@@ -357,7 +356,7 @@ pub fn all() -> Vec<Op> {
         op!("users.update", Json, false, |c| got_json(
             c.admin
                 .users()
-                .update(USER_ID, UserUpdateParams::new("developer"))
+                .update(USER_ID, UserUpdateParams::new(OrganizationRoleParam::Developer))
                 .await
         )),
         op!("users.delete", Json, false, |c| got_json(
@@ -382,7 +381,7 @@ pub fn all() -> Vec<Op> {
             c.admin
                 .invites()
                 .create(
-                    InviteCreateParams::new("grace@example.com", "developer")
+                    InviteCreateParams::new("grace@example.com", OrganizationRoleParam::Developer)
                         .rbac_group_ids(vec!["rbacgrp_01ABCDEFGHJKMNPQRSTVWXYZ".to_string()])
                 )
                 .await
@@ -453,7 +452,7 @@ pub fn all() -> Vec<Op> {
                 .members()
                 .create(
                     WORKSPACE_ID,
-                    WorkspaceMemberCreateParams::new(USER_ID, "workspace_developer")
+                    WorkspaceMemberCreateParams::new(USER_ID, WorkspaceRoleParam::WorkspaceDeveloper)
                 )
                 .await
         )),
@@ -471,7 +470,7 @@ pub fn all() -> Vec<Op> {
                 .update(
                     WORKSPACE_ID,
                     USER_ID,
-                    WorkspaceMemberUpdateParams::new("workspace_admin")
+                    WorkspaceMemberUpdateParams::new(WorkspaceRole::WorkspaceAdmin)
                 )
                 .await
         )),
@@ -516,7 +515,7 @@ pub fn all() -> Vec<Op> {
                 .messages(
                     UsageReportMessagesParams::new(time("2025-01-01T00:00:00Z"))
                         .ending_at(time("2025-01-08T00:00:00Z"))
-                        .bucket_width(MessagesUsageReportBucketWidth::V1d)
+                        .bucket_width(MessagesUsageReportBucketWidth::OneDay)
                         .group_by(vec![
                             MessagesUsageReportGroupBy::Model,
                             MessagesUsageReportGroupBy::WorkspaceId,
@@ -527,7 +526,7 @@ pub fn all() -> Vec<Op> {
                             UsageReportServiceTier::Standard,
                             UsageReportServiceTier::Batch
                         ])
-                        .context_window(vec![UsageReportContextWindow::V0_200k])
+                        .context_window(vec![UsageReportContextWindow::UpTo200k])
                         .inference_geos(vec![UsageReportInferenceGeo::Global])
                         .workspace_ids(vec![WORKSPACE_ID.to_string()])
                         .api_key_ids(vec![API_KEY_ID.to_string()])
@@ -552,7 +551,7 @@ pub fn all() -> Vec<Op> {
                 .retrieve(
                     CostReportRetrieveParams::new(time("2025-01-01T00:00:00Z"))
                         .ending_at(time("2025-01-31T00:00:00Z"))
-                        .bucket_width(CostReportBucketWidth::V1d)
+                        .bucket_width(CostReportBucketWidth::OneDay)
                         .group_by(vec![
                             CostReportGroupBy::WorkspaceId,
                             CostReportGroupBy::Description

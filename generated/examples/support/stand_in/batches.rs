@@ -93,7 +93,7 @@ impl Batches {
                 );
             }
             let result = match messages::validate(&request.params) {
-                Ok(()) if request.params.stream == Some(true) => {
+                Ok(()) if request.params.stream() == Some(true) => {
                     errored("stream: streaming is not supported in batch requests".to_string())
                 }
                 Ok(()) => json!({

@@ -64,7 +64,7 @@ pub fn create(call: &Call<'_>, ids: &mut Ids) -> Reply {
         return call.error(400, "invalid_request_error", &message);
     }
     let message = respond(&params, ids, "standard");
-    if params.stream == Some(true) {
+    if params.stream() == Some(true) {
         stream(&message)
     } else {
         Reply::json(message)
