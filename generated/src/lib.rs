@@ -115,8 +115,8 @@ pub use handwritten::message_stream::MessageStream;
 /// inspecting transport errors with the same version.
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream, RateLimit,
-    RateLimits, RequestOptions, Result, SseStream, UploadFile,
+    ApiError, ApiResponse, BodyBetas, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream,
+    RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,
 };
 /// Every model type, also at the crate root; [`types`] lists them by area.
 #[doc(no_inline)]

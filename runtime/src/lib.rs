@@ -14,7 +14,7 @@
 //! | `call` | [`Call`], the awaitable result of a JSON endpoint |
 //! | `options` | [`RequestOptions`] and [`ApiResponse`] |
 //! | `error` | [`Error`], [`ApiError`], [`ErrorType`] |
-//! | `request` | requests, query strings, multipart bodies, [`UploadFile`] |
+//! | `request` | requests, query strings, multipart bodies, [`UploadFile`], [`BodyBetas`] |
 //! | `sse`, `jsonl` | [`SseStream`] and [`JsonlStream`], decoded as bytes arrive |
 //! | `page` | lazy streams over paginated lists |
 //! | `de` | the JSON helpers of the generated types |
@@ -51,7 +51,7 @@ pub use error::{ApiError, Error, ErrorType, Result};
 pub use jsonl::JsonlStream;
 pub use options::{ApiResponse, RequestOptions};
 pub use ratelimit::{RateLimit, RateLimits};
-pub use request::{ByteStream, UploadFile};
+pub use request::{BodyBetas, ByteStream, UploadFile};
 #[doc(hidden)]
 pub use request::{Multipart, Query, QueryValue, Request, encode_path, encode_path_segment};
 pub use sse::SseStream;

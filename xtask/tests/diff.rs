@@ -183,3 +183,8 @@ fn variant_renamed() {
 fn constructor_reordered() {
     check("constructor_reordered", 1, 1);
 }
+
+#[test]
+fn schema_betas() {
+    check("schema_betas", 1, 0);
+}

@@ -17,6 +17,14 @@ pub(super) fn diff_type(
     side: Side,
     out: &mut Changes,
 ) {
+    if o.betas != n.betas {
+        // Requests holding the type send a different `anthropic-beta`; no code changes.
+        out.add(
+            Sign::Changed,
+            format!("betas [{}] → [{}]", o.betas.join(", "), n.betas.join(", ")),
+            false,
+        );
+    }
     match (&o.kind, &n.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             diff_fields(&a.fields, &b.fields, side, out);
@@ -210,7 +218,10 @@ pub(super) fn diff_type(
                 {
                     out.add(
                         Sign::Changed,
-                        format!("value `{}`: variant renamed {} → {}", x.wire, x.ident, y.ident),
+                        format!(
+                            "value `{}`: variant renamed {} → {}",
+                            x.wire, x.ident, y.ident
+                        ),
                         true,
                     );
                 }

@@ -1,5 +1,6 @@
 //! IR → token streams → files.
 
+mod betas;
 pub(crate) mod constructor;
 mod docs;
 mod resources;

@@ -160,7 +160,7 @@ fn emit_resource(
     let mut methods = TokenStream::new();
     let mut extra_impls = TokenStream::new();
     for op in &r.ops {
-        methods.extend(emit_methods(op, &name)?);
+        methods.extend(emit_methods(ir, op, &name)?);
         if let Some(p) = &op.pagination
             && page_impls_done.insert(format!(
                 "{}+{}",
@@ -207,7 +207,7 @@ enum Built {
 }
 
 /// Builds `let request = …;` for an operation: path, query, headers, betas and body.
-fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
+fn request_tokens(ir: &Ir, op: &Operation, built: Built) -> Result<TokenStream, Error> {
     let method = http_method(op.http_method);
     // The literal pieces of the path template around its `{param}`s: one more than the
     // parameters (the last may be empty).
@@ -287,6 +287,12 @@ fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
         let betas = &op.betas;
         build.extend(quote!(let request = request.betas(&[#(#betas),*]);));
     }
+    if let Some(Body::Json { ty }) = &op.body
+        && ir.carries_betas(ty)
+    {
+        // Parts of the body (a file source, say) need betas of their own.
+        build.extend(quote!(let request = request.body_betas(&body);));
+    }
     match &op.body {
         None => {}
         Some(Body::Json { .. }) if built == Built::Result => {
@@ -337,7 +343,11 @@ fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
 /// then compiled in the program that calls them, as an `async fn`'s body is, and not in this
 /// crate: a program compiles the encoders and decoders of the endpoints it uses, not of all of
 /// them (see BENCHMARKS.md, section 2).
-fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+fn emit_methods(
+    ir: &Ir,
+    op: &Operation,
+    resource: &proc_macro2::Ident,
+) -> Result<TokenStream, Error> {
     let method = ident(&op.method_name);
     let route = format!("`{} {}`", HttpMethod::as_str(op.http_method), op.path);
     let mut doc_text = op
@@ -375,8 +385,8 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
         }
         _ => false,
     };
-    let build = request_tokens(op, Built::Request)?;
-    let build_call = request_tokens(op, Built::Result)?;
+    let build = request_tokens(ir, op, Built::Request)?;
+    let build_call = request_tokens(ir, op, Built::Result)?;
     let guard = match &op.nonstreaming_guard {
         Some(field) => {
             let f = ident(field);

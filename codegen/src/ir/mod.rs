@@ -1,5 +1,6 @@
 //! The intermediate representation: what the document means for Rust, with every name decided.
 
+mod betas;
 mod graph;
 mod operation;
 mod schema;
@@ -23,6 +24,9 @@ pub struct Ir {
     pub operations: Vec<Operation>,
     /// Every file of `types/`, in order of its first type, with what put its types there.
     pub modules: Vec<Module>,
+    /// The types whose values may hold a value of a schema with `x-anthropic-beta` (see
+    /// [`Ir::carries_betas`]).
+    pub beta_carriers: std::collections::BTreeSet<String>,
 }
 
 /// A Rust type to generate.
@@ -40,6 +44,9 @@ pub struct TypeDef {
     pub origin: String,
     /// What it is.
     pub kind: TypeKind,
+    /// Betas a request needs when its body holds a value of this type (`x-anthropic-beta` on
+    /// the schema).
+    pub betas: Vec<String>,
 }
 
 impl TypeDef {
@@ -235,13 +242,23 @@ impl Ir {
         let operations = operation::build_operations(spec, &mut types)?;
         let mut types = types.finish()?;
         let modules = graph::assign_modules(&mut types, &operations)?;
+        let beta_carriers = betas::carriers(&types);
         let ir = Ir {
             types,
             operations,
             modules,
+            beta_carriers,
         };
         ir.check_names()?;
         Ok(ir)
+    }
+
+    /// Whether a value of the type `ty` may hold a value of a schema that needs betas, so a
+    /// request body of that type must be walked for them.
+    pub fn carries_betas(&self, ty: &TypeRef) -> bool {
+        let mut named = Vec::new();
+        ty.named(&mut named);
+        named.iter().any(|n| self.beta_carriers.contains(n))
     }
 
     /// Looks up a type by Rust name.

@@ -64,6 +64,7 @@ impl<'a> TypeBuilder<'a> {
             group: None,
             origin: origin.to_string(),
             kind,
+            betas: Vec::new(),
         });
     }
 
@@ -105,6 +106,19 @@ impl<'a> TypeBuilder<'a> {
                 valid.ok_or_else(|| Error::new(ptr, "x-group must be a snake_case module name"))?;
             self.types[slot].group = Some(g.to_string());
         }
+        let betas = super::betas::read(&schema.schema_data.extensions, ptr)?;
+        if !betas.is_empty()
+            && !matches!(
+                self.types[slot].kind,
+                TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_)
+            )
+        {
+            return Err(Error::new(
+                format!("{ptr}/x-anthropic-beta"),
+                "only an object or a union can need betas",
+            ));
+        }
+        self.types[slot].betas = betas;
         Ok(())
     }
 

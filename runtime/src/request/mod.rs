@@ -12,12 +12,15 @@
 //! | `query.rs` | query strings |
 //! | `multipart.rs` | `multipart/form-data` bodies, encoded part by part as they are sent |
 //! | `upload.rs` | [`UploadFile`]: where a file to upload comes from |
+//! | `betas.rs` | [`BodyBetas`]: betas a request needs because of what its body holds |
 
+mod betas;
 mod multipart;
 mod path;
 mod query;
 mod upload;
 
+pub use betas::BodyBetas;
 pub use multipart::Multipart;
 pub(crate) use multipart::{BodyFault, EncodedMultipart};
 pub use path::{encode_path, encode_path_segment};
@@ -94,6 +97,18 @@ impl Request {
     /// client's default betas.
     pub fn betas(mut self, betas: &'static [&'static str]) -> Self {
         self.betas.extend_from_slice(betas);
+        self
+    }
+
+    /// Adds the betas that parts of `body` need ([`BodyBetas`]), each name once.
+    pub fn body_betas<B: BodyBetas + ?Sized>(mut self, body: &B) -> Self {
+        let mut needed = Vec::new();
+        body.body_betas(&mut needed);
+        for beta in needed {
+            if !self.betas.contains(&beta) {
+                self.betas.push(beta);
+            }
+        }
         self
     }
 

@@ -12,7 +12,6 @@
 //! - `pagination`: `x-pagination`, checked against the query parameters and the page type;
 //! - `betas`: `x-anthropic-beta`.
 
-mod betas;
 mod body;
 mod client;
 mod identity;
@@ -291,7 +290,7 @@ fn build_operation(
     let response = response::build_response(types, op, &params_name, ptr)?;
 
     let ext = &op.extensions;
-    let betas = betas::betas(ext, ptr)?;
+    let betas = super::betas::read(ext, ptr)?;
     let stream_flag = streaming::stream_flag(types, ext, body.as_ref(), &response, ptr)?;
     let nonstreaming_guard = streaming::nonstreaming_guard(types, ext, body.as_ref(), ptr)?;
     let params_struct = params::params_struct(types, &params, params_name, &id, ptr);
