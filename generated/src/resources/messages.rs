@@ -33,6 +33,7 @@ impl<'a> MessagesApi<'a> {
             reqwest::Method::POST,
             "/v1/messages".to_string(),
         );
+        let request = request.body_betas(&body);
         let request = request.json_body(&body);
         let request = match self.client.core().check_nonstreaming(body.max_tokens) {
             Ok(()) => request,
@@ -58,6 +59,7 @@ impl<'a> MessagesApi<'a> {
             reqwest::Method::POST,
             "/v1/messages".to_string(),
         );
+        let request = request.body_betas(&body);
         let request = request.json_body(&body)?;
         self.client.core().send_sse(request).await
     }
@@ -77,6 +79,7 @@ impl<'a> MessagesApi<'a> {
             reqwest::Method::POST,
             "/v1/messages/count_tokens".to_string(),
         );
+        let request = request.body_betas(&body);
         let request = request.json_body(&body);
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
@@ -152,6 +155,7 @@ impl<'a> MessagesBatchesApi<'a> {
             reqwest::Method::POST,
             "/v1/messages/batches".to_string(),
         );
+        let request = request.body_betas(&body);
         let request = request.json_body(&body);
         crate::runtime::Call::new(self.client.core().clone(), request)
     }

@@ -3312,6 +3312,14 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceContent {
     }
 }
 
+impl crate::runtime::BodyBetas for ContentBlockSourceContent {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        if let Self::ContentBlockSourceContentParamList(value) = self {
+            crate::runtime::BodyBetas::body_betas(value, out);
+        }
+    }
+}
+
 /// Tool result content: a plain string or a list of blocks.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -3370,5 +3378,13 @@ impl<'de> serde::Deserialize<'de> for ToolResultContent {
                 ),
             ],
         )
+    }
+}
+
+impl crate::runtime::BodyBetas for ToolResultContent {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        if let Self::ToolResultContentBlockParamList(value) = self {
+            crate::runtime::BodyBetas::body_betas(value, out);
+        }
     }
 }

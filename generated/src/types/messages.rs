@@ -168,6 +168,12 @@ impl MessageCreateParams {
     }
 }
 
+impl crate::runtime::BodyBetas for MessageCreateParams {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        crate::runtime::BodyBetas::body_betas(&self.messages, out);
+    }
+}
+
 /// Whether priority capacity may be used.
 ///
 /// Open: a value this crate does not know is kept in `Other`.
@@ -321,6 +327,12 @@ impl MessageCountTokensParams {
     }
 }
 
+impl crate::runtime::BodyBetas for MessageCountTokensParams {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        crate::runtime::BodyBetas::body_betas(&self.messages, out);
+    }
+}
+
 /// Token count result for a prospective message request.
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageTokensCount {
@@ -359,6 +371,12 @@ impl MessageParam {
             role,
             extra: serde_json::Map::new(),
         }
+    }
+}
+
+impl crate::runtime::BodyBetas for MessageParam {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        crate::runtime::BodyBetas::body_betas(&self.content, out);
     }
 }
 
@@ -496,6 +514,14 @@ impl<'de> serde::Deserialize<'de> for MessageContent {
                 ),
             ],
         )
+    }
+}
+
+impl crate::runtime::BodyBetas for MessageContent {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        if let Self::ContentBlockParamList(value) = self {
+            crate::runtime::BodyBetas::body_betas(value, out);
+        }
     }
 }
 
@@ -982,6 +1008,12 @@ impl MessageBatchCreateParams {
     }
 }
 
+impl crate::runtime::BodyBetas for MessageBatchCreateParams {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        crate::runtime::BodyBetas::body_betas(&self.requests, out);
+    }
+}
+
 /// One request inside a message batch.
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchRequest {
@@ -1004,6 +1036,12 @@ impl MessageBatchRequest {
             params: params.into(),
             extra: serde_json::Map::new(),
         }
+    }
+}
+
+impl crate::runtime::BodyBetas for MessageBatchRequest {
+    fn body_betas(&self, out: &mut Vec<&'static str>) {
+        crate::runtime::BodyBetas::body_betas(&self.params, out);
     }
 }
 
