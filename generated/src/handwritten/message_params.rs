@@ -1,8 +1,10 @@
 //! Shortcuts for building a request: a user or assistant turn without naming its role
-//! type, and the token-counting request that matches a message request.
+//! type, text as a content block, and the token-counting request that matches a message
+//! request.
 
 use crate::{
-    MessageContent, MessageCountTokensParams, MessageCreateParams, MessageParam, MessageParamRole,
+    ContentBlockParam, MessageContent, MessageCountTokensParams, MessageCreateParams, MessageParam,
+    MessageParamRole, TextBlockParam,
 };
 
 impl MessageParam {
@@ -14,6 +16,21 @@ impl MessageParam {
     /// An assistant turn: an earlier reply, or text the model should continue from.
     pub fn assistant(content: impl Into<MessageContent>) -> Self {
         MessageParam::new(content, MessageParamRole::Assistant)
+    }
+}
+
+impl From<&str> for ContentBlockParam {
+    /// A text block, so a turn can mix text with other blocks:
+    /// `MessageParam::user(vec![document.into(), "Summarize this.".into()])`.
+    fn from(text: &str) -> Self {
+        ContentBlockParam::Text(TextBlockParam::new(text))
+    }
+}
+
+impl From<String> for ContentBlockParam {
+    /// A text block.
+    fn from(text: String) -> Self {
+        ContentBlockParam::Text(TextBlockParam::new(text))
     }
 }
 
