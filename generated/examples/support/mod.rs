@@ -97,3 +97,34 @@ fn announce(variable: &str, base_url: &str) {
 fn loopback_http(http: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     http.no_proxy()
 }
+
+/// Writes `chart.png` and `report.pdf` into `dir` (created if missing), for the examples that
+/// send an image and a PDF: the smallest valid files of each kind, a 1×1 PNG and a one-page PDF
+/// that says "Sales rose 12% in Q3".
+pub fn write_sample_media(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("chart.png"), SAMPLE_PNG)?;
+    std::fs::write(dir.join("report.pdf"), SAMPLE_PDF)
+}
+
+/// A 1×1 grey PNG.
+const SAMPLE_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
+    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00,
+    0x82, 0x00, 0x81, 0x77, 0xcd, 0x72, 0xb6, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// A one-page PDF with one line of text.
+const SAMPLE_PDF: &[u8] = b"%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj
+4 0 obj << /Length 50 >> stream
+BT /F1 12 Tf 20 50 Td (Sales rose 12% in Q3) Tj ET
+endstream endobj
+5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+";

@@ -5,19 +5,23 @@
 //!
 //! | endpoints | simulated behaviour |
 //! | --- | --- |
-//! | `POST /v1/messages` | a scripted "model" ([`messages`]): canned answers to the examples' questions, tool calls when tools are offered, a summary of tool results; JSON or server-sent events |
+//! | `POST /v1/messages` | a scripted "model" ([`messages`]): canned answers to the examples' questions, tool calls when tools are offered, a summary of tool results, a thinking block when thinking is on; JSON or server-sent events |
+//! | `POST /v1/messages/count_tokens` | the same token estimate as a reply's usage ([`messages`]) |
+//! | `/v1/models` | a fixed catalogue of five models, paged; an unknown model is a 404 ([`models`]) |
 //! | `/v1/messages/batches` | batches that stay `in_progress` for a few polls while their counts advance, then end with a `results_url` serving JSON Lines ([`batches`]) |
 //! | `/v1/files` | multipart upload, listing, metadata, download, delete, kept in memory ([`files`]) |
 //! | `/v1/organizations/…` | three workspaces, and usage and cost reports computed from one deterministic usage table ([`admin`]) |
 //!
 //! Like the API, it checks the `x-api-key` and `anthropic-version` headers (and the Files beta
-//! header), answers errors with the API's error envelope, and sends a `request-id` header.
+//! header), answers errors with the API's error envelope, and sends a `request-id` header and
+//! request rate-limit headers (a fixed 49 of 50 left).
 //! Anything else is a `404 not_found_error`.
 
 mod admin;
 mod batches;
 mod files;
 mod messages;
+mod models;
 mod wire;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -81,7 +85,11 @@ impl State {
             Err(refused) => refused,
             Ok(()) => self.route(&call),
         };
-        reply.request_id(call.request_id.clone())
+        reply
+            .request_id(call.request_id.clone())
+            .header("anthropic-ratelimit-requests-limit", "50")
+            .header("anthropic-ratelimit-requests-remaining", "49")
+            .header("anthropic-ratelimit-requests-reset", "2026-01-01T00:00:01Z")
     }
 
     fn route(&mut self, call: &wire::Call<'_>) -> Reply {
@@ -89,6 +97,9 @@ impl State {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (call.request.method.as_str(), segments.as_slice()) {
             ("POST", ["v1", "messages"]) => messages::create(call, &mut self.ids),
+            ("POST", ["v1", "messages", "count_tokens"]) => messages::count_tokens(call),
+            ("GET", ["v1", "models"]) => models::list(call),
+            ("GET", ["v1", "models", id]) => models::retrieve(call, id),
             ("POST", ["v1", "messages", "batches"]) => self.batches.create(call, &mut self.ids),
             ("GET", ["v1", "messages", "batches", id]) => self.batches.retrieve(call, id),
             ("GET", ["v1", "messages", "batches", id, "results"]) => self.batches.results(call, id),
