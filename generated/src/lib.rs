@@ -110,7 +110,10 @@ use anthropic_openapi_runtime as runtime;
 /// callers use the same version.
 pub use chrono;
 pub use handwritten::clients::{AdminClient, AdminClientBuilder, Client, ClientBuilder};
+pub use handwritten::input_schema::InputSchemaError;
+pub use handwritten::media_blocks::MediaFileError;
 pub use handwritten::message_stream::MessageStream;
+pub use handwritten::tool_input::ToolInputError;
 /// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;

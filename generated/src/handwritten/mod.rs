@@ -4,10 +4,14 @@
 //! `resources`) are the crate's other half; each of their files begins with `@generated`.
 
 mod batches_ext;
+pub(crate) mod clients;
 #[cfg(doctest)]
 mod compile_fail;
-pub(crate) mod clients;
+mod content_access;
 mod conversation;
 mod files_ext;
+pub(crate) mod input_schema;
+pub(crate) mod media_blocks;
 mod message_params;
 pub(crate) mod message_stream;
+pub(crate) mod tool_input;
