@@ -50,16 +50,17 @@
 //! | [`SseStream`] (`create_stream`) | typed server-sent events | [`MessageStream`] (`messages().stream(..)`) also assembles the final message |
 //! | [`JsonlStream`] (batch results) | typed JSON Lines, decoded as they arrive | |
 //! | [`ByteStream`] (file download) | chunks of bytes | `files().download_to(id, path)` writes them to a file |
-//! | `impl Stream` (`*_stream` list methods) | every item, pages fetched lazily | |
+//! | [`PageStream`] (`*_stream` list methods) | every item, pages fetched lazily | |
 //!
-//! Streams are [`futures::Stream`]s of [`Result`]s:
+//! Streams are [`futures::Stream`]s of [`Result`]s, and every one is [`Unpin`]: `.next()` and
+//! `.try_next()` work on them without pinning.
 //!
 //! ```no_run
 //! use anthropic_openapi::{Client, ModelsListParams};
 //! use futures::TryStreamExt as _;
 //!
 //! # async fn run(client: Client) -> anthropic_openapi::Result<()> {
-//! let mut models = Box::pin(client.models().list_stream(ModelsListParams::new()));
+//! let mut models = client.models().list_stream(ModelsListParams::new());
 //! while let Some(model) = models.try_next().await? {
 //!     println!("{} ({})", model.id, model.display_name);
 //! }
@@ -112,14 +113,15 @@ pub use chrono;
 pub use handwritten::clients::{AdminClient, AdminClientBuilder, Client, ClientBuilder};
 pub use handwritten::input_schema::InputSchemaError;
 pub use handwritten::media_blocks::MediaFileError;
+pub use handwritten::message_pieces::Piece;
 pub use handwritten::message_stream::MessageStream;
 pub use handwritten::tool_input::ToolInputError;
 /// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream, RateLimit,
-    RateLimits, RequestOptions, Result, SseStream, UploadFile,
+    ApiError, ApiResponse, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream, PageStream,
+    RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,
 };
 /// Every model type, also at the crate root; [`types`] lists them by area.
 #[doc(no_inline)]

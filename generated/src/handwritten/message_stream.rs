@@ -112,6 +112,16 @@ impl MessageStream {
         self.events.request_id()
     }
 
+    /// The headers of the streamed response.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.events.headers()
+    }
+
+    /// The rate limits the response reported in its `anthropic-ratelimit-*` headers.
+    pub fn rate_limits(&self) -> crate::RateLimits {
+        self.events.rate_limits()
+    }
+
     /// Reads the rest of the stream and returns the complete message.
     ///
     /// Fails with the stream's first error, or with an [`Error::Stream`] if the stream ended

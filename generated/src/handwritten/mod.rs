@@ -13,5 +13,6 @@ mod files_ext;
 pub(crate) mod input_schema;
 pub(crate) mod media_blocks;
 mod message_params;
+pub(crate) mod message_pieces;
 pub(crate) mod message_stream;
 pub(crate) mod tool_input;
