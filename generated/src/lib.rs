@@ -19,7 +19,7 @@
 //! # A first request
 //!
 //! ```no_run
-//! use anthropic_openapi::{Client, ContentBlock, MessageCreateParams, MessageParam};
+//! use anthropic_openapi::{Client, MessageCreateParams, MessageParam};
 //!
 //! # async fn run() -> anthropic_openapi::Result<()> {
 //! let client = Client::from_env()?; // ANTHROPIC_API_KEY, optional ANTHROPIC_BASE_URL
@@ -30,10 +30,9 @@
 //! )
 //! .system("Answer in one sentence."); // optional properties by name
 //! let message = client.messages().create(params).await?;
-//! for block in &message.content {
-//!     if let ContentBlock::Text(text) = block {
-//!         println!("{}", text.text);
-//!     }
+//! println!("{}", message.text()); // its text blocks, joined
+//! for call in message.tool_uses() {
+//!     println!("tool call {}: {:?}", call.name, call.input); // `call.input_as::<T>()` decodes it
 //! }
 //! # Ok(())
 //! # }
@@ -47,8 +46,8 @@
 //! | method returns | await it for | also |
 //! | --- | --- | --- |
 //! | [`Call<T>`] (JSON endpoints) | the decoded body | `.with_response()` for the status, headers and `request-id` |
-//! | [`SseStream`] (`create_stream`) | typed server-sent events | [`MessageStream`] (`messages().stream(..)`) also assembles the final message |
-//! | [`JsonlStream`] (batch results) | typed JSON Lines, decoded as they arrive | |
+//! | [`SseStream`] (`create_stream`) | typed server-sent events | [`MessageStream`] (`messages().stream(..)`) also assembles the final message, and gives its [`Piece`]s; `headers()`, `rate_limits()` |
+//! | [`JsonlStream`] (batch results) | typed JSON Lines, decoded as they arrive | `headers()`, `rate_limits()` |
 //! | [`ByteStream`] (file download) | chunks of bytes | `files().download_to(id, path)` writes them to a file |
 //! | [`PageStream`] (`*_stream` list methods) | every item, pages fetched lazily | |
 //!
