@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anthropic_openapi::{
-    ContentBlock, MessageBatch, MessageBatchCreateParams, MessageBatchProcessingStatus,
-    MessageBatchRequest, MessageBatchResult, MessageCreateParams, MessageParam,
+    MessageBatch, MessageBatchCreateParams, MessageBatchProcessingStatus, MessageBatchRequest,
+    MessageBatchResult, MessageCreateParams, MessageParam,
 };
 use futures::StreamExt as _;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -105,11 +105,7 @@ async fn main() -> anthropic_openapi::Result<()> {
         println!("\n{custom_id}: {prompt}");
         match by_id.get(custom_id) {
             Some(MessageBatchResult::Succeeded(ok)) => {
-                for block in &ok.message.content {
-                    if let ContentBlock::Text(text) = block {
-                        println!("  succeeded: {}", text.text);
-                    }
-                }
+                println!("  succeeded: {}", ok.message.text());
             }
             Some(MessageBatchResult::Errored(failed)) => {
                 let error = &failed.error.error;

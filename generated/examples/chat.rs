@@ -9,7 +9,7 @@
 
 mod support;
 
-use anthropic_openapi::{ContentBlock, Message, MessageCreateParams, MessageParam};
+use anthropic_openapi::{Message, MessageCreateParams, MessageParam};
 
 const QUESTION: &str = "In one sentence, what does the Rust borrow checker do?";
 const FOLLOW_UP: &str = "Now say that in at most eight words.";
@@ -30,7 +30,7 @@ async fn main() -> anthropic_openapi::Result<()> {
     // `.with_response()` also gives the HTTP status, headers and request id.
     let response = client.messages().create(params).with_response().await?;
     let first = response.data;
-    let answer = text_of(&first);
+    let answer = first.text(); // the text blocks, joined
     println!("assistant: {answer}");
     println!(
         "  ({} input tokens, {} output tokens, stop reason {}, request id {})\n",
@@ -47,7 +47,7 @@ async fn main() -> anthropic_openapi::Result<()> {
     let params = MessageCreateParams::new(support::MODEL, conversation, 1024)
         .system("You are a concise assistant for Rust programmers.");
     let second = client.messages().create(params).await?;
-    println!("assistant: {}", text_of(&second));
+    println!("assistant: {}", second.text());
     println!(
         "  ({} input tokens, {} output tokens, stop reason {})",
         second.usage.input_tokens,
@@ -55,18 +55,6 @@ async fn main() -> anthropic_openapi::Result<()> {
         stop_reason(&second),
     );
     Ok(())
-}
-
-/// The text of a reply: its text blocks, joined.
-fn text_of(message: &Message) -> String {
-    message
-        .content
-        .iter()
-        .filter_map(|block| match block {
-            ContentBlock::Text(text) => Some(text.text.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn stop_reason(message: &Message) -> &str {

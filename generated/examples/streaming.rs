@@ -11,11 +11,7 @@ mod support;
 
 use std::io::Write as _;
 
-use anthropic_openapi::{
-    ContentBlockDelta, ContentBlockDeltaEvent, MessageCreateParams, MessageParam,
-    MessageStreamEvent,
-};
-use futures::StreamExt as _;
+use anthropic_openapi::{MessageCreateParams, MessageParam, Piece};
 
 const PROMPT: &str = "Write a short poem about a lighthouse keeper.";
 
@@ -27,25 +23,22 @@ async fn main() -> anthropic_openapi::Result<()> {
     println!("user: {PROMPT}\n");
     let mut stream = client.messages().stream(params).await?;
 
-    // Each item is a typed server-sent event; print the text as it arrives.
+    // Print the text as it arrives (and any visible thinking, on standard error).
     let mut stdout = std::io::stdout();
-    while let Some(event) = stream.next().await {
-        if let MessageStreamEvent::ContentBlockDelta(ContentBlockDeltaEvent {
-            delta: ContentBlockDelta::TextDelta(delta),
-            ..
-        }) = event?
-        {
-            print!("{}", delta.text);
-            stdout.flush()?;
+    while let Some(piece) = stream.next_piece().await {
+        match piece? {
+            Piece::Text(text) => {
+                print!("{text}");
+                stdout.flush()?;
+            }
+            Piece::Thinking(thinking) => eprint!("{thinking}"),
+            _ => {}
         }
     }
     println!("\n");
 
-    // Meanwhile the stream has assembled the whole message from the events.
-    let Some(message) = stream.snapshot().filter(|_| stream.is_complete()) else {
-        println!("the stream ended before the message was complete");
-        return Ok(());
-    };
+    // Meanwhile the stream has assembled the whole message, usage included.
+    let message = stream.final_message().await?;
     println!(
         "message {}: {} content block(s), stop reason {}, {} input / {} output tokens",
         message.id,

@@ -19,7 +19,7 @@
 //! # A first request
 //!
 //! ```no_run
-//! use anthropic_openapi::{Client, ContentBlock, MessageCreateParams, MessageParam};
+//! use anthropic_openapi::{Client, MessageCreateParams, MessageParam};
 //!
 //! # async fn run() -> anthropic_openapi::Result<()> {
 //! let client = Client::from_env()?; // ANTHROPIC_API_KEY, optional ANTHROPIC_BASE_URL
@@ -30,10 +30,9 @@
 //! )
 //! .system("Answer in one sentence."); // optional properties by name
 //! let message = client.messages().create(params).await?;
-//! for block in &message.content {
-//!     if let ContentBlock::Text(text) = block {
-//!         println!("{}", text.text);
-//!     }
+//! println!("{}", message.text()); // its text blocks, joined
+//! for call in message.tool_uses() {
+//!     println!("tool call {}: {:?}", call.name, call.input); // `call.input_as::<T>()` decodes it
 //! }
 //! # Ok(())
 //! # }
@@ -47,19 +46,20 @@
 //! | method returns | await it for | also |
 //! | --- | --- | --- |
 //! | [`Call<T>`] (JSON endpoints) | the decoded body | `.with_response()` for the status, headers and `request-id` |
-//! | [`SseStream`] (`create_stream`) | typed server-sent events | [`MessageStream`] (`messages().stream(..)`) also assembles the final message |
-//! | [`JsonlStream`] (batch results) | typed JSON Lines, decoded as they arrive | |
+//! | [`SseStream`] (`create_stream`) | typed server-sent events | [`MessageStream`] (`messages().stream(..)`) also assembles the final message, and gives its [`Piece`]s; `headers()`, `rate_limits()` |
+//! | [`JsonlStream`] (batch results) | typed JSON Lines, decoded as they arrive | `headers()`, `rate_limits()` |
 //! | [`ByteStream`] (file download) | chunks of bytes | `files().download_to(id, path)` writes them to a file |
-//! | `impl Stream` (`*_stream` list methods) | every item, pages fetched lazily | |
+//! | [`PageStream`] (`*_stream` list methods) | every item, pages fetched lazily | |
 //!
-//! Streams are [`futures::Stream`]s of [`Result`]s:
+//! Streams are [`futures::Stream`]s of [`Result`]s, and every one is [`Unpin`]: `.next()` and
+//! `.try_next()` work on them without pinning.
 //!
 //! ```no_run
 //! use anthropic_openapi::{Client, ModelsListParams};
 //! use futures::TryStreamExt as _;
 //!
 //! # async fn run(client: Client) -> anthropic_openapi::Result<()> {
-//! let mut models = Box::pin(client.models().list_stream(ModelsListParams::new()));
+//! let mut models = client.models().list_stream(ModelsListParams::new());
 //! while let Some(model) = models.try_next().await? {
 //!     println!("{} ({})", model.id, model.display_name);
 //! }
@@ -110,13 +110,17 @@ use anthropic_openapi_runtime as runtime;
 /// callers use the same version.
 pub use chrono;
 pub use handwritten::clients::{AdminClient, AdminClientBuilder, Client, ClientBuilder};
+pub use handwritten::input_schema::InputSchemaError;
+pub use handwritten::media_blocks::MediaFileError;
+pub use handwritten::message_pieces::Piece;
 pub use handwritten::message_stream::MessageStream;
+pub use handwritten::tool_input::ToolInputError;
 /// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;
 pub use runtime::{
     ApiError, ApiResponse, BodyBetas, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream,
-    RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,
+    PageStream, RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,
 };
 /// Every model type, also at the crate root; [`types`] lists them by area.
 #[doc(no_inline)]

@@ -511,3 +511,108 @@ async fn messages_stream_sends_a_streaming_request() {
     let body: Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(body["stream"], true);
 }
+
+#[tokio::test]
+async fn pieces_come_in_order_and_the_message_is_still_assembled() {
+    use anthropic_openapi::Piece;
+
+    let mut stream = stream_of(RECORDED);
+    let mut thinking = String::new();
+    let mut text = String::new();
+    let mut inputs: std::collections::BTreeMap<usize, String> = Default::default();
+    let mut citations = Vec::new();
+    let mut kinds = Vec::new();
+    while let Some(piece) = stream.next_piece().await {
+        let piece = piece.unwrap();
+        kinds.push(match &piece {
+            Piece::Text(_) => "text",
+            Piece::Thinking(_) => "thinking",
+            Piece::ToolInput { .. } => "tool_input",
+            Piece::Citation { .. } => "citation",
+            _ => "other",
+        });
+        match piece {
+            Piece::Text(t) => text.push_str(&t),
+            Piece::Thinking(t) => thinking.push_str(&t),
+            Piece::ToolInput {
+                index,
+                partial_json,
+            } => inputs.entry(index).or_default().push_str(&partial_json),
+            Piece::Citation { index, citation } => {
+                citations.push((index, citation.tag().to_owned()))
+            }
+            other => panic!("unexpected piece {other:?}"),
+        }
+    }
+    // The signature delta and the delta of an unknown type carry no piece.
+    assert_eq!(
+        kinds,
+        [
+            "thinking",
+            "thinking",
+            "tool_input",
+            "tool_input",
+            "tool_input",
+            "text",
+            "citation",
+            "citation",
+            "text",
+            "text",
+            "text",
+            "tool_input",
+            "tool_input",
+            "tool_input",
+            "tool_input",
+            "tool_input",
+        ]
+    );
+    let expected = expected();
+    assert_eq!(text, expected.text());
+    assert_eq!(
+        thinking,
+        expected.content[0].as_thinking().unwrap().thinking
+    );
+    assert_eq!(
+        citations,
+        [
+            (3, "web_search_result_location".to_owned()),
+            (3, "char_location".to_owned())
+        ]
+    );
+    let input: Value = serde_json::from_str(&inputs[&5]).unwrap();
+    assert_eq!(
+        input,
+        json!(expected.content[5].as_tool_use().unwrap().input)
+    );
+    assert_eq!(inputs[&1], r#"{"query": "weather paris today"}"#);
+
+    // Draining the pieces read the whole stream into the snapshot, usage included.
+    assert!(stream.is_complete());
+    assert_eq!(stream.snapshot(), Some(&expected));
+    assert_eq!(stream.final_message().await.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn pieces_as_a_stream_end_at_the_first_error_and_leave_the_snapshot() {
+    use anthropic_openapi::Piece;
+
+    // A text delta for a block that was never started is an error, after the first piece.
+    let body = sse(&[
+        message_start(),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}}),
+        json!({"type": "content_block_delta", "index": 4, "delta": {"type": "text_delta", "text": "!"}}),
+    ]);
+    let mut stream = stream_of(&body);
+    let pieces: Vec<_> = stream.pieces().collect().await;
+    assert_eq!(pieces.len(), 2, "{pieces:?}");
+    assert_eq!(pieces[0].as_ref().unwrap(), &Piece::Text("Hi".into()));
+    let err = pieces[1].as_ref().unwrap_err();
+    assert!(stream_error_text(err).contains("never started"), "{err}");
+    assert!(
+        stream.next_piece().await.is_none(),
+        "the stream ended at its error"
+    );
+    assert_eq!(stream.snapshot().unwrap().text(), "Hi");
+    assert_eq!(stream.snapshot().unwrap().usage.input_tokens, 10);
+}

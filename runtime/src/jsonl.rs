@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes};
 use futures::Stream;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, from_json_slice};
@@ -40,6 +41,8 @@ pub struct JsonlStream<T> {
     /// The longest line read, in bytes.
     max_line: usize,
     request_id: Option<String>,
+    /// The response's headers; empty for a stream made with `from_byte_stream`.
+    headers: HeaderMap,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -66,13 +69,15 @@ impl<T: DeserializeOwned> JsonlStream<T> {
             line_no: 1,
             max_line: DEFAULT_MAX_STREAM_ITEM,
             request_id: None,
+            headers: HeaderMap::new(),
             _item: PhantomData,
         }
     }
 
-    /// Attaches the response's `request-id`.
-    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
-        self.request_id = id;
+    /// Attaches the response's headers, and its `request-id`.
+    pub(crate) fn with_headers(mut self, request_id: Option<String>, headers: HeaderMap) -> Self {
+        self.request_id = request_id;
+        self.headers = headers;
         self
     }
 
@@ -86,6 +91,17 @@ impl<T: DeserializeOwned> JsonlStream<T> {
     /// The response's `request-id`, when known.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The headers of the response the stream is read from (empty for a stream made with
+    /// [`from_byte_stream`](Self::from_byte_stream)).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rate limits the response reported in its `anthropic-ratelimit-*` headers.
+    pub fn rate_limits(&self) -> crate::RateLimits {
+        crate::RateLimits::from_headers(&self.headers)
     }
 
     /// Decodes the next complete line: `None` for a blank one.

@@ -16,7 +16,7 @@
 //! | `error` | [`Error`], [`ApiError`], [`ErrorType`] |
 //! | `request` | requests, query strings, multipart bodies, [`UploadFile`], [`BodyBetas`] |
 //! | `sse`, `jsonl` | [`SseStream`] and [`JsonlStream`], decoded as bytes arrive |
-//! | `page` | lazy streams over paginated lists |
+//! | `page` | [`PageStream`], the lazy stream over a paginated list |
 //! | `de` | the JSON helpers of the generated types |
 //! | `ratelimit` | [`RateLimits`] and [`RateLimit`], from the `anthropic-ratelimit-*` headers |
 //! | `retry` | when and after how long a failed attempt is retried |
@@ -50,6 +50,7 @@ pub use error::from_json_slice;
 pub use error::{ApiError, Error, ErrorType, Result};
 pub use jsonl::JsonlStream;
 pub use options::{ApiResponse, RequestOptions};
+pub use page::PageStream;
 pub use ratelimit::{RateLimit, RateLimits};
 pub use request::{BodyBetas, ByteStream, UploadFile};
 #[doc(hidden)]

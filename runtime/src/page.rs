@@ -10,8 +10,11 @@
 //! [`Error::Stream`] that names the cursor.
 
 use std::collections::{HashSet, VecDeque};
+use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures::Stream;
 
@@ -57,6 +60,40 @@ impl Seen {
              and gave `{param}` {quoted:?}, which this list had already been read from; \
              stopping rather than reading the same pages again",
         ))
+    }
+}
+
+/// Every item of a paginated list, fetching pages lazily as it is polled: what the
+/// `*_stream` list methods return.
+///
+/// It is [`Unpin`], so `.next().await` (from [`futures::StreamExt`]) works on it directly,
+/// without pinning it first. Each item is a [`Result`]; an error (a failed page request, or a
+/// list whose cursor came round again) is the last item.
+#[must_use = "a stream does nothing unless polled"]
+pub struct PageStream<T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T>> + Send>>,
+}
+
+impl<T> PageStream<T> {
+    /// Wraps a stream of items.
+    fn new(inner: impl Stream<Item = Result<T>> + Send + 'static) -> Self {
+        PageStream {
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+impl<T> Stream for PageStream<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for PageStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream").finish_non_exhaustive()
     }
 }
 
@@ -147,10 +184,7 @@ impl<P, F, I> State<P, F, I> {
 /// move); an error is yielded and ends the stream. A cursor that this stream already fetched a
 /// page with (the starting one included) ends it with an [`Error::Stream`] naming the cursor,
 /// after the items of the page that gave it.
-pub fn cursor_stream<P, Pg, F, Fut>(
-    params: P,
-    fetch: F,
-) -> impl Stream<Item = Result<Pg::Item>> + Send + 'static
+pub fn cursor_stream<P, Pg, F, Fut>(params: P, fetch: F) -> PageStream<Pg::Item>
 where
     P: CursorParams,
     Pg: CursorPage + Send + 'static,
@@ -170,7 +204,7 @@ where
     }
     let mut state = State::new(params, fetch);
     state.seen = seen;
-    futures::stream::unfold(state, move |mut st| async move {
+    PageStream::new(futures::stream::unfold(state, move |mut st| async move {
         loop {
             if let Some(item) = st.pending() {
                 return Some((item, st));
@@ -208,7 +242,7 @@ where
             }
             st.items.extend(page.into_items());
         }
-    })
+    }))
 }
 
 /// Streams every item of a page-token list, fetching pages lazily.
@@ -217,10 +251,7 @@ where
 /// when `has_more` is false or no token is given (or the token would not move). An error is
 /// yielded and ends the stream. A token that this stream already fetched a page with ends it
 /// with an [`Error::Stream`] naming the token, after the items of the page that gave it.
-pub fn page_stream<P, Pg, F, Fut>(
-    params: P,
-    fetch: F,
-) -> impl Stream<Item = Result<Pg::Item>> + Send + 'static
+pub fn page_stream<P, Pg, F, Fut>(params: P, fetch: F) -> PageStream<Pg::Item>
 where
     P: PageParams,
     Pg: TokenPage + Send + 'static,
@@ -229,7 +260,7 @@ where
     Fut: Future<Output = Result<Pg>> + Send + 'static,
 {
     let state = State::new((params, None::<String>), fetch);
-    futures::stream::unfold(state, |mut st| async move {
+    PageStream::new(futures::stream::unfold(state, |mut st| async move {
         loop {
             if let Some(item) = st.pending() {
                 return Some((item, st));
@@ -258,5 +289,5 @@ where
             }
             st.items.extend(page.into_items());
         }
-    })
+    }))
 }

@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::Stream;
+use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
 use crate::de::Key;
@@ -207,6 +208,8 @@ pub struct SseStream<T> {
     decoder: Decoder,
     events: VecDeque<RawEvent>,
     request_id: Option<String>,
+    /// The response's headers; empty for a stream made with `from_byte_stream`.
+    headers: HeaderMap,
     /// How much of an `error` event's data is kept in the [`ApiError`].
     max_error_body: usize,
     saw_message_start: bool,
@@ -234,6 +237,7 @@ impl<T: DeserializeOwned> SseStream<T> {
             decoder: Decoder::new(DEFAULT_MAX_STREAM_ITEM),
             events: VecDeque::new(),
             request_id: None,
+            headers: HeaderMap::new(),
             max_error_body: crate::limits::DEFAULT_MAX_ERROR_BODY,
             saw_message_start: false,
             saw_message_stop: false,
@@ -241,9 +245,10 @@ impl<T: DeserializeOwned> SseStream<T> {
         }
     }
 
-    /// Attaches the response's `request-id`, reported in errors from `error` events.
-    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
-        self.request_id = id;
+    /// Attaches the response's headers, and its `request-id` (reported in errors from `error` events).
+    pub(crate) fn with_headers(mut self, request_id: Option<String>, headers: HeaderMap) -> Self {
+        self.request_id = request_id;
+        self.headers = headers;
         self
     }
 
@@ -274,6 +279,17 @@ impl<T: DeserializeOwned> SseStream<T> {
     /// The response's `request-id`, when known.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The headers of the response the stream is read from (empty for a stream made with
+    /// [`from_byte_stream`](Self::from_byte_stream)).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rate limits the response reported in its `anthropic-ratelimit-*` headers.
+    pub fn rate_limits(&self) -> crate::RateLimits {
+        crate::RateLimits::from_headers(&self.headers)
     }
 
     /// Turns one raw event into an item: `None` to skip it, `Some(Err)` to end the stream.

@@ -518,7 +518,7 @@ fn emit_methods(
         out.extend(quote! {
             #d
             #[inline]
-            pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> impl futures::Stream<Item = crate::Result<#item>> + Send + 'static + use<> {
+            pub fn #stream_method(&self, #(#path_decls,)* params: #ps) -> crate::runtime::PageStream<#item> {
                 let client = self.client.clone();
                 #(#owned)*
                 #driver(params, move |params| {

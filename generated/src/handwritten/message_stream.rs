@@ -7,7 +7,7 @@
 //! [`MessagesApi::create`](crate::resources::MessagesApi::create) would have returned.
 //!
 //! ```no_run
-//! use anthropic_openapi::{Client, MessageCreateParams, MessageParam};
+//! use anthropic_openapi::{Client, MessageCreateParams, MessageParam, Piece};
 //! use futures::StreamExt as _;
 //!
 //! # async fn run() -> anthropic_openapi::Result<()> {
@@ -23,6 +23,17 @@
 //! while let Some(piece) = text.next().await {
 //!     print!("{}", piece?);
 //! }
+//!
+//! // Or print text and thinking as they arrive, then read the message, usage included.
+//! let mut stream = client.messages().stream(params.clone()).await?;
+//! while let Some(piece) = stream.next_piece().await {
+//!     match piece? {
+//!         Piece::Text(text) => print!("{text}"),
+//!         Piece::Thinking(thinking) => eprint!("{thinking}"),
+//!         _ => {}
+//!     }
+//! }
+//! println!("{} output tokens", stream.final_message().await?.usage.output_tokens);
 //!
 //! // Or wait for the whole message.
 //! let message = client.messages().stream(params).await?.final_message().await?;
@@ -112,6 +123,16 @@ impl MessageStream {
         self.events.request_id()
     }
 
+    /// The headers of the streamed response.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.events.headers()
+    }
+
+    /// The rate limits the response reported in its `anthropic-ratelimit-*` headers.
+    pub fn rate_limits(&self) -> crate::RateLimits {
+        self.events.rate_limits()
+    }
+
     /// Reads the rest of the stream and returns the complete message.
     ///
     /// Fails with the stream's first error, or with an [`Error::Stream`] if the stream ended
@@ -129,20 +150,14 @@ impl MessageStream {
     ///
     /// Fails as [`final_message`](Self::final_message) does.
     pub async fn final_text(self) -> Result<String> {
-        let message = self.final_message().await?;
-        Ok(message
-            .content
-            .iter()
-            .filter_map(|block| match block {
-                ContentBlock::Text(text) => Some(text.text.as_str()),
-                _ => None,
-            })
-            .collect())
+        Ok(self.final_message().await?.text())
     }
 
     /// Only the text of the message, as it arrives: one item per `text_delta`, in order.
     ///
-    /// Errors are passed on, and end the stream.
+    /// Errors are passed on, and end the stream. It takes the `MessageStream`, so the
+    /// assembled message (its stop reason and usage) is out of reach afterwards;
+    /// [`next_piece`](Self::next_piece) and [`pieces`](Self::pieces) borrow it instead.
     pub fn text_stream(self) -> impl Stream<Item = Result<String>> + Send + Unpin + 'static {
         use futures::StreamExt as _;
         self.filter_map(|item| {

@@ -7,7 +7,12 @@ mod batches_ext;
 pub(crate) mod clients;
 #[cfg(doctest)]
 mod compile_fail;
+mod content_access;
 mod conversation;
 mod files_ext;
+pub(crate) mod input_schema;
+pub(crate) mod media_blocks;
 mod message_params;
+pub(crate) mod message_pieces;
 pub(crate) mod message_stream;
+pub(crate) mod tool_input;

@@ -40,7 +40,7 @@ impl<'a> AdminApiKeysApi<'a> {
     pub fn list_stream(
         &self,
         params: ApiKeysListParams,
-    ) -> impl futures::Stream<Item = crate::Result<ApiKey>> + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<ApiKey> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

@@ -45,9 +45,7 @@ impl<'a> AdminCostReportApi<'a> {
     pub fn retrieve_stream(
         &self,
         params: CostReportRetrieveParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<CostReportBucket>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<CostReportBucket> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,

@@ -44,7 +44,7 @@ impl<'a> AdminInvitesApi<'a> {
     pub fn list_stream(
         &self,
         params: InvitesListParams,
-    ) -> impl futures::Stream<Item = crate::Result<Invite>> + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<Invite> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

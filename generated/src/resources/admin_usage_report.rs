@@ -72,9 +72,7 @@ impl<'a> AdminUsageReportApi<'a> {
     pub fn messages_stream(
         &self,
         params: UsageReportMessagesParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<MessagesUsageReportBucket>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<MessagesUsageReportBucket> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,
@@ -119,9 +117,7 @@ impl<'a> AdminUsageReportApi<'a> {
     pub fn claude_code_stream(
         &self,
         params: UsageReportClaudeCodeParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<ClaudeCodeUsageRecord>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<ClaudeCodeUsageRecord> {
         let client = self.client.clone();
         crate::runtime::page::page_stream(
             params,

@@ -41,7 +41,7 @@ impl<'a> AdminUsersApi<'a> {
     pub fn list_stream(
         &self,
         params: UsersListParams,
-    ) -> impl futures::Stream<Item = crate::Result<User>> + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<User> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

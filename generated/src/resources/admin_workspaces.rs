@@ -47,7 +47,7 @@ impl<'a> AdminWorkspacesApi<'a> {
     pub fn list_stream(
         &self,
         params: WorkspacesListParams,
-    ) -> impl futures::Stream<Item = crate::Result<Workspace>> + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<Workspace> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,
@@ -217,9 +217,7 @@ impl<'a> AdminWorkspacesMembersApi<'a> {
         &self,
         workspace_id: &str,
         params: WorkspacesMembersListParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<WorkspaceMember>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<WorkspaceMember> {
         let client = self.client.clone();
         let workspace_id = workspace_id.to_string();
         crate::runtime::page::cursor_stream(

@@ -39,9 +39,7 @@ impl<'a> FilesApi<'a> {
     pub fn list_stream(
         &self,
         params: FilesListParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<FileMetadata>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<FileMetadata> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

@@ -121,9 +121,7 @@ impl<'a> MessagesBatchesApi<'a> {
     pub fn list_stream(
         &self,
         params: MessagesBatchesListParams,
-    ) -> impl futures::Stream<
-        Item = crate::Result<MessageBatch>,
-    > + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<MessageBatch> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

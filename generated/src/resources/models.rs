@@ -37,7 +37,7 @@ impl<'a> ModelsApi<'a> {
     pub fn list_stream(
         &self,
         params: ModelsListParams,
-    ) -> impl futures::Stream<Item = crate::Result<ModelInfo>> + Send + 'static + use<> {
+    ) -> crate::runtime::PageStream<ModelInfo> {
         let client = self.client.clone();
         crate::runtime::page::cursor_stream(
             params,

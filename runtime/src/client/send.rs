@@ -135,10 +135,11 @@ impl ClientCore {
             .open_stream(&req, &target, ACCEPT_SSE, Some(StreamKind::Events))
             .await?;
         let request_id = header_request_id(resp.headers());
+        let headers = resp.headers().clone();
         let limits = self.limits();
         Ok(
             SseStream::from_byte_stream(self.body_stream(resp, deadline))
-                .with_request_id(request_id)
+                .with_headers(request_id, headers)
                 .with_max_event(limits.stream_item)
                 .with_max_error_body(limits.error_body),
         )
@@ -184,9 +185,10 @@ impl ClientCore {
             .open_stream(req, target, ACCEPT_JSONL, Some(StreamKind::Lines))
             .await?;
         let request_id = header_request_id(resp.headers());
+        let headers = resp.headers().clone();
         Ok(
             JsonlStream::from_byte_stream(self.body_stream(resp, deadline))
-                .with_request_id(request_id)
+                .with_headers(request_id, headers)
                 .with_max_line(self.limits().stream_item),
         )
     }
