@@ -287,3 +287,35 @@ fn admin_report() {
         "sorted by cost:\n{out}"
     );
 }
+
+#[test]
+fn everyday() {
+    let out = run_example(
+        "everyday",
+        &[
+            "1. chat: Canberra.",
+            "2. image and PDF: ",
+            "3. streaming with thinking: The user asks: \"How many legs does a spider have?\"",
+            "A spider has eight legs.",
+            "4. tools: Here is what the tools reported:",
+            "- Sunny in Paris",
+            "5. token count: ",
+            "6. models: claude-opus-4-5, claude-haiku-4-5, claude-sonnet-4-5,",
+            "7. batch: q0: Canberra.",
+            "7. batch: q1: A spider has eight legs.",
+            "8. files: ",
+            "9. errors: no such model (request req_",
+            "10. options and headers: Buenos días. (request req_",
+            "Some(49) requests left)",
+            "11. admin report: claude-sonnet-4-5",
+        ],
+    );
+    // The stand-in's usage is deterministic and not empty, and the thinking came before the
+    // answer in the stream.
+    assert!(!out.contains("(0 output tokens)"), "{out}");
+    let thinking = out.find("I know this one").expect("thinking printed");
+    let answer = out
+        .find("A spider has eight legs.")
+        .expect("answer printed");
+    assert!(thinking < answer, "{out}");
+}
