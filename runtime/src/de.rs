@@ -574,7 +574,8 @@ fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Result<
     }
 }
 
-fn describe(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, for error messages ("a string", "an array", …).
+pub fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

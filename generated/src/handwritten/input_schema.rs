@@ -35,7 +35,7 @@ impl TryFrom<Value> for InputSchema {
         let Value::Object(fields) = &value else {
             return Err(InputSchemaError(format!(
                 "a tool's input schema must be a JSON object with \"type\": \"object\", not {}",
-                describe(&value)
+                crate::runtime::de::describe(&value)
             )));
         };
         match fields.get("type") {
@@ -55,18 +55,6 @@ impl TryFrom<Value> for InputSchema {
         }
         serde_json::from_value(value)
             .map_err(|e| InputSchemaError(format!("invalid tool input schema: {e}")))
-    }
-}
-
-/// What kind of JSON value `value` is, for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
