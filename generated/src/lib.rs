@@ -103,7 +103,7 @@ pub mod types;
 mod handwritten;
 
 // Written by hand: the clients of the cloud platforms, each behind its feature.
-#[cfg(any(feature = "bedrock", feature = "vertex", feature = "foundry"))]
+#[cfg(feature = "bedrock")]
 pub mod platforms;
 #[cfg(feature = "bedrock")]
 pub use platforms::bedrock;

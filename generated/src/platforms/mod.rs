@@ -36,7 +36,7 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 }
 
 /// An error and its sources, joined with `: ` (credential providers nest the cause).
-#[cfg(any(feature = "bedrock", feature = "vertex"))]
+#[cfg(feature = "bedrock")]
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
