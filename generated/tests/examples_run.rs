@@ -31,6 +31,8 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// The variables that would make an example talk to the real API.
 const KEY_VARIABLES: &[&str] = &[
+    "AWS_REGION",
+    "AWS_BEARER_TOKEN_BEDROCK",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "ANTHROPIC_ADMIN_KEY",
@@ -96,6 +98,15 @@ fn executables() -> &'static HashMap<String, PathBuf> {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["build", "--quiet", "--package", env!("CARGO_PKG_NAME")])
             .args(["--examples", "--message-format=json-render-diagnostics"]);
+        // The platform examples need their features: those this test was built with.
+        let features: Vec<&str> = [("bedrock", cfg!(feature = "bedrock"))]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
+        if !features.is_empty() {
+            command.args(["--features", &features.join(",")]);
+        }
         let build = run_with_limit(command, BUILD_LIMIT);
         if !build.success {
             return Err(format!(
@@ -285,5 +296,20 @@ fn admin_report() {
     assert!(
         table[2].starts_with("Production "),
         "sorted by cost:\n{out}"
+    );
+}
+
+#[cfg(feature = "bedrock")]
+#[test]
+fn bedrock() {
+    run_example(
+        "bedrock",
+        &[
+            "AWS_REGION is not set: using a local stand-in for Bedrock at http://127.0.0.1:",
+            "assistant: Hello, world",
+            "request id bedrock-example-1",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
     );
 }
