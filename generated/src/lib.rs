@@ -103,10 +103,12 @@ pub mod types;
 mod handwritten;
 
 // Written by hand: the clients of the cloud platforms, each behind its feature.
-#[cfg(feature = "bedrock")]
+#[cfg(any(feature = "bedrock", feature = "vertex"))]
 pub mod platforms;
 #[cfg(feature = "bedrock")]
 pub use platforms::bedrock;
+#[cfg(feature = "vertex")]
+pub use platforms::vertex;
 
 // The runtime, under the path the generated code names it by (`crate::runtime::…`). Not public:
 // callers use the re-exports below.

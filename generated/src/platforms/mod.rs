@@ -26,6 +26,8 @@ mod messages;
 
 #[cfg(feature = "bedrock")]
 pub mod bedrock;
+#[cfg(feature = "vertex")]
+pub mod vertex;
 
 pub use messages::{CountsTokens, PlatformMessages};
 
@@ -36,7 +38,7 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 }
 
 /// An error and its sources, joined with `: ` (credential providers nest the cause).
-#[cfg(feature = "bedrock")]
+#[cfg(any(feature = "bedrock", feature = "vertex"))]
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();

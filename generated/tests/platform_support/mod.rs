@@ -7,6 +7,8 @@
 
 #[cfg(feature = "bedrock")]
 pub mod bedrock;
+#[cfg(feature = "vertex")]
+pub mod vertex;
 
 /// The events of a short streamed reply saying "Hello, world", as JSON values.
 pub fn hello_events(model: &str) -> Vec<serde_json::Value> {
