@@ -103,10 +103,12 @@ pub mod types;
 mod handwritten;
 
 // Written by hand: the clients of the cloud platforms, each behind its feature.
-#[cfg(any(feature = "bedrock", feature = "vertex"))]
+#[cfg(any(feature = "bedrock", feature = "vertex", feature = "foundry"))]
 pub mod platforms;
 #[cfg(feature = "bedrock")]
 pub use platforms::bedrock;
+#[cfg(feature = "foundry")]
+pub use platforms::foundry;
 #[cfg(feature = "vertex")]
 pub use platforms::vertex;
 

@@ -26,6 +26,8 @@ mod messages;
 
 #[cfg(feature = "bedrock")]
 pub mod bedrock;
+#[cfg(feature = "foundry")]
+pub mod foundry;
 #[cfg(feature = "vertex")]
 pub mod vertex;
 

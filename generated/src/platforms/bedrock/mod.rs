@@ -5,27 +5,33 @@
 //! into the same typed events). Bedrock serves neither token counting nor the Batch, Files,
 //! Models or Admin APIs, so the client has none of them:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # async fn f(client: anthropic_openapi::bedrock::BedrockClient) {
 //! let _ = client.messages().batches();
 //! # }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # async fn f(client: anthropic_openapi::bedrock::BedrockClient, p: anthropic_openapi::MessageCountTokensParams) {
 //! let _ = client.messages().count_tokens(p).await;
 //! # }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # async fn f(client: anthropic_openapi::bedrock::BedrockClient) {
 //! let _ = client.models();
 //! # }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # async fn f(client: anthropic_openapi::bedrock::BedrockClient) {
 //! let _ = client.files();
+//! # }
+//! ```
+//!
+//! ```compile_fail,E0599
+//! # async fn f(client: anthropic_openapi::bedrock::BedrockClient) {
+//! let _ = client.workspaces(); // the Admin API
 //! # }
 //! ```
 //!

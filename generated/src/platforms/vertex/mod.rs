@@ -5,19 +5,19 @@
 //! and token counting to `count-tokens:rawPredict`. Vertex AI serves neither the Batch,
 //! Files, Models nor Admin APIs, so the client has none of them:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # fn f(client: anthropic_openapi::vertex::VertexClient) {
 //! let _ = client.messages().batches();
 //! # }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # fn f(client: anthropic_openapi::vertex::VertexClient) {
 //! let _ = client.models();
 //! # }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # fn f(client: anthropic_openapi::vertex::VertexClient) {
 //! let _ = client.files();
 //! # }
