@@ -33,6 +33,8 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 const KEY_VARIABLES: &[&str] = &[
     "AWS_REGION",
     "AWS_BEARER_TOKEN_BEDROCK",
+    "CLOUD_ML_REGION",
+    "ANTHROPIC_FOUNDRY_API_KEY",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "ANTHROPIC_ADMIN_KEY",
@@ -308,6 +310,35 @@ fn bedrock() {
             "AWS_REGION is not set: using a local stand-in for Bedrock at http://127.0.0.1:",
             "assistant: Hello, world",
             "request id bedrock-example-1",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
+}
+
+#[cfg(feature = "vertex")]
+#[test]
+fn vertex() {
+    run_example(
+        "vertex",
+        &[
+            "CLOUD_ML_REGION is not set: using a local stand-in for Vertex AI at http://127.0.0.1:",
+            "the question is 14 input tokens",
+            "assistant: Hello, world",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
+}
+
+#[cfg(feature = "foundry")]
+#[test]
+fn foundry() {
+    run_example(
+        "foundry",
+        &[
+            "ANTHROPIC_FOUNDRY_API_KEY is not set: using a local stand-in for Foundry at http://127.0.0.1:",
+            "assistant: Hello, world",
             "streamed: Hello, world",
             "stop reason Some(EndTurn), 4 output tokens",
         ],
