@@ -101,11 +101,15 @@ fn executables() -> &'static HashMap<String, PathBuf> {
             .args(["build", "--quiet", "--package", env!("CARGO_PKG_NAME")])
             .args(["--examples", "--message-format=json-render-diagnostics"]);
         // The platform examples need their features: those this test was built with.
-        let features: Vec<&str> = [("bedrock", cfg!(feature = "bedrock"))]
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(name, _)| *name)
-            .collect();
+        let features: Vec<&str> = [
+            ("bedrock", cfg!(feature = "bedrock")),
+            ("vertex", cfg!(feature = "vertex")),
+            ("foundry", cfg!(feature = "foundry")),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect();
         if !features.is_empty() {
             command.args(["--features", &features.join(",")]);
         }
