@@ -29,7 +29,12 @@ use crate::request::{Body, ByteStream, Request};
 /// The future of [`Platform::authorize`].
 pub type AuthorizeFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 
-/// How a cloud platform sends the requests of a client; see the [module](self) docs.
+/// How a cloud platform (Amazon Bedrock, Google Vertex AI, Microsoft Foundry) sends the
+/// requests of a client: it rewrites each request once, adds credentials to every attempt, and
+/// may decode a streamed body of its own framing into server-sent events. Retries, timeouts,
+/// the deadline, typed errors, size limits, tracing and the masking of secrets stay those of
+/// [`ClientCore`](crate::ClientCore); `Debug` must not print the platform's secrets either, as
+/// the client's `Debug` includes it.
 pub trait Platform: fmt::Debug + Send + Sync + 'static {
     /// Rewrites a request once, before its first attempt. `betas` are the beta names the
     /// request would send in `anthropic-beta` (the client's, the per-request options' and the
