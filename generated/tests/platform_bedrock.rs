@@ -330,3 +330,61 @@ async fn the_default_base_url_names_the_region() {
         "https://bedrock-runtime.ap-northeast-1.amazonaws.com"
     );
 }
+
+#[tokio::test]
+async fn the_mantle_endpoint_takes_the_messages_api_signed_for_bedrock_mantle() {
+    let server =
+        Server::start(
+            |req| match verify_sigv4(req, &credentials(), REGION, "bedrock-mantle") {
+                Err(reason) => Reply::new(403, format!(r#"{{"message":"{reason}"}}"#))
+                    .content_type("application/json"),
+                Ok(_) if req.json()["stream"] == true => {
+                    Reply::new(200, platform_support::sse(&hello_events(MODEL)))
+                        .content_type("text/event-stream")
+                }
+                Ok(_) => Reply::json(hello_message(MODEL)).request_id("req_mantle"),
+            },
+        )
+        .await;
+    let client = BedrockClient::builder()
+        .region(REGION)
+        .credentials(credentials())
+        .base_url(format!("{}/anthropic", server.base_url()))
+        .build_mantle()
+        .await
+        .expect("client");
+    let reply = client
+        .with_options(anthropic_openapi::RequestOptions::new().beta("beta-m"))
+        .messages()
+        .create(params())
+        .with_response()
+        .await
+        .expect("create");
+    assert_eq!(reply.request_id.as_deref(), Some("req_mantle"));
+    let mut stream = client.messages().stream(params()).await.expect("stream");
+    while let Some(event) = stream.next().await {
+        event.expect("event");
+    }
+    assert_eq!(stream.final_message().await.unwrap().usage.output_tokens, 4);
+
+    let requests = server.requests();
+    assert_eq!(requests[0].path(), "/anthropic/v1/messages");
+    // The Messages API as it is: the model stays in the body, betas in the header.
+    assert_eq!(requests[0].json()["model"], MODEL);
+    assert!(requests[0].json().get("anthropic_version").is_none());
+    assert_eq!(requests[0].header("anthropic-beta"), Some("beta-m"));
+    assert_eq!(requests[0].header("anthropic-version"), Some("2023-06-01"));
+    let auth = parse_authorization(requests[1].header("authorization").unwrap()).unwrap();
+    assert_eq!(auth.service, "bedrock-mantle");
+
+    let default = BedrockClient::builder()
+        .region("us-west-2")
+        .api_key("k")
+        .build_mantle()
+        .await
+        .unwrap();
+    assert_eq!(
+        default.base_url(),
+        "https://bedrock-mantle.us-west-2.api.aws/anthropic"
+    );
+}

@@ -1,5 +1,5 @@
 //! How a Bedrock request is authorized: a Bedrock API key sent as a bearer token, or an AWS
-//! SigV4 signature (service `bedrock`, the client's region) made with `aws-sigv4` from
+//! SigV4 signature (service `bedrock`, or `bedrock-mantle`; the client's region) made with `aws-sigv4` from
 //! credentials of a provider (by default the standard chain of `aws-config`), which are
 //! cached and fetched again before they expire.
 
@@ -15,8 +15,11 @@ use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::runtime::{Attempt, Error, Result};
 
-/// The SigV4 signing name of Bedrock Runtime.
-pub(super) const SIGNING_NAME: &str = "bedrock";
+/// The SigV4 signing name of Bedrock Runtime (InvokeModel).
+pub(super) const BEDROCK_SERVICE: &str = "bedrock";
+
+/// The SigV4 signing name of the `bedrock-mantle` endpoint (the Messages API as it is).
+pub(super) const MANTLE_SERVICE: &str = "bedrock-mantle";
 
 /// Credentials this close to their expiry are fetched again before a request is signed.
 pub(super) const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
@@ -35,7 +38,7 @@ impl fmt::Debug for Auth {
             Auth::Bearer(_) => f.write_str("Bearer(***)"),
             Auth::SigV4(signer) => f
                 .debug_struct("SigV4")
-                .field("service", &SIGNING_NAME)
+                .field("service", &signer.service)
                 .field("region", &signer.region)
                 .field("credentials", &signer.provider)
                 .finish(),
@@ -71,14 +74,20 @@ impl Auth {
 
 /// Signs requests with the credentials of a provider, cached until shortly before expiry.
 pub(super) struct Signer {
+    pub(super) service: &'static str,
     pub(super) region: String,
     pub(super) provider: SharedCredentialsProvider,
     cached: Mutex<Option<Credentials>>,
 }
 
 impl Signer {
-    pub(super) fn new(region: String, provider: SharedCredentialsProvider) -> Signer {
+    pub(super) fn new(
+        service: &'static str,
+        region: String,
+        provider: SharedCredentialsProvider,
+    ) -> Signer {
         Signer {
+            service,
             region,
             provider,
             cached: Mutex::new(None),
@@ -110,7 +119,7 @@ impl Signer {
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
-            .name(SIGNING_NAME)
+            .name(self.service)
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()

@@ -58,9 +58,11 @@
 //! | `rewrite.rs` | the request as InvokeModel takes it |
 //! | `auth.rs` | bearer keys, SigV4 signing, cached credentials |
 //! | `event_stream.rs` | AWS event-stream frames into server-sent events and typed errors |
+//! | `mantle.rs` | [`BedrockMantleClient`]: the Messages API as it is, on Bedrock's `bedrock-mantle` endpoint |
 
 mod auth;
 mod event_stream;
+mod mantle;
 mod rewrite;
 
 use std::fmt;
@@ -70,6 +72,7 @@ pub use aws_credential_types::Credentials;
 pub use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
+pub use self::mantle::BedrockMantleClient;
 pub use self::rewrite::BEDROCK_VERSION;
 use crate::platforms::PlatformMessages;
 use crate::runtime::{
@@ -236,6 +239,29 @@ impl BedrockClientBuilder {
     /// Resolves the region and credentials (see the [module](self) docs) and builds the
     /// client. No credentials are fetched here: the first request fetches them.
     pub async fn build(self) -> Result<BedrockClient> {
+        let (region, auth, base_url, configure) = self
+            .resolve(auth::BEDROCK_SERVICE, &[], Some(DEFAULT_REGION))
+            .await?;
+        let base_url = base_url
+            .or_else(|| super::env_var("ANTHROPIC_BEDROCK_BASE_URL"))
+            .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com"));
+        let mut settings = BedrockSettings::new().base_url(base_url);
+        if let Some(configure) = configure {
+            settings = configure(settings);
+        }
+        settings.build_for_platform(Arc::new(Bedrock { region, auth }))
+    }
+
+    /// The region, the credentials (SigV4 for `service`, or a key from the builder or the
+    /// first of `AWS_BEARER_TOKEN_BEDROCK` and `extra_key_vars` that is set), the base URL
+    /// given and the shared settings. Without a region given or found, `default_region`, or
+    /// an error.
+    async fn resolve(
+        self,
+        service: &'static str,
+        extra_key_vars: &[&str],
+        default_region: Option<&str>,
+    ) -> Result<(String, auth::Auth, Option<String>, Option<Configure>)> {
         let region = match self.region.filter(|r| !r.trim().is_empty()) {
             Some(region) => region,
             None => {
@@ -243,16 +269,28 @@ impl BedrockClientBuilder {
                 if let Some(profile) = &self.profile {
                     chain = chain.profile_name(profile);
                 }
-                match chain.build().region().await {
-                    Some(region) => region.to_string(),
-                    None => {
-                        tracing::warn!("no AWS region given or found; using {DEFAULT_REGION}");
-                        DEFAULT_REGION.to_string()
+                match (chain.build().region().await, default_region) {
+                    (Some(region), _) => region.to_string(),
+                    (None, Some(default)) => {
+                        tracing::warn!("no AWS region given or found; using {default}");
+                        default.to_string()
+                    }
+                    (None, None) => {
+                        return Err(Error::Config(
+                            "no AWS region: pass one to the builder's region or set AWS_REGION"
+                                .into(),
+                        ));
                     }
                 }
             }
         };
-        let env_key = || super::env_var("AWS_BEARER_TOKEN_BEDROCK");
+        let env_key = || {
+            std::iter::once("AWS_BEARER_TOKEN_BEDROCK")
+                .chain(extra_key_vars.iter().copied())
+                .find_map(super::env_var)
+        };
+        let signer =
+            |provider| auth::Auth::SigV4(auth::Signer::new(service, region.clone(), provider));
         let auth = match (self.api_key, self.provider, self.profile) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
                 return Err(Error::Config(
@@ -260,9 +298,7 @@ impl BedrockClientBuilder {
                 ));
             }
             (Some(key), None, None) => auth::Auth::bearer(&key)?,
-            (None, Some(provider), _) => {
-                auth::Auth::SigV4(auth::Signer::new(region.clone(), provider))
-            }
+            (None, Some(provider), _) => signer(provider),
             (None, None, profile) => match (profile, env_key()) {
                 (None, Some(key)) => auth::Auth::bearer(&key)?,
                 (profile, _) => {
@@ -272,20 +308,11 @@ impl BedrockClientBuilder {
                     if let Some(profile) = &profile {
                         chain = chain.profile_name(profile);
                     }
-                    let provider = SharedCredentialsProvider::new(chain.build().await);
-                    auth::Auth::SigV4(auth::Signer::new(region.clone(), provider))
+                    signer(SharedCredentialsProvider::new(chain.build().await))
                 }
             },
         };
-        let base_url = self
-            .base_url
-            .or_else(|| super::env_var("ANTHROPIC_BEDROCK_BASE_URL"))
-            .unwrap_or_else(|| format!("https://bedrock-runtime.{region}.amazonaws.com"));
-        let mut settings = BedrockSettings::new().base_url(base_url);
-        if let Some(configure) = self.configure {
-            settings = configure(settings);
-        }
-        settings.build_for_platform(Arc::new(Bedrock { region, auth }))
+        Ok((region, auth, self.base_url, self.configure))
     }
 }
 
