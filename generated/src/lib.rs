@@ -102,6 +102,16 @@ pub mod types;
 // Written by hand: the client handles, `MessageStream`, conversions and helpers.
 mod handwritten;
 
+// Written by hand: the clients of the cloud platforms, each behind its feature.
+#[cfg(any(feature = "bedrock", feature = "vertex", feature = "foundry"))]
+pub mod platforms;
+#[cfg(feature = "bedrock")]
+pub use platforms::bedrock;
+#[cfg(feature = "foundry")]
+pub use platforms::foundry;
+#[cfg(feature = "vertex")]
+pub use platforms::vertex;
+
 // The runtime, under the path the generated code names it by (`crate::runtime::…`). Not public:
 // callers use the re-exports below.
 use anthropic_openapi_runtime as runtime;

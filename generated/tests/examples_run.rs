@@ -31,6 +31,10 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// The variables that would make an example talk to the real API.
 const KEY_VARIABLES: &[&str] = &[
+    "AWS_REGION",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "CLOUD_ML_REGION",
+    "ANTHROPIC_FOUNDRY_API_KEY",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "ANTHROPIC_ADMIN_KEY",
@@ -96,6 +100,19 @@ fn executables() -> &'static HashMap<String, PathBuf> {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["build", "--quiet", "--package", env!("CARGO_PKG_NAME")])
             .args(["--examples", "--message-format=json-render-diagnostics"]);
+        // The platform examples need their features: those this test was built with.
+        let features: Vec<&str> = [
+            ("bedrock", cfg!(feature = "bedrock")),
+            ("vertex", cfg!(feature = "vertex")),
+            ("foundry", cfg!(feature = "foundry")),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect();
+        if !features.is_empty() {
+            command.args(["--features", &features.join(",")]);
+        }
         let build = run_with_limit(command, BUILD_LIMIT);
         if !build.success {
             return Err(format!(
@@ -318,4 +335,48 @@ fn everyday() {
         .find("A spider has eight legs.")
         .expect("answer printed");
     assert!(thinking < answer, "{out}");
+}
+
+#[cfg(feature = "bedrock")]
+#[test]
+fn bedrock() {
+    run_example(
+        "bedrock",
+        &[
+            "AWS_REGION is not set: using a local stand-in for Bedrock at http://127.0.0.1:",
+            "assistant: Hello, world",
+            "request id bedrock-example-1",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
+}
+
+#[cfg(feature = "vertex")]
+#[test]
+fn vertex() {
+    run_example(
+        "vertex",
+        &[
+            "CLOUD_ML_REGION is not set: using a local stand-in for Vertex AI at http://127.0.0.1:",
+            "the question is 14 input tokens",
+            "assistant: Hello, world",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
+}
+
+#[cfg(feature = "foundry")]
+#[test]
+fn foundry() {
+    run_example(
+        "foundry",
+        &[
+            "ANTHROPIC_FOUNDRY_API_KEY is not set: using a local stand-in for Foundry at http://127.0.0.1:",
+            "assistant: Hello, world",
+            "streamed: Hello, world",
+            "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
 }

@@ -18,6 +18,7 @@
 //! | `sse`, `jsonl` | [`SseStream`] and [`JsonlStream`], decoded as bytes arrive |
 //! | `page` | [`PageStream`], the lazy stream over a paginated list |
 //! | `de` | the JSON helpers of the generated types |
+//! | `platform` | [`Platform`]: how a cloud platform rewrites, authorizes and decodes requests |
 //! | `ratelimit` | [`RateLimits`] and [`RateLimit`], from the `anthropic-ratelimit-*` headers |
 //! | `retry` | when and after how long a failed attempt is retried |
 //! | `limits` | the size limits of what is read, and their defaults |
@@ -36,6 +37,7 @@ mod limits;
 mod options;
 #[doc(hidden)]
 pub mod page;
+mod platform;
 mod ratelimit;
 mod request;
 mod retry;
@@ -51,6 +53,7 @@ pub use error::{ApiError, Error, ErrorType, Result};
 pub use jsonl::JsonlStream;
 pub use options::{ApiResponse, RequestOptions};
 pub use page::PageStream;
+pub use platform::{Attempt, AuthorizeFuture, Platform};
 pub use ratelimit::{RateLimit, RateLimits};
 pub use request::{BodyBetas, ByteStream, UploadFile};
 #[doc(hidden)]

@@ -5,16 +5,19 @@
 //!    the committed `package-lock.json`),
 //! 2. Redocly lint of `spec/anthropic.yaml` with `tools/spec/redocly.yaml` (fails on any error),
 //! 3. Prism loads the spec: `prism mock` must start listening on a loopback port within 60 s,
-//! 4. `cargo test --workspace --all-targets`,
-//! 5. `cargo test --workspace --doc` (the doc tests, the README's Rust blocks among them, which
-//!    `--all-targets` leaves out),
+//! 4. `cargo test --workspace --all-targets --all-features` (the cloud platforms' clients,
+//!    features `bedrock`, `vertex` and `foundry` of `anthropic-openapi`, included),
+//! 5. `cargo test --workspace --doc --all-features` (the doc tests, the README's Rust blocks
+//!    among them, which `--all-targets` leaves out),
 //! 6. the checks against the official OpenAPI document (`cargo test -p tests --test prism --
 //!    --ignored`), when [`OFFICIAL_OPENAPI_VAR`] names it; otherwise the step is skipped, and
 //!    a line says so and how to enable it,
-//! 7. `cargo clippy --workspace --all-targets -- -D warnings`,
+//! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`,
 //! 8. `cargo fmt --all --check`,
-//! 9. `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=-D warnings`,
-//! 10. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]).
+//! 9. `cargo doc --workspace --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`,
+//! 10. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]),
+//! 11. the default build of `anthropic-openapi` has none of the cloud crates
+//!     ([`CLOUD_CRATES`], checked in `cargo tree -e normal` without features).
 //!
 //! `--no-npm` skips steps 1-3 and 6 (the ones that need the Node.js tools) for quick local
 //! runs.
@@ -37,6 +40,17 @@ const PRISM_TIMEOUT: Duration = Duration::from_secs(60);
 /// The path of the official OpenAPI document (the JSON the official SDKs are generated from);
 /// the repository does not hold it.
 const OFFICIAL_OPENAPI_VAR: &str = "ANTHROPIC_OFFICIAL_OPENAPI";
+/// The crates the cloud platforms bring in (name prefixes): none may be in the default build.
+const CLOUD_CRATES: &[&str] = &[
+    "aws-config",
+    "aws-credential-types",
+    "aws-runtime",
+    "aws-sdk-",
+    "aws-sigv4",
+    "aws-smithy-",
+    "aws-types",
+    "gcp_auth",
+];
 
 const USAGE: &str = "usage: cargo xtask test [--no-npm]
 
@@ -65,8 +79,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             prism_loads,
         ));
     }
-    steps.push(("cargo test --workspace --all-targets", cargo_test));
-    steps.push(("cargo test --workspace --doc", cargo_doctest));
+    steps.push((
+        "cargo test --workspace --all-targets --all-features",
+        cargo_test,
+    ));
+    steps.push(("cargo test --workspace --doc --all-features", cargo_doctest));
     let official = std::env::var_os(OFFICIAL_OPENAPI_VAR).filter(|v| !v.is_empty());
     let skipped = match (&official, with_npm) {
         (Some(_), true) => {
@@ -91,17 +108,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("{line}");
     }
     steps.push((
-        "cargo clippy --workspace --all-targets -- -D warnings",
+        "cargo clippy --workspace --all-targets --all-features -- -D warnings",
         cargo_clippy,
     ));
     steps.push(("cargo fmt --all --check", cargo_fmt));
     steps.push((
-        "cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)",
+        "cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)",
         cargo_doc,
     ));
     steps.push((
         "cargo deny check (advisories, licenses, bans, sources; deny.toml)",
         crate::deny_cmd::check,
+    ));
+    steps.push((
+        "cargo tree -p anthropic-openapi -e normal (the default build has no cloud crates)",
+        default_build_has_no_cloud_crates,
     ));
 
     let started = Instant::now();
@@ -391,7 +412,7 @@ fn program(name: &str) -> String {
 fn cargo_test(root: &Path) -> Result<(), String> {
     run_tests(
         root,
-        &["test", "--workspace", "--all-targets"],
+        &["test", "--workspace", "--all-targets", "--all-features"],
         "cargo test",
     )
 }
@@ -399,7 +420,11 @@ fn cargo_test(root: &Path) -> Result<(), String> {
 /// The doc tests: every crate's, and the README's Rust blocks (`anthropic-openapi` includes
 /// the README as a doc comment under `cfg(doctest)`).
 fn cargo_doctest(root: &Path) -> Result<(), String> {
-    run_tests(root, &["test", "--workspace", "--doc"], "cargo test --doc")
+    run_tests(
+        root,
+        &["test", "--workspace", "--doc", "--all-features"],
+        "cargo test --doc",
+    )
 }
 
 /// The conformance tests against the official OpenAPI document, which are `#[ignore]`d unless
@@ -494,12 +519,51 @@ fn cargo_clippy(root: &Path) -> Result<(), String> {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
     ])
     .current_dir(root);
     run_inherited(&mut cmd, "cargo clippy")
+}
+
+/// The cloud platforms are opt-in: without their features, `anthropic-openapi` depends on none
+/// of their crates.
+fn default_build_has_no_cloud_crates(root: &Path) -> Result<(), String> {
+    let output = Command::new(cargo())
+        .args([
+            "tree",
+            "-p",
+            "anthropic-openapi",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running cargo tree: {e}"))?;
+    check_status(output.status, "cargo tree")?;
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let mut found: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| CLOUD_CRATES.iter().any(|c| name.starts_with(c)))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    if found.is_empty() {
+        println!("the default build of anthropic-openapi has none of the cloud crates");
+        Ok(())
+    } else {
+        Err(format!(
+            "the default build of anthropic-openapi depends on cloud crates: {}; they must \
+             stay behind the features bedrock, vertex and foundry",
+            found.join(", ")
+        ))
+    }
 }
 
 fn cargo_fmt(root: &Path) -> Result<(), String> {
@@ -511,7 +575,7 @@ fn cargo_fmt(root: &Path) -> Result<(), String> {
 
 fn cargo_doc(root: &Path) -> Result<(), String> {
     let mut cmd = Command::new(cargo());
-    cmd.args(["doc", "--workspace", "--no-deps"])
+    cmd.args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(root);
     run_inherited(&mut cmd, "cargo doc")

@@ -13,6 +13,7 @@ use super::core::{ClientCore, Inner};
 use crate::error::{Error, Result, quoted, redact_url};
 use crate::limits::Limits;
 use crate::options::RequestOptions;
+use crate::platform::Platform;
 use crate::retry::Backoff;
 
 const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -350,10 +351,22 @@ impl<C: ClientKind> ClientBuilder<C> {
     /// host, a header that cannot be sent, an environment variable read by
     /// [`from_env`](ClientBuilder::from_env) that is not UTF-8).
     pub fn build(self) -> Result<C> {
-        self.build_core(C::MISSING_KEY).map(C::from_core)
+        self.build_core(C::MISSING_KEY, None).map(C::from_core)
     }
 
-    fn build_core(self, missing_key: &str) -> Result<ClientCore> {
+    /// Builds a client whose requests go through `platform`, which adds their credentials:
+    /// an API key or token set here is not sent. The cloud platforms' builders call this.
+    #[doc(hidden)]
+    pub fn build_for_platform(self, platform: Arc<dyn Platform>) -> Result<C> {
+        self.build_core(C::MISSING_KEY, Some(platform))
+            .map(C::from_core)
+    }
+
+    fn build_core(
+        self,
+        missing_key: &str,
+        platform: Option<Arc<dyn Platform>>,
+    ) -> Result<ClientCore> {
         for &var in &self.bad_env {
             let unset = match var {
                 "ANTHROPIC_BASE_URL" => self.base_url.is_none(),
@@ -369,14 +382,15 @@ impl<C: ClientKind> ClientBuilder<C> {
         }
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let auth = match (non_empty(self.auth_token), non_empty(self.api_key)) {
-            (Some(token), _) => (
+            _ if platform.is_some() => None,
+            (Some(token), _) => Some((
                 reqwest::header::AUTHORIZATION,
                 secret_value(&format!("Bearer {token}"), "the auth token")?,
-            ),
-            (None, Some(key)) => (
+            )),
+            (None, Some(key)) => Some((
                 HeaderName::from_static("x-api-key"),
                 secret_value(&key, "the API key")?,
-            ),
+            )),
             (None, None) => return Err(Error::Config(missing_key.to_string())),
         };
 
@@ -436,6 +450,7 @@ impl<C: ClientKind> ClientBuilder<C> {
                 base_path,
                 base_url,
                 auth,
+                platform,
                 api_version,
                 betas: split_betas(self.betas.iter().map(String::as_str)),
                 default_headers,
@@ -618,7 +633,7 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(core.base_url(), "http://127.0.0.1:9");
-        assert_eq!(core.inner.auth.0.as_str(), "x-api-key");
+        assert_eq!(core.inner.auth.as_ref().unwrap().0.as_str(), "x-api-key");
     }
 
     #[test]
@@ -629,7 +644,10 @@ mod tests {
         ]))
         .build()
         .unwrap();
-        assert_eq!(core.inner.auth.0.as_str(), "authorization");
+        assert_eq!(
+            core.inner.auth.as_ref().unwrap().0.as_str(),
+            "authorization"
+        );
         assert_eq!(core.base_url(), DEFAULT_BASE_URL);
     }
 

@@ -8,10 +8,12 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::builder::split_betas;
+use super::builder::{split_beta_names, split_betas};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::options::RequestOptions;
+use crate::platform::Platform;
+use crate::request::{Body, Request};
 use crate::retry::Backoff;
 
 /// The longest expected duration of a non-streaming request allowed with the default timeout.
@@ -25,7 +27,10 @@ pub(super) struct Inner {
     /// The path of the base URL, without a trailing slash (empty for the default).
     pub(super) base_path: String,
     pub(super) base_url: Url,
-    pub(super) auth: (HeaderName, HeaderValue),
+    /// The credential header of every request; `None` when a platform adds credentials.
+    pub(super) auth: Option<(HeaderName, HeaderValue)>,
+    /// The cloud platform requests go through, if any (see [`Platform`]).
+    pub(super) platform: Option<Arc<dyn Platform>>,
     pub(super) api_version: HeaderValue,
     pub(super) betas: Vec<String>,
     pub(super) default_headers: HeaderMap,
@@ -59,7 +64,14 @@ impl fmt::Debug for ClientCore {
         let i = &self.inner;
         f.debug_struct("ClientCore")
             .field("base_url", &i.base_str)
-            .field("auth", &format_args!("{}: ***", i.auth.0))
+            .field(
+                "auth",
+                &match &i.auth {
+                    Some(auth) => format!("{}: ***", auth.0),
+                    None => "by the platform".to_string(),
+                },
+            )
+            .field("platform", &i.platform)
             .field("api_version", &i.api_version)
             .field("betas", &self.betas())
             .field(
@@ -160,6 +172,49 @@ impl ClientCore {
             inner: self.inner.clone(),
             overrides: Arc::new(merged),
         }
+    }
+
+    /// The request as the client's platform sends it (see [`Platform::rewrite`]); `None`
+    /// without a platform, when the request goes as it is.
+    pub(super) fn for_platform(&self, req: &Request) -> Result<Option<Request>> {
+        let Some(platform) = &self.inner.platform else {
+            return Ok(None);
+        };
+        let body = match &req.body {
+            Body::Empty => Body::Empty,
+            Body::Json(bytes) => Body::Json(bytes.clone()),
+            Body::Multipart(_) => {
+                return Err(Error::Config(
+                    "multipart requests are not sent through a cloud platform".into(),
+                ));
+            }
+        };
+        let mut out = Request {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            headers: req.headers.clone(),
+            body,
+            betas: req.betas.clone(),
+        };
+        let betas: Vec<String> = split_beta_names(
+            self.inner
+                .betas
+                .iter()
+                .chain(&self.overrides.betas)
+                .map(String::as_str)
+                .chain(req.betas.iter().copied()),
+        )
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        platform.rewrite(&mut out, &betas)?;
+        Ok(Some(out))
+    }
+
+    /// The platform requests go through, if any.
+    pub(super) fn platform(&self) -> Option<&Arc<dyn Platform>> {
+        self.inner.platform.as_ref()
     }
 
     /// Refuses a non-streaming request that could outlast the default timeout.

@@ -113,7 +113,8 @@ impl ClientCore {
         );
         h.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
         h.insert(ANTHROPIC_VERSION, inner.api_version.clone());
-        if !betas.is_empty() {
+        let betas_in_header = inner.platform.as_ref().is_none_or(|p| p.betas_in_header());
+        if betas_in_header && !betas.is_empty() {
             let joined = betas.join(",");
             let v = HeaderValue::from_str(&joined)
                 .map_err(|_| Error::Config(format!("invalid beta names {}", quoted(&joined))))?;
@@ -126,7 +127,9 @@ impl ClientCore {
             );
         }
         if credentials {
-            h.insert(inner.auth.0.clone(), inner.auth.1.clone());
+            if let Some((name, value)) = &inner.auth {
+                h.insert(name.clone(), value.clone());
+            }
             for (name, value) in &inner.default_headers {
                 h.insert(name.clone(), value.clone());
             }

@@ -12,6 +12,7 @@ use crate::retry::{retryable_response, retryable_transport};
 const MAX_RESERVE: usize = 16 * 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const AMZN_REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 
 /// A failed attempt: its error, whether it may be retried, and the response headers (which
 /// may ask for a delay) when a response arrived.
@@ -162,6 +163,9 @@ pub(super) enum StreamKind {
     Events,
     /// JSON Lines, under any of the names servers give it.
     Lines,
+    /// `text/event-stream`, or a cloud platform's own framing of events (such as
+    /// `application/vnd.amazon.eventstream`), which the platform decodes.
+    EventsOr(&'static str),
 }
 
 impl StreamKind {
@@ -176,6 +180,7 @@ impl StreamKind {
     fn accepts(self, essence: &str) -> bool {
         match self {
             StreamKind::Events => essence == "text/event-stream",
+            StreamKind::EventsOr(framing) => essence == "text/event-stream" || essence == framing,
             StreamKind::Lines => {
                 !(matches!(
                     essence,
@@ -193,7 +198,7 @@ impl StreamKind {
 
     fn expected(self) -> &'static str {
         match self {
-            StreamKind::Events => "an event stream (text/event-stream)",
+            StreamKind::Events | StreamKind::EventsOr(_) => "an event stream (text/event-stream)",
             StreamKind::Lines => "JSON Lines (application/x-jsonl)",
         }
     }
@@ -341,9 +346,22 @@ pub(super) fn inspect_response(resp: reqwest::Response, span: &tracing::Span) ->
     })
 }
 
-/// The `request-id` response header, when it is text.
+/// The request id of a response, when it is text: the API's `request-id` header, else the
+/// header a cloud platform puts its own id in (`x-amzn-requestid` on Amazon Bedrock).
 pub(super) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok())
+    headers
+        .get(&REQUEST_ID)
+        .or_else(|| headers.get(&AMZN_REQUEST_ID))
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Whether the response's content type, without parameters, is `essence`.
+pub(super) fn content_type_is(headers: &HeaderMap, essence: &str) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(essence))
 }
 
 pub(super) fn header_request_id(headers: &HeaderMap) -> Option<String> {

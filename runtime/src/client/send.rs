@@ -16,12 +16,13 @@ use super::prepare::{
     set_multipart_headers,
 };
 use super::response::{
-    Failure, Inspected, StreamKind, check_stream_response, header_request_id, inspect_response,
-    read_error_response, read_json_response,
+    Failure, Inspected, StreamKind, check_stream_response, content_type_is, header_request_id,
+    inspect_response, read_error_response, read_json_response,
 };
 use crate::error::{ApiError, Error, Result, from_json_slice, quoted, redact_url};
 use crate::jsonl::JsonlStream;
 use crate::options::ApiResponse;
+use crate::platform::Attempt;
 use crate::request::{Body, BodyFault, ByteStream, EncodedMultipart, Request};
 use crate::retry::retry_delay;
 use crate::sse::SseStream;
@@ -86,6 +87,8 @@ impl ClientCore {
         &self,
         req: &Request,
     ) -> Result<(T, u16, HeaderMap)> {
+        let rewritten = self.for_platform(req)?;
+        let req = rewritten.as_ref().unwrap_or(req);
         let target = self.target_for(req)?;
         let limit = self.limits().json_body;
         let deadline = Deadline::start(self.deadline());
@@ -130,19 +133,29 @@ impl ClientCore {
         &self,
         req: Request,
     ) -> Result<SseStream<T>> {
+        let req = self.for_platform(&req)?.unwrap_or(req);
         let target = self.target_for(&req)?;
+        let framing = self.platform().and_then(|p| p.stream_content_type());
+        let kind = match framing {
+            Some(content_type) => StreamKind::EventsOr(content_type),
+            None => StreamKind::Events,
+        };
         let (resp, deadline) = self
-            .open_stream(&req, &target, ACCEPT_SSE, Some(StreamKind::Events))
+            .open_stream(&req, &target, ACCEPT_SSE, Some(kind))
             .await?;
         let request_id = header_request_id(resp.headers());
         let headers = resp.headers().clone();
         let limits = self.limits();
-        Ok(
-            SseStream::from_byte_stream(self.body_stream(resp, deadline))
-                .with_headers(request_id, headers)
-                .with_max_event(limits.stream_item)
-                .with_max_error_body(limits.error_body),
-        )
+        // A body in the platform's own framing is decoded into server-sent events.
+        let framed = framing.is_some_and(|framing| content_type_is(resp.headers(), framing));
+        let mut body = self.body_stream(resp, deadline);
+        if framed && let Some(platform) = self.platform() {
+            body = platform.decode_stream(body, request_id.clone());
+        }
+        Ok(SseStream::from_byte_stream(body)
+            .with_headers(request_id, headers)
+            .with_max_event(limits.stream_item)
+            .with_max_error_body(limits.error_body))
     }
 
     /// Sends `req` and decodes the `application/x-jsonl` response line by line.
@@ -374,7 +387,27 @@ impl ClientCore {
             (_, Some(form)) => Some(form.body(&fault).await.map_err(Failure::fatal)?),
             _ => None,
         };
-        let sent = self.send_http(req, &target.url, headers, retry, body).await;
+        let mut headers = headers;
+        headers.insert(RETRY_COUNT, retry_count_value(retry));
+        if target.credentials
+            && let Some(platform) = self.platform()
+        {
+            let bytes: &[u8] = match &req.body {
+                Body::Json(bytes) => bytes,
+                _ => &[],
+            };
+            let mut attempt = Attempt {
+                method: &req.method,
+                url: &target.url,
+                headers: &mut headers,
+                body: bytes,
+            };
+            platform
+                .authorize(&mut attempt)
+                .await
+                .map_err(Failure::fatal)?;
+        }
+        let sent = self.send_http(req, &target.url, headers, body).await;
         // A body that failed on its own (a file that changed size, a caller's stream error)
         // is reported as such and not retried; otherwise it is a connection error.
         let resp = sent.map_err(|e| match fault.take() {
@@ -393,16 +426,15 @@ impl ClientCore {
         }
     }
 
-    /// Sends the `reqwest` request of one attempt: `headers` and the retry count, `body`.
+    /// Sends the `reqwest` request of one attempt: `headers` (the retry count and a
+    /// platform's credentials already in them), `body`.
     fn send_http(
         &self,
         req: &Request,
         url: &Url,
-        mut headers: HeaderMap,
-        retry: u32,
+        headers: HeaderMap,
         body: Option<reqwest::Body>,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
-        headers.insert(RETRY_COUNT, retry_count_value(retry));
         let url = url.clone();
         if url.has_host() && url.username().is_empty() && url.password().is_none() {
             // What `RequestBuilder` makes (it also refuses a URL without a host), without
