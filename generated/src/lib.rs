@@ -110,11 +110,20 @@ use anthropic_openapi_runtime as runtime;
 /// callers use the same version.
 pub use chrono;
 pub use handwritten::clients::{AdminClient, AdminClientBuilder, Client, ClientBuilder};
+pub use handwritten::function_tool::{FunctionTool, ToolOutput};
 pub use handwritten::input_schema::InputSchemaError;
 pub use handwritten::media_blocks::MediaFileError;
 pub use handwritten::message_pieces::Piece;
 pub use handwritten::message_stream::MessageStream;
+pub use handwritten::parse::{ParseError, Parsed, ParsedStream};
+#[cfg(feature = "schemars")]
+pub use handwritten::schema_from_type::schema_for;
+pub use handwritten::strict_schema::{SchemaError, strict_schema};
 pub use handwritten::tool_input::ToolInputError;
+pub use handwritten::tool_run_stream::ToolRunStream;
+pub use handwritten::tool_runner::{
+    DEFAULT_MAX_TURNS, RunEvent, ToolRun, ToolRunError, ToolRunner, Transcript,
+};
 /// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;
@@ -122,6 +131,10 @@ pub use runtime::{
     ApiError, ApiResponse, BodyBetas, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream,
     PageStream, RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,
 };
+/// The JSON Schema generator that tool inputs and structured outputs are described with
+/// (`#[derive(schemars::JsonSchema)]`), re-exported so that callers use the same version.
+#[cfg(feature = "schemars")]
+pub use schemars;
 /// Every model type, also at the crate root; [`types`] lists them by area.
 #[doc(no_inline)]
 pub use types::*;
