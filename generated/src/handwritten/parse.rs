@@ -11,7 +11,7 @@ use crate::handwritten::message_stream::MessageStream;
 use crate::runtime::Error;
 use crate::{Message, StopReason};
 #[cfg(feature = "schemars")]
-use crate::{MessageCreateParams, OutputConfigParam};
+use crate::MessageCreateParams;
 
 /// A reply and its output decoded into `T`.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,10 +162,7 @@ fn with_format<T: schemars::JsonSchema>(
     mut params: MessageCreateParams,
 ) -> Result<MessageCreateParams, ParseError> {
     let format = crate::JsonOutputFormatParam::from_type::<T>().map_err(ParseError::Schema)?;
-    let config = params
-        .output_config
-        .take()
-        .unwrap_or_else(OutputConfigParam::new);
+    let config = params.output_config.take().unwrap_or_default();
     Ok(params.output_config(config.format(format)))
 }
 

@@ -58,7 +58,7 @@ enum Phase {
     /// The next request is to be sent.
     Ask,
     /// A reply is streaming.
-    Streaming(MessageStream),
+    Streaming(Box<MessageStream>),
     /// The run is over.
     Done,
 }
@@ -126,7 +126,7 @@ impl State {
                         }
                     };
                     match self.engine.client.messages().stream(request).await {
-                        Ok(stream) => self.phase = Phase::Streaming(stream),
+                        Ok(stream) => self.phase = Phase::Streaming(Box::new(stream)),
                         Err(error) => {
                             self.phase = Phase::Done;
                             return Some(Err(self.engine.failed(error)));

@@ -208,8 +208,8 @@ pub enum ToolRunError {
     },
     /// A request failed.
     Request {
-        /// Why.
-        error: Error,
+        /// Why (boxed, to keep the error small).
+        error: Box<Error>,
         /// The conversation and the replies before the failed request.
         transcript: Transcript,
     },
@@ -245,7 +245,7 @@ impl fmt::Display for ToolRunError {
 impl std::error::Error for ToolRunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ToolRunError::Request { error, .. } => Some(error),
+            ToolRunError::Request { error, .. } => Some(error.as_ref()),
             ToolRunError::MaxTurns { .. } => None,
         }
     }
@@ -299,7 +299,7 @@ impl Engine {
     /// The error for a failed request.
     pub(crate) fn failed(&self, error: Error) -> ToolRunError {
         ToolRunError::Request {
-            error,
+            error: Box::new(error),
             transcript: self.transcript.clone(),
         }
     }
