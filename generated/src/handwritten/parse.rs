@@ -7,11 +7,11 @@ use std::ops::{Deref, DerefMut};
 
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "schemars")]
+use crate::MessageCreateParams;
 use crate::handwritten::message_stream::MessageStream;
 use crate::runtime::Error;
 use crate::{Message, StopReason};
-#[cfg(feature = "schemars")]
-use crate::MessageCreateParams;
 
 /// A reply and its output decoded into `T`.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +44,7 @@ impl<T: DeserializeOwned> Parsed<T> {
     }
 }
 
-/// Why [`parse`](crate::resources::MessagesApi::parse) has no `T` to give. Every kind that got
+/// Why `messages().parse::<T>()` (or `stream_parse`) has no `T` to give. Every kind that got
 /// a reply keeps it.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -119,7 +119,7 @@ impl From<Error> for ParseError {
 }
 
 /// A streamed reply whose output is decoded into `T` once complete, from
-/// [`stream_parse`](crate::resources::MessagesApi::stream_parse).
+/// `messages().stream_parse::<T>()` (with the `schemars` feature).
 ///
 /// It is a [`MessageStream`] (it dereferences to one: read its events, `next_piece()` or
 /// `snapshot()` as usual); [`final_parsed`](Self::final_parsed) reads the rest and decodes.

@@ -1,24 +1,7 @@
 //! A JSON Schema rewritten into the subset the API accepts for strict tools
 //! (`"strict": true`) and for structured outputs (`output_config.format`).
 //!
-//! The rules, as the API's structured-outputs documentation states them (see
-//! `spec/SOURCES.md`, "Tools and structured outputs"):
-//!
-//! - every object has `"additionalProperties": false`;
-//! - the types are `object`, `array`, `string`, `integer`, `number`, `boolean` and `null`;
-//!   `enum`, `const`, `anyOf`, `allOf`, local `$ref` with `$defs` (or `definitions`) are
-//!   accepted; recursive schemas are not;
-//! - strings take only the formats `date-time`, `time`, `date`, `duration`, `email`,
-//!   `hostname`, `uri`, `ipv4`, `ipv6` and `uuid`; arrays only `minItems` of 0 or 1;
-//! - numeric and length constraints (`minimum`, `maxLength`, …) are not accepted.
-//!
-//! The rewrite keeps what is accepted, turns `oneOf` into `anyOf` (the variants a schema
-//! generator writes for a Rust enum exclude one another, so this accepts the same values), lists
-//! every property of an object in `required` (an `Option` field is then one whose schema admits
-//! `null`: the model sends `null` rather than leaving it out), and moves the keywords the API
-//! does not take into the node's `description`, as the official SDKs do, so that the model still
-//! reads them. What cannot be expressed at all (maps with free keys, tuples, a schema that
-//! accepts any value, recursion, a non-local `$ref`) is a [`SchemaError`] naming where it is.
+//! The rules are on [`strict_schema`].
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -92,8 +75,26 @@ impl fmt::Display for SchemaError {
 impl std::error::Error for SchemaError {}
 
 /// Rewrites `schema` into the form the API accepts for a strict tool's `input_schema` or a
-/// structured output's `schema` (see the [module documentation](self) for the rules). The
-/// root must be an object schema (`"type": "object"`).
+/// structured output's `schema`. The root must be an object schema (`"type": "object"`).
+///
+/// The rules, as the API's structured-outputs documentation states them (see
+/// `spec/SOURCES.md`, "Tools and structured outputs"):
+///
+/// - every object has `"additionalProperties": false`;
+/// - the types are `object`, `array`, `string`, `integer`, `number`, `boolean` and `null`;
+///   `enum`, `const`, `anyOf`, `allOf`, local `$ref` with `$defs` (or `definitions`) are
+///   accepted; recursive schemas are not;
+/// - strings take only the formats `date-time`, `time`, `date`, `duration`, `email`,
+///   `hostname`, `uri`, `ipv4`, `ipv6` and `uuid`; arrays only `minItems` of 0 or 1;
+/// - numeric and length constraints (`minimum`, `maxLength`, …) are not accepted.
+///
+/// The rewrite keeps what is accepted, turns `oneOf` into `anyOf` (the variants a schema
+/// generator writes for a Rust enum exclude one another, so this accepts the same values), lists
+/// every property of an object in `required` (an `Option` field is then one whose schema admits
+/// `null`: the model sends `null` rather than leaving it out), and moves the keywords the API
+/// does not take into the node's `description`, as the official SDKs do, so that the model still
+/// reads them. What cannot be expressed at all (maps with free keys, tuples, a schema that
+/// accepts any value, recursion, a non-local `$ref`) is a [`SchemaError`] naming where it is.
 ///
 /// ```
 /// use anthropic_openapi::strict_schema;
