@@ -447,3 +447,80 @@ async fn the_streamed_run_yields_events_replies_and_results_in_order() {
         true
     );
 }
+
+#[tokio::test]
+async fn a_refusal_ends_the_run_without_running_its_tool_calls() {
+    let refused = message(
+        "msg_1",
+        json!([tool_use(
+            "toolu_1",
+            "get_weather",
+            json!({ "city": "Paris" })
+        )]),
+        "refusal",
+    );
+    let server = scripted(vec![refused]).await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let run = client(&server)
+        .messages()
+        .tool_runner(params(), tools(calls.clone()))
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    assert_eq!(run.replies().len(), 1);
+    assert_eq!(server.take().len(), 1);
+    assert_eq!(
+        run.messages().len(),
+        2,
+        "the question and the refused reply"
+    );
+}
+
+#[tokio::test]
+async fn a_tool_with_its_own_definition_can_answer_with_content_blocks() {
+    use anthropic_openapi::{InputSchema, TextBlockParam, Tool, ToolResultContentBlockParam};
+
+    let schema = InputSchema::try_from(json!({
+        "type": "object",
+        "properties": { "city": { "type": "string" } },
+        "required": ["city"]
+    }))
+    .unwrap();
+    let definition = Tool::new("get_weather", schema).description("Weather, as blocks.");
+    let tool = FunctionTool::with_definition(definition, |input: GetWeather| async move {
+        vec![
+            ToolResultContentBlockParam::from(TextBlockParam::new(input.city)),
+            TextBlockParam::new("sunny").into(),
+        ]
+    });
+    assert_eq!(tool.name(), "get_weather");
+    let first = message(
+        "msg_1",
+        json!([tool_use(
+            "toolu_1",
+            "get_weather",
+            json!({ "city": "Paris" })
+        )]),
+        "tool_use",
+    );
+    let server = scripted(vec![first, done()]).await;
+    client(&server)
+        .messages()
+        .tool_runner(params(), [tool])
+        .await
+        .unwrap();
+    let requests = server.take();
+    let sent = requests[0].json();
+    assert_eq!(sent["tools"][0]["description"], "Weather, as blocks.");
+    assert!(
+        sent["tools"][0].get("strict").is_none(),
+        "the definition is sent as given"
+    );
+    assert_eq!(
+        requests[1].json()["messages"][2]["content"][0]["content"],
+        json!([
+            { "type": "text", "text": "Paris" },
+            { "type": "text", "text": "sunny" }
+        ])
+    );
+}
