@@ -80,6 +80,9 @@ type Handler = dyn Fn(&ToolUseBlock) -> BoxFuture<'static, ToolResultBlockParam>
 /// [`ToolInputError::to_tool_result`](crate::ToolInputError::to_tool_result), which tells the
 /// model what was wrong so that it can call again.
 ///
+/// A function that panics is not caught: the panic reaches the task that runs the tool
+/// runner, as any panic in a future does. Return an error instead to tell the model.
+///
 /// Cheap to clone: clones share the function.
 #[derive(Clone)]
 pub struct FunctionTool {
