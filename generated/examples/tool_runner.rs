@@ -54,11 +54,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         FunctionTool::new("get_weather", get_weather)?,
         FunctionTool::new("get_time", get_time)?,
     ];
-    let run = client
-        .messages()
-        .tool_runner(params, tools)
-        .max_turns(5)
-        .await?;
+    // At most 10 requests unless `.max_turns(n)` says otherwise.
+    let run = client.messages().tool_runner(params, tools).await?;
     for reply in run.replies() {
         println!("assistant: {}", reply.text());
     }
