@@ -225,6 +225,39 @@ fn tool_use() {
 }
 
 #[test]
+fn tool_runner() {
+    let out = run_example(
+        "tool_runner",
+        &[
+            "ANTHROPIC_API_KEY is not set: using a local stand-in",
+            "assistant: I'll call get_weather and get_time for Paris and Tokyo.",
+            "assistant: Here is what the tools reported:",
+            "- Paris: light rain, 17 °C",
+            "- Paris: 10:30",
+            "- Tokyo: sunny, 24 °C",
+            "- Tokyo: 18:30",
+        ],
+    );
+    // Two replies: the calls, then the answer from their results.
+    assert_eq!(out.matches("assistant: ").count(), 2, "{out}");
+}
+
+#[test]
+fn structured_output() {
+    run_example(
+        "structured_output",
+        &[
+            "ANTHROPIC_API_KEY is not set: using a local stand-in",
+            "Standup \"Team standup\" on 2026-12-10 at 09:30",
+            "room: B2",
+            "attendees: Ana, Kwame",
+            r#"streamed: {"attendees":["Ana","Kwame"],"day":"2026-12-10","#,
+            "decoded: 2 attendees",
+        ],
+    );
+}
+
+#[test]
 fn batch() {
     let out = run_example(
         "batch",

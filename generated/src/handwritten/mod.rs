@@ -10,9 +10,16 @@ mod compile_fail;
 mod content_access;
 mod conversation;
 mod files_ext;
+pub(crate) mod function_tool;
 pub(crate) mod input_schema;
 pub(crate) mod media_blocks;
 mod message_params;
 pub(crate) mod message_pieces;
 pub(crate) mod message_stream;
+pub(crate) mod parse;
+#[cfg(feature = "schemars")]
+pub(crate) mod schema_from_type;
+pub(crate) mod strict_schema;
 pub(crate) mod tool_input;
+pub(crate) mod tool_run_stream;
+pub(crate) mod tool_runner;

@@ -1,8 +1,9 @@
 //! `POST /v1/messages`: a scripted "model".
 //!
 //! It does not understand anything. It knows canned answers to the examples' questions, echoes
-//! any other question back, calls the first tool it is offered once per place named in the
-//! question ("…in Paris and in Tokyo…"), and sums up tool results when they come back. What
+//! any other question back, calls each tool it is offered once per place named in the
+//! question ("…in Paris and in Tokyo…"), sums up tool results when they come back, and
+//! answers a request for a structured output with JSON of its schema ([`super::structured`]). What
 //! it builds is a [`Message`](anthropic_openapi::Message) in the API's JSON shape, sent whole
 //! or as the API's stream of server-sent events.
 
@@ -13,7 +14,7 @@ use anthropic_openapi::{
     MessageParamRole, ThinkingConfigParam, ToolChoiceParam, ToolResultContent,
     ToolResultContentBlockParam, ToolUnion,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use testkit::Reply;
 
 use super::wire::{Call, Ids};
@@ -228,31 +229,48 @@ fn think(params: &MessageCreateParams, ids: &mut Ids) -> (Vec<Value>, &'static s
 
     let question = last.map(text_of).unwrap_or_default();
 
-    // A tool is offered and the question names places: call it once per place.
+    // A structured output is asked for: JSON of its schema.
+    if let Some(format) = params
+        .output_config
+        .as_ref()
+        .and_then(|c| c.format.as_ref())
+    {
+        let answer = super::structured::answer(&question, &format.schema);
+        return (vec![text_block(&answer)], "end_turn");
+    }
+
+    // Tools are offered and the question names places: call each once per place.
     let tool_allowed = !matches!(params.tool_choice, Some(ToolChoiceParam::None(_)));
-    let tool = params.tools.iter().flatten().find_map(|t| match t {
-        ToolUnion::Custom(tool) => Some(tool),
-        _ => None,
-    });
-    if let Some(tool) = tool.filter(|_| tool_allowed) {
-        let places = places_in(&question);
-        if !places.is_empty() {
-            let mut blocks = vec![text_block(&format!(
-                "I'll call {} for {}.",
-                tool.name,
-                places.join(" and ")
-            ))];
-            for place in &places {
+    let tools: Vec<_> = params
+        .tools
+        .iter()
+        .flatten()
+        .filter_map(|t| match t {
+            ToolUnion::Custom(tool) => Some(tool),
+            _ => None,
+        })
+        .filter(|_| tool_allowed)
+        .collect();
+    let places = places_in(&question);
+    if !tools.is_empty() && !places.is_empty() {
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+        let mut blocks = vec![text_block(&format!(
+            "I'll call {} for {}.",
+            names.join(" and "),
+            places.join(" and ")
+        ))];
+        for place in &places {
+            for tool in &tools {
                 blocks.push(json!({
                     "type": "tool_use",
                     "id": ids.next("toolu"),
                     "name": tool.name,
-                    "input": arguments(&tool.input_schema, place),
+                    "input": super::structured::arguments(&tool.input_schema, place),
                     "caller": { "type": "direct" }
                 }));
             }
-            return (blocks, "tool_use");
         }
+        return (blocks, "tool_use");
     }
 
     let lower = question.to_lowercase();
@@ -369,39 +387,6 @@ fn places_in(question: &str) -> Vec<String> {
         i += 1;
     }
     places
-}
-
-/// Arguments for a tool call: the place for the first required string property, the first
-/// allowed value for an enum, and a neutral value for the rest.
-fn arguments(schema: &anthropic_openapi::InputSchema, place: &str) -> Map<String, Value> {
-    let properties = schema.properties.clone().unwrap_or_default();
-    let required = schema.required.clone().unwrap_or_default();
-    let mut input = Map::new();
-    let mut place_used = false;
-    for name in required {
-        let property = properties.get(&name).cloned().unwrap_or(Value::Null);
-        let value = if let Some(first) = property
-            .get("enum")
-            .and_then(Value::as_array)
-            .and_then(|e| e.first())
-        {
-            first.clone()
-        } else {
-            match property.get("type").and_then(Value::as_str) {
-                Some("string") if !place_used => {
-                    place_used = true;
-                    Value::String(place.to_string())
-                }
-                Some("string") => Value::String(String::new()),
-                Some("integer" | "number") => json!(1),
-                Some("boolean") => json!(false),
-                Some("array") => json!([]),
-                _ => json!({}),
-            }
-        };
-        input.insert(name, value);
-    }
-    input
 }
 
 /// The message as the API streams it: `message_start`, then for each block a

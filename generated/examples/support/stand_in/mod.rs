@@ -5,7 +5,7 @@
 //!
 //! | endpoints | simulated behaviour |
 //! | --- | --- |
-//! | `POST /v1/messages` | a scripted "model" ([`messages`]): canned answers to the examples' questions, tool calls when tools are offered, a summary of tool results, a thinking block when thinking is on; JSON or server-sent events |
+//! | `POST /v1/messages` | a scripted "model" ([`messages`]): canned answers to the examples' questions, tool calls when tools are offered, a summary of tool results, JSON of the schema when a structured output is asked for, a thinking block when thinking is on; JSON or server-sent events |
 //! | `POST /v1/messages/count_tokens` | the same token estimate as a reply's usage ([`messages`]) |
 //! | `/v1/models` | a fixed catalogue of five models, paged; an unknown model is a 404 ([`models`]) |
 //! | `/v1/messages/batches` | batches that stay `in_progress` for a few polls while their counts advance, then end with a `results_url` serving JSON Lines ([`batches`]) |
@@ -22,6 +22,7 @@ mod batches;
 mod files;
 mod messages;
 mod models;
+mod structured;
 mod wire;
 
 use std::sync::{Arc, Mutex, PoisonError};
