@@ -81,3 +81,8 @@ fn modules() {
 fn constructors() {
     check("constructors");
 }
+
+#[test]
+fn security() {
+    check("security");
+}

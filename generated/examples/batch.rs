@@ -37,11 +37,8 @@ async fn main() -> anthropic_openapi::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, question)| {
-            let params = MessageCreateParams::new(
-                support::MODEL,
-                vec![MessageParam::user(*question)],
-                256,
-            );
+            let params =
+                MessageCreateParams::new(support::MODEL, vec![MessageParam::user(*question)], 256);
             MessageBatchRequest::new(format!("question-{}", i + 1), params)
         })
         .collect();

@@ -22,11 +22,7 @@ const PROMPT: &str = "Write a short poem about a lighthouse keeper.";
 #[tokio::main]
 async fn main() -> anthropic_openapi::Result<()> {
     let (client, _backend) = support::client().await?;
-    let params = MessageCreateParams::new(
-        support::MODEL,
-        vec![MessageParam::user(PROMPT)],
-        1024,
-    );
+    let params = MessageCreateParams::new(support::MODEL, vec![MessageParam::user(PROMPT)], 1024);
 
     println!("user: {PROMPT}\n");
     let mut stream = client.messages().stream(params).await?;

@@ -253,12 +253,11 @@ async fn without_retry_after_send_a_sent_request_is_not_repeated() {
         .build()
         .unwrap()
         .with_options(once.clone());
-    let err = within(
-        client
-            .messages()
-            .batches()
-            .create(anthropic_openapi::MessageBatchCreateParams::new(Vec::<anthropic_openapi::MessageBatchRequest>::new())),
-    )
+    let err = within(client.messages().batches().create(
+        anthropic_openapi::MessageBatchCreateParams::new(Vec::<
+            anthropic_openapi::MessageBatchRequest,
+        >::new()),
+    ))
     .await
     .unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");

@@ -27,11 +27,7 @@ fn client(server: &Server) -> Client {
 }
 
 fn params() -> MessageCreateParams {
-    MessageCreateParams::new(
-        "claude-sonnet-4-5",
-        vec![MessageParam::user("Hello")],
-        64,
-    )
+    MessageCreateParams::new("claude-sonnet-4-5", vec![MessageParam::user("Hello")], 64)
 }
 
 fn message(text: &str) -> Value {

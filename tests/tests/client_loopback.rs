@@ -800,11 +800,7 @@ async fn batches_create_retrieve_cancel_delete() {
             ),
             MessageBatchRequest::new(
                 "req-2",
-                MessageCreateParams::new(
-                    "claude-haiku-4-5",
-                    vec![MessageParam::user("Bye")],
-                    64,
-                ),
+                MessageCreateParams::new("claude-haiku-4-5", vec![MessageParam::user("Bye")], 64),
             ),
         ]))
         .await
@@ -1014,11 +1010,7 @@ async fn completions_create_and_create_stream() {
         "stop_sequences": ["\n\nHuman:"],
     });
 
-    let done = client
-        .completions()
-        .create(params())
-        .await
-        .unwrap();
+    let done = client.completions().create(params()).await.unwrap();
     server
         .take_one()
         .assert_target("POST", "/v1/complete")
@@ -1561,7 +1553,10 @@ async fn invites_list_create_retrieve_delete() {
 
     let created = admin
         .invites()
-        .create(InviteCreateParams::new("grace@example.com", OrganizationRoleParam::Developer))
+        .create(InviteCreateParams::new(
+            "grace@example.com",
+            OrganizationRoleParam::Developer,
+        ))
         .await
         .unwrap();
     server

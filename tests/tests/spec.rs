@@ -600,17 +600,26 @@ fn every_discriminated_union_maps_each_tag_to_a_variant_declaring_it() {
 // ---------------------------------------------------------------------------------------------
 // (v) security: admin operations under /v1/organizations, the rest on the default ApiKeyAuth
 
-fn scheme_names(reqs: &[openapiv3::SecurityRequirement]) -> Vec<String> {
-    reqs.iter().flat_map(|r| r.keys().cloned()).collect()
+/// The schemes of each alternative requirement.
+fn alternatives(reqs: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {
+    reqs.iter().map(|r| r.keys().cloned().collect()).collect()
 }
 
+/// The security an admin operation may have: either credential, only the admin key (the
+/// analytics reports), or only an `org:admin` OAuth token (service accounts, federation).
+const ADMIN_SECURITY: &[&[&str]] = &[
+    &["AdminKeyAuth", "AdminOAuth"],
+    &["AdminKeyAuth"],
+    &["AdminOAuth"],
+];
+
 #[test]
-fn admin_key_exactly_on_organization_operations() {
+fn admin_security_exactly_on_organization_operations() {
     let parsed = &SPEC.parsed;
     let mut problems = Vec::new();
 
-    let default = parsed.security.as_deref().map(scheme_names);
-    if default.as_deref() != Some(&["ApiKeyAuth".to_string()][..]) {
+    let default = parsed.security.as_deref().map(alternatives);
+    if default != Some(vec![vec!["ApiKeyAuth".to_string()]]) {
         problems.push(format!(
             "document-wide `security` must be [ApiKeyAuth], is {default:?}"
         ));
@@ -628,30 +637,38 @@ fn admin_key_exactly_on_organization_operations() {
             )),
         }
     }
+    match schemes.and_then(|s| s.get("AdminOAuth")) {
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
+            if scheme == "bearer" => {}
+        other => problems.push(format!(
+            "components/securitySchemes/AdminOAuth must be an http bearer scheme, is {other:?}"
+        )),
+    }
 
     for (method, path, op) in operations() {
         let id = op.operation_id.as_deref().unwrap_or("?");
         let at = format!("{} {path} ({id})", method.to_uppercase());
         let admin_path = path == "/v1/organizations" || path.starts_with("/v1/organizations/");
-        match op.security.as_deref().map(scheme_names) {
-            Some(names) if names == ["AdminKeyAuth"] => {
-                if !admin_path {
-                    problems.push(format!("{at}: AdminKeyAuth outside /v1/organizations"));
-                }
-            }
-            Some(names) if names.iter().any(|n| n == "AdminKeyAuth") => {
-                problems.push(format!("{at}: security must be exactly [AdminKeyAuth], is {names:?}"));
-            }
+        match op.security.as_deref().map(alternatives) {
             None => {
                 if admin_path {
                     problems.push(format!(
-                        "{at}: under /v1/organizations but uses the default ApiKeyAuth (needs `security: [AdminKeyAuth: []]`)"
+                        "{at}: under /v1/organizations but uses the default ApiKeyAuth (needs admin security)"
                     ));
                 }
             }
-            Some(names) => problems.push(format!(
-                "{at}: overrides security with {names:?}; regular operations use the document default (ApiKeyAuth)"
-            )),
+            Some(alts) => {
+                let flat: Vec<&str> = alts.iter().flatten().map(String::as_str).collect();
+                let admin_shaped =
+                    alts.iter().all(|a| a.len() == 1) && ADMIN_SECURITY.contains(&flat.as_slice());
+                if !admin_shaped {
+                    problems.push(format!(
+                        "{at}: security must be one of {ADMIN_SECURITY:?} (one scheme per alternative), is {alts:?}"
+                    ));
+                } else if !admin_path {
+                    problems.push(format!("{at}: admin security outside /v1/organizations"));
+                }
+            }
         }
     }
     fail("security problems", &problems);

@@ -122,11 +122,7 @@ fn client(port: u16) -> Result<Client, String> {
 }
 
 fn request() -> MessageCreateParams {
-    MessageCreateParams::new(
-        "claude-sonnet-4-5",
-        vec![MessageParam::user("hi")],
-        1024,
-    )
+    MessageCreateParams::new("claude-sonnet-4-5", vec![MessageParam::user("hi")], 1024)
 }
 
 /// One job of `bench/peers/python_sdk.py`, printing the same checksum line.

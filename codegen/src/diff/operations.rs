@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::words::{location_word, required_word, show};
 use super::{Changes, Sign};
-use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, Response};
+use crate::ir::{Auth, Body, HttpMethod, Operation, Param, ParamLocation, Response};
 
 /// Adds the changes from `o` to `n`, two versions of the same operation.
 pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
@@ -122,6 +122,21 @@ pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
             out.add(Sign::Changed, format!("pagination {a} → {b}"), true)
         }
         _ => {}
+    }
+
+    if o.client == n.client && o.auth != n.auth {
+        let accepts = |a: Auth| match a {
+            Auth::Any => "the key or an OAuth token",
+            Auth::Key => "only the key",
+            Auth::Bearer => "only an OAuth token",
+        };
+        // Accepting more credentials breaks no caller; accepting fewer breaks those holding
+        // only the one no longer accepted.
+        out.add(
+            Sign::Changed,
+            format!("credentials: {} → {}", accepts(o.auth), accepts(n.auth)),
+            n.auth != Auth::Any,
+        );
     }
 
     if o.betas != n.betas {

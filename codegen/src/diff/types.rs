@@ -210,7 +210,10 @@ pub(super) fn diff_type(
                 {
                     out.add(
                         Sign::Changed,
-                        format!("value `{}`: variant renamed {} → {}", x.wire, x.ident, y.ident),
+                        format!(
+                            "value `{}`: variant renamed {} → {}",
+                            x.wire, x.ident, y.ident
+                        ),
                         true,
                     );
                 }

@@ -140,7 +140,9 @@ fn accepts(ir: &Ir, ty: &TypeRef, depth: usize) -> BTreeSet<String> {
                 Some(TypeKind::Enum(_)) => {
                     out.insert("text".into());
                 }
-                Some(TypeKind::Alias(inner)) if depth < 4 => out.extend(accepts(ir, inner, depth + 1)),
+                Some(TypeKind::Alias(inner)) if depth < 4 => {
+                    out.extend(accepts(ir, inner, depth + 1))
+                }
                 Some(TypeKind::Untagged(u)) if depth < 4 => {
                     for v in &u.variants {
                         out.extend(accepts(ir, &v.ty, depth + 1));
@@ -176,7 +178,10 @@ pub(crate) fn shape(ir: &Ir, type_name: &str, required: &[(&str, &TypeRef)]) -> 
     let params: Vec<String> = args
         .iter()
         .map(|a| {
-            let ty = param_tokens(ir, a).to_string().replace(" < ", "<").replace(" >", ">");
+            let ty = param_tokens(ir, a)
+                .to_string()
+                .replace(" < ", "<")
+                .replace(" >", ">");
             format!("{}: {ty}", a.ident)
         })
         .collect();

@@ -9,7 +9,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::{ident, type_tokens};
 use crate::ir::{
-    Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind, TypeRef,
+    Auth, Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind,
+    TypeRef,
 };
 use crate::{Error, GeneratedFile};
 
@@ -287,6 +288,15 @@ fn request_tokens(op: &Operation, built: Built) -> Result<TokenStream, Error> {
         let betas = &op.betas;
         build.extend(quote!(let request = request.betas(&[#(#betas),*]);));
     }
+    match op.auth {
+        Auth::Any => {}
+        Auth::Key => {
+            build.extend(quote!(let request = request.auth(crate::runtime::Auth::Key);));
+        }
+        Auth::Bearer => {
+            build.extend(quote!(let request = request.auth(crate::runtime::Auth::Bearer);));
+        }
+    }
     match &op.body {
         None => {}
         Some(Body::Json { .. }) if built == Built::Result => {
@@ -356,6 +366,17 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
         ));
     }
     doc_text.push('.');
+    match op.auth {
+        Auth::Any => {}
+        Auth::Key => doc_text.push_str(
+            "\n\nAccepts only an admin key: a client holding only an OAuth token fails \
+             with `Error::Config` before sending.",
+        ),
+        Auth::Bearer => doc_text.push_str(
+            "\n\nAccepts only an OAuth bearer token with the `org:admin` scope, not an admin \
+             key: a client without a token fails with `Error::Config` before sending.",
+        ),
+    }
 
     // Arguments: path parameters, then the parameter struct, then the body.
     let mut args = Vec::new();

@@ -8,8 +8,8 @@ use super::docs::{doc_attrs, doc_or};
 use super::{counts, ident, json_kind, type_tokens};
 use crate::Error;
 use crate::ir::{
-    Body, EnumDef, Field, Ir, Param, ParamLocation, ParamsDef, StructDef, TaggedDef, TypeDef, TypeKind,
-    TypeRef, UntaggedDef,
+    Body, EnumDef, Field, Ir, Param, ParamLocation, ParamsDef, StructDef, TaggedDef, TypeDef,
+    TypeKind, TypeRef, UntaggedDef,
 };
 
 pub fn emit_type(ir: &Ir, t: &TypeDef) -> Result<TokenStream, Error> {
@@ -57,7 +57,12 @@ fn setter_name(field_ident: &str) -> proc_macro2::Ident {
     }
 }
 
-fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> Result<TokenStream, Error> {
+fn emit_struct(
+    ir: &Ir,
+    t: &TypeDef,
+    s: &StructDef,
+    doc: TokenStream,
+) -> Result<TokenStream, Error> {
     let name = ident(&t.name);
     let all_optional = s.fields.iter().all(Field::is_option);
     let managed = managed_fields(ir, &t.name);
@@ -126,37 +131,33 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> Result<
             }
         }
     })?;
-    let setters = s
-        .fields
-        .iter()
-        .filter(|f| f.is_option())
-        .map(|f| {
-            let fi = ident(&f.ident);
-            if managed.contains(&f.wire.as_str()) {
-                // A stream flag (an optional boolean): readable, for a request that was decoded.
-                let doc = doc_attrs(&format!(
-                    "The `{}` value of a request decoded from JSON. One built in Rust leaves it \
+    let setters = s.fields.iter().filter(|f| f.is_option()).map(|f| {
+        let fi = ident(&f.ident);
+        if managed.contains(&f.wire.as_str()) {
+            // A stream flag (an optional boolean): readable, for a request that was decoded.
+            let doc = doc_attrs(&format!(
+                "The `{}` value of a request decoded from JSON. One built in Rust leaves it \
                      unset: the endpoint method that sends the request decides it.",
-                    f.wire
-                ));
-                return quote! {
-                    #doc
-                    pub fn #fi(&self) -> Option<bool> {
-                        self.#fi
-                    }
-                };
-            }
-            let setter = setter_name(&f.ident);
-            let (param, value) = setter_parts(&f.ty, &type_tokens(&f.ty));
-            let doc = doc_attrs(&format!("Sets `{}`.", f.wire));
-            quote! {
+                f.wire
+            ));
+            return quote! {
                 #doc
-                pub fn #setter(mut self, #param) -> Self {
-                    self.#fi = Some(#value);
-                    self
+                pub fn #fi(&self) -> Option<bool> {
+                    self.#fi
                 }
+            };
+        }
+        let setter = setter_name(&f.ident);
+        let (param, value) = setter_parts(&f.ty, &type_tokens(&f.ty));
+        let doc = doc_attrs(&format!("Sets `{}`.", f.wire));
+        quote! {
+            #doc
+            pub fn #setter(mut self, #param) -> Self {
+                self.#fi = Some(#value);
+                self
             }
-        });
+        }
+    });
 
     // The JSON impls are written by `#[derive(JsonObject)]` (the `anthropic-openapi-derive`
     // crate) from the attributes below.
@@ -196,9 +197,9 @@ fn emit_struct(ir: &Ir, t: &TypeDef, s: &StructDef, doc: TokenStream) -> Result<
 fn managed_fields<'a>(ir: &'a Ir, type_name: &str) -> Vec<&'a str> {
     ir.operations
         .iter()
-        .filter(|op| {
-            matches!(&op.body, Some(Body::Json { ty: TypeRef::Named(n) }) if n == type_name)
-        })
+        .filter(
+            |op| matches!(&op.body, Some(Body::Json { ty: TypeRef::Named(n) }) if n == type_name),
+        )
         .filter_map(|op| op.stream_flag.as_deref())
         .collect()
 }
@@ -241,14 +242,19 @@ fn emit_constructor(
     if ir.type_def(&req_name).is_some() {
         return Err(Error::new(
             format!("#/components/schemas/{req_name}"),
-            format!("the name `{req_name}` is taken by the struct of `{type_name}`'s required properties"),
+            format!(
+                "the name `{req_name}` is taken by the struct of `{type_name}`'s required properties"
+            ),
         ));
     }
     let req = ident(&req_name);
     let fields = required.iter().map(|arg| {
         let fi = ident(arg.ident);
         let ty = &arg.tokens;
-        let d = doc_attrs(&format!("The required `{}`.", arg.ident.trim_start_matches("r#")));
+        let d = doc_attrs(&format!(
+            "The required `{}`.",
+            arg.ident.trim_start_matches("r#")
+        ));
         quote!(#d pub #fi: #ty,)
     });
     let names: Vec<_> = required.iter().map(|arg| ident(arg.ident)).collect();

@@ -1,7 +1,9 @@
 //! Shortcuts for building a request: a user or assistant turn without naming its role
 //! type, and the token-counting request that matches a message request.
 
-use crate::{MessageContent, MessageCountTokensParams, MessageCreateParams, MessageParam, MessageParamRole};
+use crate::{
+    MessageContent, MessageCountTokensParams, MessageCreateParams, MessageParam, MessageParamRole,
+};
 
 impl MessageParam {
     /// A user turn: `MessageParam::user("What is 2 + 2?")`, or a list of content blocks.

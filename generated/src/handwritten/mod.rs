@@ -4,9 +4,9 @@
 //! `resources`) are the crate's other half; each of their files begins with `@generated`.
 
 mod batches_ext;
+pub(crate) mod clients;
 #[cfg(doctest)]
 mod compile_fail;
-pub(crate) mod clients;
 mod conversation;
 mod files_ext;
 mod message_params;

@@ -40,11 +40,7 @@ pub fn client(base: &str) -> Client {
 }
 
 pub fn params() -> MessageCreateParams {
-    MessageCreateParams::new(
-        "claude-sonnet-4-5",
-        vec![MessageParam::user("Hello")],
-        64,
-    )
+    MessageCreateParams::new("claude-sonnet-4-5", vec![MessageParam::user("Hello")], 64)
 }
 
 /// A body of `total` bytes: `head`, then copies of `piece` (shared, not copied, so the server

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::builder::split_betas;
+use super::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::options::RequestOptions;
@@ -25,7 +26,7 @@ pub(super) struct Inner {
     /// The path of the base URL, without a trailing slash (empty for the default).
     pub(super) base_path: String,
     pub(super) base_url: Url,
-    pub(super) auth: (HeaderName, HeaderValue),
+    pub(super) credentials: Credentials,
     pub(super) api_version: HeaderValue,
     pub(super) betas: Vec<String>,
     pub(super) default_headers: HeaderMap,
@@ -59,7 +60,7 @@ impl fmt::Debug for ClientCore {
         let i = &self.inner;
         f.debug_struct("ClientCore")
             .field("base_url", &i.base_str)
-            .field("auth", &format_args!("{}: ***", i.auth.0))
+            .field("auth", &i.credentials.kinds())
             .field("api_version", &i.api_version)
             .field("betas", &self.betas())
             .field(

@@ -126,7 +126,8 @@ impl ClientCore {
             );
         }
         if credentials {
-            h.insert(inner.auth.0.clone(), inner.auth.1.clone());
+            let (name, value) = inner.credentials.header(req.auth)?;
+            h.insert(name, value.clone());
             for (name, value) in &inner.default_headers {
                 h.insert(name.clone(), value.clone());
             }

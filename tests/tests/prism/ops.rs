@@ -172,15 +172,11 @@ pub fn rich_message() -> MessageCreateParams {
 
 /// A plain request with the sampling parameters.
 pub fn simple_message(text: &str) -> MessageCreateParams {
-    MessageCreateParams::new(
-        "claude-haiku-4-5",
-        vec![MessageParam::user(text)],
-        256,
-    )
-    .system("Answer in one sentence.")
-    .temperature(0.7)
-    .top_p(0.9)
-    .top_k(40)
+    MessageCreateParams::new("claude-haiku-4-5", vec![MessageParam::user(text)], 256)
+        .system("Answer in one sentence.")
+        .temperature(0.7)
+        .top_p(0.9)
+        .top_k(40)
 }
 
 fn count_tokens_params() -> MessageCountTokensParams {
@@ -195,10 +191,10 @@ fn completion_params() -> CompletionCreateParams {
         max_tokens_to_sample: 256,
     })
     .stop_sequences(["\n\nHuman:"])
-        .temperature(0.5)
-        .top_p(0.9)
-        .top_k(40)
-        .metadata(MetadataParam::new().user_id("13803d75-b4b5-4c3e-b2a2-6f21399b021b"))
+    .temperature(0.5)
+    .top_p(0.9)
+    .top_k(40)
+    .metadata(MetadataParam::new().user_id("13803d75-b4b5-4c3e-b2a2-6f21399b021b"))
 }
 
 fn batch_params() -> MessageBatchCreateParams {
@@ -356,7 +352,10 @@ pub fn all() -> Vec<Op> {
         op!("users.update", Json, false, |c| got_json(
             c.admin
                 .users()
-                .update(USER_ID, UserUpdateParams::new(OrganizationRoleParam::Developer))
+                .update(
+                    USER_ID,
+                    UserUpdateParams::new(OrganizationRoleParam::Developer)
+                )
                 .await
         )),
         op!("users.delete", Json, false, |c| got_json(
@@ -452,7 +451,10 @@ pub fn all() -> Vec<Op> {
                 .members()
                 .create(
                     WORKSPACE_ID,
-                    WorkspaceMemberCreateParams::new(USER_ID, WorkspaceRoleParam::WorkspaceDeveloper)
+                    WorkspaceMemberCreateParams::new(
+                        USER_ID,
+                        WorkspaceRoleParam::WorkspaceDeveloper
+                    )
                 )
                 .await
         )),
