@@ -5,7 +5,12 @@
 //! walked over several pages. The credential rules (which operations take an admin key, an
 //! OAuth token, or either) are checked here too.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use anthropic_openapi::types::*;
 use anthropic_openapi::{AdminClient, Error};
+use futures::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};
 use testkit::{Recorded, Reply, Server};
@@ -70,6 +75,88 @@ fn to_json<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("re-encodes")
 }
 
+/// The text of `tests/fixtures/admin_reference/{name}.json`: the reference's response example.
+fn example(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/admin_reference")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: not JSON: {e}"))
+}
+
+type Called = Pin<Box<dyn Future<Output = anthropic_openapi::Result<Value>> + Send>>;
+
+/// One operation: what the client must send and which example it decodes.
+struct Case {
+    /// The operation id, also the name of its response example.
+    op: &'static str,
+    method: &'static str,
+    /// The exact request target: path and raw query.
+    target: &'static str,
+    /// The JSON body, or `None` for none.
+    body: Option<Value>,
+    /// The credentials the operation accepts: `None` for either.
+    only: Option<Sent>,
+    call: fn(AdminClient) -> Called,
+}
+
+macro_rules! call {
+    (|$c:ident| $e:expr) => {
+        |$c: AdminClient| -> Called { Box::pin(async move { $e.await.map(to_json) }) }
+    };
+}
+
+/// Runs each case: with a client holding both credentials (the accepted one is sent), then
+/// for a single-credential operation with a client holding only the other one (refused
+/// before anything is sent, naming the missing credential).
+async fn run(cases: Vec<Case>) {
+    for case in cases {
+        let served = example(case.op);
+        let reply = served.clone();
+        let server = Server::start(move |_| Reply::json(reply.clone())).await;
+        let got = (case.call)(admin(&server, Holds::Both))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", case.op));
+        let seen = server.take_one();
+        assert_eq!(
+            (seen.method.as_str(), seen.target.as_str()),
+            (case.method, case.target),
+            "{}: request line",
+            case.op
+        );
+        assert_credential(&seen, case.only.unwrap_or(Sent::Token));
+        match &case.body {
+            Some(body) => {
+                assert_eq!(seen.header("content-type"), Some("application/json"));
+                assert_eq!(&seen.json(), body, "{}: request body", case.op);
+            }
+            None => assert!(seen.body.is_empty(), "{}: unexpected body", case.op),
+        }
+        assert_eq!(
+            got, served,
+            "{}: the example decodes and re-encodes",
+            case.op
+        );
+
+        let Some(only) = case.only else { continue };
+        let lacking = match only {
+            Sent::Key => Holds::Token,
+            Sent::Token => Holds::Key,
+        };
+        let err = (case.call)(admin(&server, lacking)).await.unwrap_err();
+        let Error::Config(message) = &err else {
+            panic!("{}: expected a config error, got {err:?}", case.op);
+        };
+        let names = match only {
+            Sent::Key => "ANTHROPIC_ADMIN_KEY",
+            Sent::Token => "ANTHROPIC_OAUTH_TOKEN",
+        };
+        assert!(message.contains(names), "{}: {message}", case.op);
+        assert!(server.take().is_empty(), "{}: nothing is sent", case.op);
+    }
+}
+
 // ---------------------------------------------------------------- credentials
 
 #[tokio::test]
@@ -98,4 +185,128 @@ async fn an_admin_client_needs_some_credential() {
         message.contains("ANTHROPIC_ADMIN_KEY") && message.contains("ANTHROPIC_OAUTH_TOKEN"),
         "{message}"
     );
+}
+
+// ---------------------------------------------------------------- token pages
+
+/// Opaque `next_page` tokens, with characters that must be encoded in a query.
+fn token(n: usize) -> String {
+    format!("cGFnZV8{n}/+=")
+}
+
+/// Serves `pages` by `page` token as the page-token lists do (`data`, `next_page`; no
+/// `has_more`), walks them with `walk`, and checks each request after the first asks for the
+/// previous page's `next_page` and keeps the rest of the query.
+async fn check_next_page_walk<F>(
+    pages: Vec<Vec<Value>>,
+    first_target: &str,
+    walk: impl FnOnce(AdminClient) -> F,
+) where
+    F: Future<Output = Vec<Value>>,
+{
+    let served = pages.clone();
+    let server = Server::start(move |seen| {
+        let n = match seen.query("page") {
+            None => 0,
+            Some(t) => (1..served.len())
+                .find(|n| token(*n) == t)
+                .expect("a served token"),
+        };
+        let next = (n + 1 < served.len()).then(|| token(n + 1));
+        Reply::json(json!({"data": served[n], "next_page": next}))
+    })
+    .await;
+    let got = walk(admin(&server, Holds::Both)).await;
+    let expected: Vec<Value> = pages.iter().flatten().cloned().collect();
+    assert_eq!(got, expected, "every item of every page, in order");
+    let seen = server.take();
+    assert_eq!(seen.len(), pages.len(), "one request per page");
+    assert_eq!(seen[0].target, first_target);
+    for (i, s) in seen.iter().enumerate().skip(1) {
+        let t = token(i)
+            .replace('/', "%2F")
+            .replace('+', "%2B")
+            .replace('=', "%3D");
+        assert_eq!(
+            s.target,
+            format!("{first_target}&page={t}"),
+            "page {}",
+            i + 1
+        );
+    }
+}
+
+// ---------------------------------------------------------------- rate limits
+
+#[tokio::test]
+async fn rate_limits() {
+    run(vec![
+        Case {
+            op: "rate_limits.list",
+            method: "GET",
+            target: "/v1/organizations/rate_limits?group_type=model_group&model=claude-opus-4-1",
+            body: None,
+            only: None,
+            call: call!(|c| c.rate_limits().list(
+                RateLimitsListParams::new()
+                    .group_type(RateLimitGroupType::ModelGroup)
+                    .model("claude-opus-4-1")
+            )),
+        },
+        Case {
+            op: "workspaces.rate_limits.list",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01/rate_limits?group_type=batch",
+            body: None,
+            only: None,
+            call: call!(|c| c.workspaces().rate_limits().list(
+                "wrkspc_01",
+                WorkspacesRateLimitsListParams::new().group_type(RateLimitGroupType::Batch)
+            )),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn rate_limit_lists_follow_next_page_until_it_is_null() {
+    let group = |id: &str| json!({"id": id, "group_type": "files", "limits": [{"type": "requests_per_minute", "value": 50}], "models": null, "type": "rate_limit"});
+    check_next_page_walk(
+        vec![
+            vec![group("a"), group("b")],
+            vec![group("c")],
+            vec![group("d")],
+        ],
+        "/v1/organizations/rate_limits?group_type=files",
+        |c| async move {
+            let items: Vec<OrganizationRateLimit> = c
+                .rate_limits()
+                .list_stream(RateLimitsListParams::new().group_type(RateLimitGroupType::Files))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+    let over = |id: &str| json!({"group_type": "model_group", "limits": [{"org_limit": null, "type": "output_tokens_per_minute", "value": 8000}], "models": ["claude-sonnet-4-5"], "rate_limit_id": id, "type": "workspace_rate_limit", "workspace_id": "wrkspc_01"});
+    check_next_page_walk(
+        vec![vec![over("a")], vec![over("b"), over("c")]],
+        "/v1/organizations/workspaces/wrkspc_01/rate_limits?group_type=model_group",
+        |c| async move {
+            let items: Vec<WorkspaceRateLimit> = c
+                .workspaces()
+                .rate_limits()
+                .list_stream(
+                    "wrkspc_01",
+                    WorkspacesRateLimitsListParams::new()
+                        .group_type(RateLimitGroupType::ModelGroup),
+                )
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
 }

@@ -349,6 +349,13 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/cost_report",
         "cost_report.retrieve",
     ),
+    // rate limits
+    ("GET", "/v1/organizations/rate_limits", "rate_limits.list"),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/rate_limits",
+        "workspaces.rate_limits.list",
+    ),
 ];
 
 #[test]

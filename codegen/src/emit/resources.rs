@@ -565,14 +565,6 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
     } else {
         quote!(self.#items)
     };
-    let has_more = {
-        let f = field("has_more").expect("checked in IR");
-        if f.is_option() {
-            quote!(self.has_more.unwrap_or(false))
-        } else {
-            quote!(self.has_more)
-        }
-    };
     let str_field = |wire: &str| {
         let f = field(wire).expect("checked in IR");
         let fi = ident(&f.ident);
@@ -580,6 +572,15 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
             quote!(self.#fi.as_deref())
         } else {
             quote!(Some(self.#fi.as_str()))
+        }
+    };
+    // A page-token list without `has_more` has more exactly while `next_page` is set.
+    let has_more = match field("has_more") {
+        Some(f) if f.is_option() => quote!(self.has_more.unwrap_or(false)),
+        Some(_) => quote!(self.has_more),
+        None => {
+            let next = str_field("next_page");
+            quote!(#next.is_some())
         }
     };
     Ok(match p.style {

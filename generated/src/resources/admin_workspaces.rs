@@ -17,6 +17,12 @@ impl<'a> AdminWorkspacesApi<'a> {
             client: self.client,
         }
     }
+    /// The `workspaces.rate_limits` operations.
+    pub fn rate_limits(&self) -> AdminWorkspacesRateLimitsApi<'a> {
+        AdminWorkspacesRateLimitsApi {
+            client: self.client,
+        }
+    }
     /// List workspaces
     ///
     /// Lists the organization's workspaces.
@@ -359,6 +365,87 @@ impl crate::runtime::page::CursorPage for WorkspaceMemberList {
         self.last_id.as_deref()
     }
     fn into_items(self) -> Vec<WorkspaceMember> {
+        self.data
+    }
+}
+
+/// The `workspaces.rate_limits` operations. Get one from the client; it borrows the client.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWorkspacesRateLimitsApi<'a> {
+    pub(crate) client: &'a crate::AdminClient,
+}
+
+impl<'a> AdminWorkspacesRateLimitsApi<'a> {
+    /// List workspace rate-limit overrides
+    ///
+    /// Lists the rate-limit overrides set on one workspace: only the groups and limiter types that have a workspace-level value. Groups without one follow the organization limits (`rate_limits().list`).
+    ///
+    /// `GET /v1/organizations/workspaces/{workspace_id}/rate_limits`.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn list(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesRateLimitsListParams,
+    ) -> crate::runtime::Call<WorkspaceRateLimitList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/rate_limits"],
+                &[workspace_id],
+            ),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("group_type", &params.group_type);
+        query.push_opt("page", &params.page);
+        let request = request.query(query);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `list`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn list_stream(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesRateLimitsListParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<WorkspaceRateLimit>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        let workspace_id = workspace_id.to_string();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                let workspace_id = workspace_id.clone();
+                async move {
+                    AdminWorkspacesRateLimitsApi {
+                        client: &client,
+                    }
+                        .list(&workspace_id, params)
+                        .await
+                }
+            },
+        )
+    }
+}
+
+impl crate::runtime::page::PageParams for WorkspacesRateLimitsListParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for WorkspaceRateLimitList {
+    type Item = WorkspaceRateLimit;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<WorkspaceRateLimit> {
         self.data
     }
 }

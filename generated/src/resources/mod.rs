@@ -45,6 +45,10 @@ mod admin_cost_report;
 
 pub use self::admin_cost_report::*;
 
+mod admin_rate_limits;
+
+pub use self::admin_rate_limits::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -96,5 +100,9 @@ impl crate::AdminClient {
     /// The `cost_report` operations.
     pub fn cost_report(&self) -> AdminCostReportApi<'_> {
         AdminCostReportApi { client: self }
+    }
+    /// The `rate_limits` operations.
+    pub fn rate_limits(&self) -> AdminRateLimitsApi<'_> {
+        AdminRateLimitsApi { client: self }
     }
 }

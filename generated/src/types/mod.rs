@@ -80,3 +80,8 @@ pub mod admin_cost_report;
 
 #[doc(no_inline)]
 pub use self::admin_cost_report::*;
+
+pub mod admin_rate_limits;
+
+#[doc(no_inline)]
+pub use self::admin_rate_limits::*;

@@ -41,8 +41,11 @@ impl Clients {
             .max_retries(0)
             .build()
             .expect("client");
+        // Both admin credentials: each operation sends the one it accepts (the token where
+        // either is accepted), so every admin scheme of the document is exercised.
         let admin = AdminClient::builder()
             .api_key("sk-ant-admin01-prism-conformance")
+            .auth_token("sk-ant-oat01-prism-conformance")
             .base_url(base_url)
             .beta(PRISM_BETA)
             .max_retries(0)
@@ -559,6 +562,27 @@ pub fn all() -> Vec<Op> {
                             CostReportGroupBy::Description
                         ])
                         .limit(31)
+                )
+                .await
+        )),
+        // ------------------------------------------------ admin: rate limits
+        op!("rate_limits.list", Json, false, |c| got_json(
+            c.admin
+                .rate_limits()
+                .list(
+                    RateLimitsListParams::new()
+                        .group_type(RateLimitGroupType::ModelGroup)
+                        .model("claude-sonnet-4-5")
+                )
+                .await
+        )),
+        op!("workspaces.rate_limits.list", Json, false, |c| got_json(
+            c.admin
+                .workspaces()
+                .rate_limits()
+                .list(
+                    WORKSPACE_ID,
+                    WorkspacesRateLimitsListParams::new().group_type(RateLimitGroupType::Files)
                 )
                 .await
         )),

@@ -215,7 +215,7 @@ pub enum Response {
 pub enum PageStyle {
     /// `after_id` / `before_id` → `first_id` / `last_id` / `has_more`.
     Cursor,
-    /// `page` → `next_page` / `has_more`.
+    /// `page` → `next_page` (and `has_more`, when the page has it).
     Page,
 }
 
