@@ -310,3 +310,208 @@ async fn rate_limit_lists_follow_next_page_until_it_is_null() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- service accounts
+
+#[tokio::test]
+async fn service_accounts() {
+    run(vec![
+        Case {
+            op: "service_accounts.create",
+            method: "POST",
+            target: "/v1/organizations/service_accounts",
+            body: Some(json!({"name": "inference-worker", "description": "CI", "organization_role": "developer"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().create(
+                ServiceAccountCreateParams::new("inference-worker")
+                    .description("CI")
+                    .organization_role(ServiceAccountRole::Developer)
+            )),
+        },
+        Case {
+            op: "service_accounts.retrieve",
+            method: "GET",
+            target: "/v1/organizations/service_accounts/svac_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().retrieve("svac_01")),
+        },
+        Case {
+            op: "service_accounts.list",
+            method: "GET",
+            target: "/v1/organizations/service_accounts?include_archived=true&limit=50",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .service_accounts()
+                .list(ServiceAccountsListParams::new().include_archived(true).limit(50))),
+        },
+        Case {
+            op: "service_accounts.update",
+            method: "POST",
+            target: "/v1/organizations/service_accounts/svac_01",
+            body: Some(json!({"description": "deploys", "organization_role": "admin"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().update(
+                "svac_01",
+                ServiceAccountUpdateParams::new()
+                    .description("deploys")
+                    .organization_role(ServiceAccountRole::Admin)
+            )),
+        },
+        Case {
+            op: "service_accounts.archive",
+            method: "POST",
+            target: "/v1/organizations/service_accounts/svac_01/archive",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().archive("svac_01")),
+        },
+        Case {
+            op: "service_accounts.workspaces.create",
+            method: "POST",
+            target: "/v1/organizations/service_accounts/svac_01/workspaces",
+            body: Some(json!({"workspace_id": "wrkspc_01", "workspace_role": "workspace_developer"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().workspaces().create(
+                "svac_01",
+                ServiceAccountWorkspaceCreateParams::new(
+                    "wrkspc_01",
+                    WorkspaceRoleParam::WorkspaceDeveloper
+                )
+            )),
+        },
+        Case {
+            op: "service_accounts.workspaces.list",
+            method: "GET",
+            target: "/v1/organizations/service_accounts/svac_01/workspaces?limit=1",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .service_accounts()
+                .workspaces()
+                .list("svac_01", ServiceAccountsWorkspacesListParams::new().limit(1))),
+        },
+        Case {
+            op: "service_accounts.workspaces.delete",
+            method: "DELETE",
+            target: "/v1/organizations/service_accounts/svac_01/workspaces/wrkspc_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.service_accounts().workspaces().delete("svac_01", "wrkspc_01")),
+        },
+        Case {
+            op: "workspaces.service_accounts.create",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01/service_accounts",
+            body: Some(json!({"service_account_id": "svac_01", "workspace_role": "workspace_user"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.workspaces().service_accounts().create(
+                "wrkspc_01",
+                WorkspaceServiceAccountCreateParams::new("svac_01", WorkspaceRoleParam::WorkspaceUser)
+            )),
+        },
+        Case {
+            op: "workspaces.service_accounts.retrieve",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01/service_accounts/svac_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.workspaces().service_accounts().retrieve("wrkspc_01", "svac_01")),
+        },
+        Case {
+            op: "workspaces.service_accounts.list",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01/service_accounts?limit=100",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .workspaces()
+                .service_accounts()
+                .list("wrkspc_01", WorkspacesServiceAccountsListParams::new().limit(100))),
+        },
+        Case {
+            op: "workspaces.service_accounts.update",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01/service_accounts/svac_01",
+            body: Some(json!({"workspace_role": "workspace_admin"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.workspaces().service_accounts().update(
+                "wrkspc_01",
+                "svac_01",
+                WorkspaceServiceAccountUpdateParams::new(WorkspaceRoleParam::WorkspaceAdmin)
+            )),
+        },
+        Case {
+            op: "workspaces.service_accounts.delete",
+            method: "DELETE",
+            target: "/v1/organizations/workspaces/wrkspc_01/service_accounts/svac_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.workspaces().service_accounts().delete("wrkspc_01", "svac_01")),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn service_account_lists_follow_next_page() {
+    let account = |id: &str| json!({"id": id, "archived_at": null, "archived_by_actor_id": null, "created_at": "2025-01-15T10:30:00Z", "created_by_actor_id": "user_01", "description": null, "name": id, "organization_role": "developer", "type": "service_account", "updated_at": "2025-01-15T10:30:00Z", "updated_by_actor_id": null});
+    check_next_page_walk(
+        vec![
+            vec![account("svac_a"), account("svac_b")],
+            vec![account("svac_c")],
+        ],
+        "/v1/organizations/service_accounts?limit=2",
+        |c| async move {
+            let items: Vec<ServiceAccount> = c
+                .service_accounts()
+                .list_stream(ServiceAccountsListParams::new().limit(2))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+    let member = |ws: &str| json!({"created_by_actor_id": null, "implicit": ws == "default", "service_account_id": "svac_01", "type": "service_account_workspace_member", "workspace_id": ws, "workspace_role": "workspace_user"});
+    check_next_page_walk(
+        vec![
+            vec![member("default"), member("wrkspc_a")],
+            vec![member("wrkspc_b")],
+        ],
+        "/v1/organizations/service_accounts/svac_01/workspaces?limit=1",
+        |c| async move {
+            let items: Vec<ServiceAccountWorkspaceMember> = c
+                .service_accounts()
+                .workspaces()
+                .list_stream(
+                    "svac_01",
+                    ServiceAccountsWorkspacesListParams::new().limit(1),
+                )
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+    check_next_page_walk(
+        vec![vec![member("wrkspc_a")], vec![member("wrkspc_a")]],
+        "/v1/organizations/workspaces/wrkspc_a/service_accounts?limit=1",
+        |c| async move {
+            let items: Vec<ServiceAccountWorkspaceMember> = c
+                .workspaces()
+                .service_accounts()
+                .list_stream(
+                    "wrkspc_a",
+                    WorkspacesServiceAccountsListParams::new().limit(1),
+                )
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

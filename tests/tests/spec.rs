@@ -356,6 +356,72 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/workspaces/{workspace_id}/rate_limits",
         "workspaces.rate_limits.list",
     ),
+    // service accounts
+    (
+        "POST",
+        "/v1/organizations/service_accounts",
+        "service_accounts.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts/{service_account_id}",
+        "service_accounts.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts",
+        "service_accounts.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}",
+        "service_accounts.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}/archive",
+        "service_accounts.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces",
+        "service_accounts.workspaces.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces",
+        "service_accounts.workspaces.list",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces/{workspace_id}",
+        "service_accounts.workspaces.delete",
+    ),
+    (
+        "POST",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts",
+        "workspaces.service_accounts.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts",
+        "workspaces.service_accounts.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.delete",
+    ),
 ];
 
 #[test]

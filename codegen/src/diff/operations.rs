@@ -7,6 +7,30 @@ use super::words::{location_word, required_word, show};
 use super::{Changes, Sign};
 use crate::ir::{Auth, Body, HttpMethod, Operation, Param, ParamLocation, Response};
 
+/// The line of an added operation: "added", with what a reviewer checks beyond the path (the
+/// credentials when the operation accepts only one kind, and auto-pagination).
+pub(super) fn added(n: &Operation) -> String {
+    let mut notes = Vec::new();
+    match n.auth {
+        Auth::Any => {}
+        Auth::Key => notes.push("accepts only the key".to_string()),
+        Auth::Bearer => notes.push("accepts only an OAuth token".to_string()),
+    }
+    if let Some(p) = &n.pagination {
+        let style = format!("{:?}", p.style).to_lowercase();
+        notes.push(format!(
+            "`{}_stream`: {style} pages of {}",
+            n.method_name,
+            show(&p.item_ty)
+        ));
+    }
+    if notes.is_empty() {
+        "added".to_string()
+    } else {
+        format!("added ({})", notes.join("; "))
+    }
+}
+
 /// Adds the changes from `o` to `n`, two versions of the same operation.
 pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
     if o.http_method != n.http_method {

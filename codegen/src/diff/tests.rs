@@ -187,3 +187,26 @@ fn credentials_widened_are_safe_narrowed_are_not() {
     assert_eq!(compare(&either, &key).breaking_count(), 1);
     assert_eq!(compare(&key, &token).breaking_count(), 1);
 }
+
+#[test]
+fn an_added_operation_says_what_it_accepts_and_how_it_pages() {
+    let before = ir("");
+    let text = document("")
+        .replace(
+            "      requestBody:",
+            "      security: [{AdminOAuth: []}]\n      requestBody:",
+        )
+        .replace(
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n",
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n    \
+             AdminOAuth: {type: http, scheme: bearer}\n",
+        );
+    let after = build(&text);
+    let report = lines(&before, &after);
+    assert!(
+        report.contains(
+            "operation things.create (POST /v1/things, admin client)\n  + added (accepts only an OAuth token)\n"
+        ),
+        "{report}"
+    );
+}

@@ -162,14 +162,15 @@ fn emit_resource(
     let mut extra_impls = TokenStream::new();
     for op in &r.ops {
         methods.extend(emit_methods(op, &name)?);
-        if let Some(p) = &op.pagination
-            && page_impls_done.insert(format!(
-                "{}+{}",
-                p.page_ty,
+        if let Some(p) = &op.pagination {
+            // Several lists may return the same page type (a membership listed from both of
+            // its sides): its impl is written once, each parameter type's once.
+            let params_new = page_impls_done.insert(format!(
+                "params {}",
                 op.params_struct.clone().unwrap_or_default()
-            ))
-        {
-            extra_impls.extend(emit_page_impls(ir, op)?);
+            ));
+            let page_new = page_impls_done.insert(format!("page {}", p.page_ty));
+            extra_impls.extend(emit_page_impls(ir, op, params_new, page_new)?);
         }
     }
     Ok(quote! {
@@ -543,7 +544,14 @@ fn emit_methods(op: &Operation, resource: &proc_macro2::Ident) -> Result<TokenSt
     Ok(out)
 }
 
-fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
+/// The pagination impls of `op`'s parameter type (when `with_params`) and of its page type
+/// (when `with_page`).
+fn emit_page_impls(
+    ir: &Ir,
+    op: &Operation,
+    with_params: bool,
+    with_page: bool,
+) -> Result<TokenStream, Error> {
     let p = op.pagination.as_ref().expect("caller checked");
     let page = ir
         .type_def(&p.page_ty)
@@ -583,7 +591,7 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
             quote!(#next.is_some())
         }
     };
-    Ok(match p.style {
+    let (params_impl, page_impl) = match p.style {
         PageStyle::Cursor => {
             let first = str_field("first_id");
             let last = str_field("last_id");
@@ -597,13 +605,15 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
             };
             let after = param_ident("after_id");
             let before = param_ident("before_id");
-            quote! {
+            let params_impl = quote! {
                 impl crate::runtime::page::CursorParams for #params_ty {
                     fn after_id(&self) -> Option<&str> { self.#after.as_deref() }
                     fn before_id(&self) -> Option<&str> { self.#before.as_deref() }
                     fn set_after_id(&mut self, value: Option<String>) { self.#after = value; }
                     fn set_before_id(&mut self, value: Option<String>) { self.#before = value; }
                 }
+            };
+            let page_impl = quote! {
                 impl crate::runtime::page::CursorPage for #page_ty {
                     type Item = #item;
                     fn has_more(&self) -> bool { #has_more }
@@ -611,7 +621,8 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
                     fn last_id(&self) -> Option<&str> { #last }
                     fn into_items(self) -> Vec<#item> { #items_expr }
                 }
-            }
+            };
+            (params_impl, page_impl)
         }
         PageStyle::Page => {
             let next = str_field("next_page");
@@ -623,19 +634,30 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
                     .expect("checked in IR");
                 ident(&p.ident)
             };
-            quote! {
+            let params_impl = quote! {
                 impl crate::runtime::page::PageParams for #params_ty {
                     fn set_page(&mut self, value: Option<String>) { self.#page_param = value; }
                 }
+            };
+            let page_impl = quote! {
                 impl crate::runtime::page::TokenPage for #page_ty {
                     type Item = #item;
                     fn has_more(&self) -> bool { #has_more }
                     fn next_page(&self) -> Option<&str> { #next }
                     fn into_items(self) -> Vec<#item> { #items_expr }
                 }
-            }
+            };
+            (params_impl, page_impl)
         }
-    })
+    };
+    let mut out = TokenStream::new();
+    if with_params {
+        out.extend(params_impl);
+    }
+    if with_page {
+        out.extend(page_impl);
+    }
+    Ok(out)
 }
 
 fn field_is_option(s: &crate::ir::StructDef, ident_name: &str) -> bool {

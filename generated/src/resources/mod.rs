@@ -49,6 +49,10 @@ mod admin_rate_limits;
 
 pub use self::admin_rate_limits::*;
 
+mod admin_service_accounts;
+
+pub use self::admin_service_accounts::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -104,5 +108,11 @@ impl crate::AdminClient {
     /// The `rate_limits` operations.
     pub fn rate_limits(&self) -> AdminRateLimitsApi<'_> {
         AdminRateLimitsApi { client: self }
+    }
+    /// The `service_accounts` operations.
+    pub fn service_accounts(&self) -> AdminServiceAccountsApi<'_> {
+        AdminServiceAccountsApi {
+            client: self,
+        }
     }
 }

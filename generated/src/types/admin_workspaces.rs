@@ -2,9 +2,10 @@
 //! Model types first reached by `AdminClient`'s `workspaces` operations (`workspaces.list`,
 //! `workspaces.create`, `workspaces.update`, `workspaces.members.list`,
 //! `workspaces.members.create`, `workspaces.members.update`, `workspaces.members.delete`,
-//! `workspaces.rate_limits.list`): their parameters, bodies and responses, and the types those
-//! mention, apart from the types an `x-group` holds and those an operation earlier in the spec
-//! reached first.
+//! `workspaces.rate_limits.list`, `workspaces.service_accounts.list`,
+//! `workspaces.service_accounts.create`, `workspaces.service_accounts.update`): their parameters,
+//! bodies and responses, and the types those mention, apart from the types an `x-group` holds and
+//! those an operation earlier in the spec reached first.
 
 #[allow(unused_imports)]
 use super::*;
@@ -1205,6 +1206,50 @@ impl WorkspaceRateLimitList {
     }
 }
 
+/// Body adding a service account to a workspace, from the workspace's side.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct WorkspaceServiceAccountCreateParams {
+    /// The service account to add.
+    pub service_account_id: String,
+    /// Its role in the workspace.
+    pub workspace_role: WorkspaceRoleParam,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WorkspaceServiceAccountCreateParams {
+    /// Creates a `WorkspaceServiceAccountCreateParams` from its required properties; the optional ones start unset.
+    pub fn new(
+        service_account_id: impl Into<String>,
+        workspace_role: WorkspaceRoleParam,
+    ) -> Self {
+        Self {
+            service_account_id: service_account_id.into(),
+            workspace_role,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Body of a service account role change in a workspace.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct WorkspaceServiceAccountUpdateParams {
+    /// The new role.
+    pub workspace_role: WorkspaceRoleParam,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WorkspaceServiceAccountUpdateParams {
+    /// Creates a `WorkspaceServiceAccountUpdateParams` from its required properties; the optional ones start unset.
+    pub fn new(workspace_role: WorkspaceRoleParam) -> Self {
+        Self {
+            workspace_role,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Parameters of `workspaces.list`.
 #[derive(Clone, Debug, Default)]
 pub struct WorkspacesListParams {
@@ -1325,6 +1370,36 @@ impl WorkspacesRateLimitsListParams {
     /// Sets `group_type`.
     pub fn group_type(mut self, value: impl Into<RateLimitGroupType>) -> Self {
         self.group_type = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<String>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+}
+
+/// Parameters of `workspaces.service_accounts.list`.
+#[derive(Clone, Debug, Default)]
+pub struct WorkspacesServiceAccountsListParams {
+    /// Items per page (1 to 100).
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i64>,
+    /// The `next_page` token of the previous response.
+    ///
+    /// Query parameter `page`.
+    pub page: Option<String>,
+}
+
+impl WorkspacesServiceAccountsListParams {
+    /// Creates a `WorkspacesServiceAccountsListParams` from its required properties; the optional ones start unset.
+    pub fn new() -> Self {
+        Self { limit: None, page: None }
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sets `page`.

@@ -85,3 +85,8 @@ pub mod admin_rate_limits;
 
 #[doc(no_inline)]
 pub use self::admin_rate_limits::*;
+
+pub mod admin_service_accounts;
+
+#[doc(no_inline)]
+pub use self::admin_service_accounts::*;

@@ -117,6 +117,7 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const SERVICE_ACCOUNT_ID: &str = "svac_01SDCCSbTxrXDpWc1phhtcfK";
 
 // ---------------------------------------------------------------- request bodies
 
@@ -586,5 +587,140 @@ pub fn all() -> Vec<Op> {
                 )
                 .await
         )),
+        // ------------------------------------------------ admin: service accounts
+        op!("service_accounts.create", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .create(
+                    ServiceAccountCreateParams::new("inference-worker")
+                        .description("Runs the nightly batch")
+                        .organization_role(ServiceAccountRole::Developer)
+                )
+                .await
+        )),
+        op!("service_accounts.retrieve", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .retrieve(SERVICE_ACCOUNT_ID)
+                .await
+        )),
+        op!("service_accounts.list", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .list(
+                    ServiceAccountsListParams::new()
+                        .include_archived(true)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("service_accounts.update", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .update(
+                    SERVICE_ACCOUNT_ID,
+                    ServiceAccountUpdateParams::new().description("Deploys from main")
+                )
+                .await
+        )),
+        op!("service_accounts.archive", Json, false, |c| got_json(
+            c.admin.service_accounts().archive(SERVICE_ACCOUNT_ID).await
+        )),
+        op!("service_accounts.workspaces.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .create(
+                        SERVICE_ACCOUNT_ID,
+                        ServiceAccountWorkspaceCreateParams::new(
+                            WORKSPACE_ID,
+                            WorkspaceRoleParam::WorkspaceDeveloper,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("service_accounts.workspaces.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .list(
+                        SERVICE_ACCOUNT_ID,
+                        ServiceAccountsWorkspacesListParams::new().limit(10),
+                    )
+                    .await,
+            )
+        }),
+        op!("service_accounts.workspaces.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .delete(SERVICE_ACCOUNT_ID, WORKSPACE_ID)
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .create(
+                        WORKSPACE_ID,
+                        WorkspaceServiceAccountCreateParams::new(
+                            SERVICE_ACCOUNT_ID,
+                            WorkspaceRoleParam::WorkspaceUser,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.retrieve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .retrieve(WORKSPACE_ID, SERVICE_ACCOUNT_ID)
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .list(
+                        WORKSPACE_ID,
+                        WorkspacesServiceAccountsListParams::new().limit(10),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.update", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .update(
+                        WORKSPACE_ID,
+                        SERVICE_ACCOUNT_ID,
+                        WorkspaceServiceAccountUpdateParams::new(
+                            WorkspaceRoleParam::WorkspaceAdmin,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .delete(WORKSPACE_ID, SERVICE_ACCOUNT_ID)
+                    .await,
+            )
+        }),
     ]
 }
