@@ -515,3 +515,187 @@ async fn service_account_lists_follow_next_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- RBAC groups and roles
+
+const GROUP: &str = "rbac_group_012rppKaSVsmTo6NqRDXQXNF";
+const ROLE: &str = "rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s";
+
+#[tokio::test]
+async fn rbac_groups_and_roles() {
+    run(vec![
+        Case {
+            op: "rbac_groups.list",
+            method: "GET",
+            target: "/v1/organizations/rbac_groups?limit=50",
+            body: None,
+            only: None,
+            call: call!(|c| c.rbac_groups().list(RbacGroupsListParams::new().limit(50))),
+        },
+        Case {
+            op: "rbac_groups.retrieve",
+            method: "GET",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF",
+            body: None,
+            only: None,
+            call: call!(|c| c.rbac_groups().retrieve(GROUP)),
+        },
+        Case {
+            op: "rbac_groups.create",
+            method: "POST",
+            target: "/v1/organizations/rbac_groups",
+            body: Some(json!({"name": "Engineering"})),
+            only: None,
+            call: call!(|c| c.rbac_groups().create(RbacGroupCreateParams::new("Engineering"))),
+        },
+        Case {
+            op: "rbac_groups.update",
+            method: "POST",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF",
+            body: Some(json!({"name": "Platform"})),
+            only: None,
+            call: call!(|c| c
+                .rbac_groups()
+                .update(GROUP, RbacGroupUpdateParams::new().name("Platform"))),
+        },
+        Case {
+            op: "rbac_groups.delete",
+            method: "DELETE",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF",
+            body: None,
+            only: None,
+            call: call!(|c| c.rbac_groups().delete(GROUP)),
+        },
+        Case {
+            op: "rbac_groups.members.list",
+            method: "GET",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF/members?limit=5",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .rbac_groups()
+                .members()
+                .list(GROUP, RbacGroupsMembersListParams::new().limit(5))),
+        },
+        Case {
+            op: "rbac_groups.members.create",
+            method: "POST",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF/members",
+            body: Some(json!({"user_id": "user_01WCz1FkmYMm4gnmykNKUu3Q"})),
+            only: None,
+            call: call!(|c| c.rbac_groups().members().create(
+                GROUP,
+                RbacGroupMemberCreateParams::new("user_01WCz1FkmYMm4gnmykNKUu3Q")
+            )),
+        },
+        Case {
+            op: "rbac_groups.members.delete",
+            method: "DELETE",
+            target: "/v1/organizations/rbac_groups/rbac_group_012rppKaSVsmTo6NqRDXQXNF/members/user_01WCz1FkmYMm4gnmykNKUu3Q",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .rbac_groups()
+                .members()
+                .delete(GROUP, "user_01WCz1FkmYMm4gnmykNKUu3Q")),
+        },
+        Case {
+            op: "rbac_roles.list",
+            method: "GET",
+            target: "/v1/organizations/rbac_roles?limit=10&page=eyJjdXJzb3IiOiAicmJhY19yb2xlXzAxIn0",
+            body: None,
+            only: None,
+            call: call!(|c| c.rbac_roles().list(
+                RbacRolesListParams::new()
+                    .limit(10)
+                    .page("eyJjdXJzb3IiOiAicmJhY19yb2xlXzAxIn0")
+            )),
+        },
+        Case {
+            op: "rbac_roles.retrieve",
+            method: "GET",
+            target: "/v1/organizations/rbac_roles/rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s",
+            body: None,
+            only: None,
+            call: call!(|c| c.rbac_roles().retrieve(ROLE)),
+        },
+        Case {
+            op: "rbac_roles.permissions.list",
+            method: "GET",
+            target: "/v1/organizations/rbac_roles/rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s/permissions",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .rbac_roles()
+                .permissions()
+                .list(ROLE, RbacRolesPermissionsListParams::new())),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn rbac_permission_resources_decode_by_type() {
+    let resources = json!([
+        {"organization_id": "3c4f5e6d-7a8b-49c0-9d1e-2f3a4b5c6d7e", "type": "organization"},
+        {"connector_id": "conn_01", "tool_name": "search", "type": "connector_tool"},
+        {"connector_id": "conn_01", "scope": "repo_0123456789abcdef0123456789abcdef", "type": "connector_scope"},
+        {"connector_id": "conn_01", "type": "connector"},
+        {"type": "all_connectors"},
+        {"type": "workspace", "workspace_id": "wrkspc_01"},
+    ]);
+    let decoded: Vec<RbacPermissionResource> = serde_json::from_value(resources.clone()).unwrap();
+    assert!(matches!(
+        decoded[0],
+        RbacPermissionResource::Organization(_)
+    ));
+    assert!(matches!(
+        decoded[1],
+        RbacPermissionResource::ConnectorTool(_)
+    ));
+    assert!(matches!(
+        decoded[2],
+        RbacPermissionResource::ConnectorScope(_)
+    ));
+    assert!(matches!(decoded[3], RbacPermissionResource::Connector(_)));
+    assert!(matches!(
+        decoded[4],
+        RbacPermissionResource::AllConnectors(_)
+    ));
+    assert!(
+        matches!(decoded[5], RbacPermissionResource::Unknown(_)),
+        "an unknown kind is kept"
+    );
+    assert_eq!(to_json(&decoded), resources);
+}
+
+#[tokio::test]
+async fn rbac_lists_follow_next_page() {
+    let role = |id: &str| json!({"id": id, "created_at": "2025-01-15T10:30:00Z", "name": id, "type": "rbac_role", "updated_at": "2025-01-15T10:30:00Z"});
+    let served = vec![vec![role("r1"), role("r2")], vec![role("r3")]];
+    let pages = served.clone();
+    let server = Server::start(move |seen| {
+        let n = usize::from(seen.query("page").is_some());
+        Reply::json(
+            json!({"data": pages[n], "has_more": n == 0, "next_page": (n == 0).then_some("tok/1")}),
+        )
+    })
+    .await;
+    let roles: Vec<RbacRole> = admin(&server, Holds::Key)
+        .rbac_roles()
+        .list_stream(RbacRolesListParams::new().limit(2))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        roles.into_iter().map(to_json).collect::<Vec<_>>(),
+        served.concat()
+    );
+    let seen = server.take();
+    assert_eq!(seen[0].target, "/v1/organizations/rbac_roles?limit=2");
+    assert_eq!(
+        seen[1].target,
+        "/v1/organizations/rbac_roles?limit=2&page=tok%2F1"
+    );
+    assert_credential(&seen[1], Sent::Key);
+}

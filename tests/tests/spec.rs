@@ -422,6 +422,54 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
         "workspaces.service_accounts.delete",
     ),
+    // RBAC groups and roles
+    ("GET", "/v1/organizations/rbac_groups", "rbac_groups.list"),
+    (
+        "GET",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups",
+        "rbac_groups.create",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.delete",
+    ),
+    (
+        "GET",
+        "/v1/organizations/rbac_groups/{group_id}/members",
+        "rbac_groups.members.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups/{group_id}/members",
+        "rbac_groups.members.create",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/rbac_groups/{group_id}/members/{user_id}",
+        "rbac_groups.members.delete",
+    ),
+    ("GET", "/v1/organizations/rbac_roles", "rbac_roles.list"),
+    (
+        "GET",
+        "/v1/organizations/rbac_roles/{role_id}",
+        "rbac_roles.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/rbac_roles/{role_id}/permissions",
+        "rbac_roles.permissions.list",
+    ),
 ];
 
 #[test]

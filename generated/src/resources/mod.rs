@@ -53,6 +53,14 @@ mod admin_service_accounts;
 
 pub use self::admin_service_accounts::*;
 
+mod admin_rbac_groups;
+
+pub use self::admin_rbac_groups::*;
+
+mod admin_rbac_roles;
+
+pub use self::admin_rbac_roles::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -114,5 +122,13 @@ impl crate::AdminClient {
         AdminServiceAccountsApi {
             client: self,
         }
+    }
+    /// The `rbac_groups` operations.
+    pub fn rbac_groups(&self) -> AdminRbacGroupsApi<'_> {
+        AdminRbacGroupsApi { client: self }
+    }
+    /// The `rbac_roles` operations.
+    pub fn rbac_roles(&self) -> AdminRbacRolesApi<'_> {
+        AdminRbacRolesApi { client: self }
     }
 }

@@ -90,3 +90,13 @@ pub mod admin_service_accounts;
 
 #[doc(no_inline)]
 pub use self::admin_service_accounts::*;
+
+pub mod admin_rbac_groups;
+
+#[doc(no_inline)]
+pub use self::admin_rbac_groups::*;
+
+pub mod admin_rbac_roles;
+
+#[doc(no_inline)]
+pub use self::admin_rbac_roles::*;

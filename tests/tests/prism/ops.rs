@@ -117,6 +117,8 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const RBAC_ROLE_ID: &str = "rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s";
+const RBAC_GROUP_ID: &str = "rbac_group_012rppKaSVsmTo6NqRDXQXNF";
 const SERVICE_ACCOUNT_ID: &str = "svac_01SDCCSbTxrXDpWc1phhtcfK";
 
 // ---------------------------------------------------------------- request bodies
@@ -722,5 +724,70 @@ pub fn all() -> Vec<Op> {
                     .await,
             )
         }),
+        // ------------------------------------------------ admin: RBAC groups and roles
+        op!("rbac_groups.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .list(RbacGroupsListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_groups.retrieve", Json, false, |c| got_json(
+            c.admin.rbac_groups().retrieve(RBAC_GROUP_ID).await
+        )),
+        op!("rbac_groups.create", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .create(RbacGroupCreateParams::new("Engineering"))
+                .await
+        )),
+        op!("rbac_groups.update", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .update(RBAC_GROUP_ID, RbacGroupUpdateParams::new().name("Platform"))
+                .await
+        )),
+        op!("rbac_groups.delete", Json, false, |c| got_json(
+            c.admin.rbac_groups().delete(RBAC_GROUP_ID).await
+        )),
+        op!("rbac_groups.members.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .list(RBAC_GROUP_ID, RbacGroupsMembersListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_groups.members.create", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .create(RBAC_GROUP_ID, RbacGroupMemberCreateParams::new(USER_ID))
+                .await
+        )),
+        op!("rbac_groups.members.delete", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .delete(RBAC_GROUP_ID, USER_ID)
+                .await
+        )),
+        op!("rbac_roles.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_roles()
+                .list(RbacRolesListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_roles.retrieve", Json, false, |c| got_json(
+            c.admin.rbac_roles().retrieve(RBAC_ROLE_ID).await
+        )),
+        op!("rbac_roles.permissions.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_roles()
+                .permissions()
+                .list(
+                    RBAC_ROLE_ID,
+                    RbacRolesPermissionsListParams::new().limit(20)
+                )
+                .await
+        )),
     ]
 }
