@@ -699,3 +699,168 @@ async fn rbac_lists_follow_next_page() {
     );
     assert_credential(&seen[1], Sent::Key);
 }
+
+// ---------------------------------------------------------------- spend limits
+
+#[tokio::test]
+async fn spend_limits_and_increase_requests() {
+    run(vec![
+        Case {
+            op: "spend_limits.create",
+            method: "POST",
+            target: "/v1/organizations/spend_limits",
+            body: Some(json!({"amount": "50000", "scope": {"type": "user", "user_id": "user_01"}, "period": "monthly"})),
+            only: None,
+            call: call!(|c| c.spend_limits().create(
+                SpendLimitCreateParams::new(SpendLimitUserScopeParam::new("user_01"))
+                    .amount("50000")
+                    .period(SpendLimitPeriod::Monthly)
+            )),
+        },
+        Case {
+            op: "spend_limits.retrieve",
+            method: "GET",
+            target: "/v1/organizations/spend_limits/spl_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.spend_limits().retrieve("spl_01")),
+        },
+        Case {
+            op: "spend_limits.delete",
+            method: "DELETE",
+            target: "/v1/organizations/spend_limits/spl_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.spend_limits().delete("spl_01")),
+        },
+        Case {
+            op: "spend_limits.list_effective",
+            method: "GET",
+            target: "/v1/organizations/spend_limits/effective?limit=10&period[]=daily&period[]=monthly&user_ids[]=user_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.spend_limits().list_effective(
+                SpendLimitsListEffectiveParams::new()
+                    .limit(10)
+                    .period(["daily", "monthly"])
+                    .user_ids(["user_01"])
+            )),
+        },
+        Case {
+            op: "spend_limit_increase_requests.list",
+            method: "GET",
+            target: "/v1/organizations/spend_limit_increase_requests?actor_ids[]=user_01&status[]=pending&status[]=denied",
+            body: None,
+            only: None,
+            call: call!(|c| c.spend_limit_increase_requests().list(
+                SpendLimitIncreaseRequestsListParams::new()
+                    .actor_ids(["user_01"])
+                    .status([
+                        SpendLimitIncreaseRequestStatus::Pending,
+                        SpendLimitIncreaseRequestStatus::Denied
+                    ])
+            )),
+        },
+        Case {
+            op: "spend_limit_increase_requests.retrieve",
+            method: "GET",
+            target: "/v1/organizations/spend_limit_increase_requests/slir_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.spend_limit_increase_requests().retrieve("slir_01")),
+        },
+        Case {
+            op: "spend_limit_increase_requests.approve",
+            method: "POST",
+            target: "/v1/organizations/spend_limit_increase_requests/slir_01/approve",
+            body: Some(json!({"amount": "75000", "period": "weekly", "suppress_notification": true})),
+            only: None,
+            call: call!(|c| c.spend_limit_increase_requests().approve(
+                "slir_01",
+                SpendLimitIncreaseRequestApproveParams::new("75000")
+                    .period(SpendLimitPeriod::Weekly)
+                    .suppress_notification(true)
+            )),
+        },
+        Case {
+            op: "spend_limit_increase_requests.deny",
+            method: "POST",
+            target: "/v1/organizations/spend_limit_increase_requests/slir_01/deny",
+            body: Some(json!({})),
+            only: None,
+            call: call!(|c| c
+                .spend_limit_increase_requests()
+                .deny("slir_01", SpendLimitIncreaseRequestDenyParams::new())),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn a_spend_limit_without_amount_sends_null_and_scopes_decode_by_type() {
+    let reply = example("spend_limits.create");
+    let server = Server::start(move |_| Reply::json(reply.clone())).await;
+    admin(&server, Holds::Key)
+        .spend_limits()
+        .create(SpendLimitCreateParams::new(SpendLimitUserScopeParam::new(
+            "user_01",
+        )))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.take_one().json(),
+        json!({"amount": null, "scope": {"type": "user", "user_id": "user_01"}}),
+        "a null amount is a deliberate no-limit override"
+    );
+    let scopes = json!([
+        {"type": "user", "user_id": "user_01"},
+        {"seat_tier": "premium", "type": "seat_tier"},
+        {"rbac_group_id": "rbac_group_01", "type": "rbac_group"},
+        {"service": "claude_code", "type": "organization_service"},
+        {"type": "organization"},
+    ]);
+    let decoded: Vec<SpendLimitScope> = serde_json::from_value(scopes.clone()).unwrap();
+    assert!(matches!(decoded[0], SpendLimitScope::User(_)));
+    assert!(matches!(decoded[1], SpendLimitScope::SeatTier(_)));
+    assert!(matches!(decoded[2], SpendLimitScope::RbacGroup(_)));
+    assert!(matches!(
+        decoded[3],
+        SpendLimitScope::OrganizationService(_)
+    ));
+    assert!(matches!(decoded[4], SpendLimitScope::Organization(_)));
+    assert_eq!(to_json(&decoded), scopes);
+}
+
+#[tokio::test]
+async fn spend_lists_follow_next_page() {
+    let row = |user: &str| json!({"actor": {"deleted": false, "email_address": null, "name": null, "type": "user_actor", "user_id": user}, "amount": null, "currency": "USD", "period": "daily", "period_to_date_spend": "0", "scope": {"type": "user", "user_id": user}, "source": {"type": "organization"}, "spend_limit_id": "spl_01"});
+    check_next_page_walk(
+        vec![vec![row("user_a")], vec![row("user_b"), row("user_c")]],
+        "/v1/organizations/spend_limits/effective?limit=1",
+        |c| async move {
+            let items: Vec<SpendSummary> = c
+                .spend_limits()
+                .list_effective_stream(SpendLimitsListEffectiveParams::new().limit(1))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+    let request = |id: &str| json!({"id": id, "actor": {"deleted": false, "email_address": "a@example.com", "name": "A", "type": "user_actor", "user_id": "user_a"}, "created_at": "2025-01-15T10:30:00Z", "period": "monthly", "resolved_at": null, "resolved_by": null, "spend_summary": null, "status": "pending", "type": "spend_limit_increase_request"});
+    check_next_page_walk(
+        vec![vec![request("slir_1")], vec![request("slir_2")]],
+        "/v1/organizations/spend_limit_increase_requests?limit=1",
+        |c| async move {
+            let items: Vec<SpendLimitIncreaseRequest> = c
+                .spend_limit_increase_requests()
+                .list_stream(SpendLimitIncreaseRequestsListParams::new().limit(1))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

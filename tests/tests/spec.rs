@@ -470,6 +470,47 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/rbac_roles/{role_id}/permissions",
         "rbac_roles.permissions.list",
     ),
+    // spend limits
+    (
+        "POST",
+        "/v1/organizations/spend_limits",
+        "spend_limits.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limits/{spend_limit_id}",
+        "spend_limits.retrieve",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/spend_limits/{spend_limit_id}",
+        "spend_limits.delete",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limits/effective",
+        "spend_limits.list_effective",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limit_increase_requests",
+        "spend_limit_increase_requests.list",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}",
+        "spend_limit_increase_requests.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/approve",
+        "spend_limit_increase_requests.approve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/deny",
+        "spend_limit_increase_requests.deny",
+    ),
 ];
 
 #[test]

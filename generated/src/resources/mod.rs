@@ -61,6 +61,14 @@ mod admin_rbac_roles;
 
 pub use self::admin_rbac_roles::*;
 
+mod admin_spend_limits;
+
+pub use self::admin_spend_limits::*;
+
+mod admin_spend_limit_increase_requests;
+
+pub use self::admin_spend_limit_increase_requests::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -130,5 +138,19 @@ impl crate::AdminClient {
     /// The `rbac_roles` operations.
     pub fn rbac_roles(&self) -> AdminRbacRolesApi<'_> {
         AdminRbacRolesApi { client: self }
+    }
+    /// The `spend_limits` operations.
+    pub fn spend_limits(&self) -> AdminSpendLimitsApi<'_> {
+        AdminSpendLimitsApi {
+            client: self,
+        }
+    }
+    /// The `spend_limit_increase_requests` operations.
+    pub fn spend_limit_increase_requests(
+        &self,
+    ) -> AdminSpendLimitIncreaseRequestsApi<'_> {
+        AdminSpendLimitIncreaseRequestsApi {
+            client: self,
+        }
     }
 }

@@ -100,3 +100,13 @@ pub mod admin_rbac_roles;
 
 #[doc(no_inline)]
 pub use self::admin_rbac_roles::*;
+
+pub mod admin_spend_limits;
+
+#[doc(no_inline)]
+pub use self::admin_spend_limits::*;
+
+pub mod admin_spend_limit_increase_requests;
+
+#[doc(no_inline)]
+pub use self::admin_spend_limit_increase_requests::*;

@@ -117,6 +117,8 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const INCREASE_REQUEST_ID: &str = "slir_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
+const SPEND_LIMIT_ID: &str = "spl_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
 const RBAC_ROLE_ID: &str = "rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s";
 const RBAC_GROUP_ID: &str = "rbac_group_012rppKaSVsmTo6NqRDXQXNF";
 const SERVICE_ACCOUNT_ID: &str = "svac_01SDCCSbTxrXDpWc1phhtcfK";
@@ -789,5 +791,76 @@ pub fn all() -> Vec<Op> {
                 )
                 .await
         )),
+        // ------------------------------------------------ admin: spend limits
+        op!("spend_limits.create", Json, false, |c| got_json(
+            c.admin
+                .spend_limits()
+                .create(
+                    SpendLimitCreateParams::new(SpendLimitUserScopeParam::new(USER_ID))
+                        .amount("50000")
+                        .period(SpendLimitPeriod::Monthly)
+                )
+                .await
+        )),
+        op!("spend_limits.retrieve", Json, false, |c| got_json(
+            c.admin.spend_limits().retrieve(SPEND_LIMIT_ID).await
+        )),
+        op!("spend_limits.delete", Json, false, |c| got_json(
+            c.admin.spend_limits().delete(SPEND_LIMIT_ID).await
+        )),
+        op!("spend_limits.list_effective", Json, false, |c| got_json(
+            c.admin
+                .spend_limits()
+                .list_effective(
+                    SpendLimitsListEffectiveParams::new()
+                        .limit(20)
+                        .period(["monthly"])
+                        .user_ids([USER_ID])
+                )
+                .await
+        )),
+        op!("spend_limit_increase_requests.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .list(
+                        SpendLimitIncreaseRequestsListParams::new()
+                            .status([SpendLimitIncreaseRequestStatus::Pending])
+                            .limit(20),
+                    )
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.retrieve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .retrieve(INCREASE_REQUEST_ID)
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.approve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .approve(
+                        INCREASE_REQUEST_ID,
+                        SpendLimitIncreaseRequestApproveParams::new("75000")
+                            .suppress_notification(true),
+                    )
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.deny", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .deny(
+                        INCREASE_REQUEST_ID,
+                        SpendLimitIncreaseRequestDenyParams::new(),
+                    )
+                    .await,
+            )
+        }),
     ]
 }
