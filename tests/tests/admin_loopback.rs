@@ -864,3 +864,229 @@ async fn spend_lists_follow_next_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- workload identity federation
+
+fn rule_match() -> FederationRuleMatch {
+    FederationRuleMatch::new()
+        .subject_prefix("repo:my-org/my-repo:ref:refs/heads/main")
+        .claims(std::collections::BTreeMap::from([(
+            "repository_owner".to_string(),
+            "my-org".to_string(),
+        )]))
+}
+
+fn rule_match_json() -> Value {
+    json!({"claims": {"repository_owner": "my-org"}, "subject_prefix": "repo:my-org/my-repo:ref:refs/heads/main"})
+}
+
+#[tokio::test]
+async fn federation_issuers_and_rules() {
+    run(vec![
+        Case {
+            op: "federation_issuers.create",
+            method: "POST",
+            target: "/v1/organizations/federation_issuers",
+            body: Some(json!({"issuer_url": "https://token.actions.githubusercontent.com", "name": "github-actions", "jwks": {"type": "discovery"}, "max_jwt_lifetime_seconds": 600})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_issuers().create(
+                FederationIssuerCreateParams::new(FederationIssuerCreateParamsRequired {
+                    issuer_url: "https://token.actions.githubusercontent.com".into(),
+                    name: "github-actions".into(),
+                })
+                .jwks(FederationJwksDiscovery::new())
+                .max_jwt_lifetime_seconds(600)
+            )),
+        },
+        Case {
+            op: "federation_issuers.retrieve",
+            method: "GET",
+            target: "/v1/organizations/federation_issuers/fdis_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_issuers().retrieve("fdis_01")),
+        },
+        Case {
+            op: "federation_issuers.list",
+            method: "GET",
+            target: "/v1/organizations/federation_issuers?include_archived=true",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .federation_issuers()
+                .list(FederationIssuersListParams::new().include_archived(true))),
+        },
+        Case {
+            op: "federation_issuers.update",
+            method: "POST",
+            target: "/v1/organizations/federation_issuers/fdis_01",
+            body: Some(json!({"jwks": {"type": "explicit_url", "url": "https://idp.example.com/jwks"}, "jwks_polling_disabled": false})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_issuers().update(
+                "fdis_01",
+                FederationIssuerUpdateParams::new()
+                    .jwks(FederationJwksExplicitUrl::new("https://idp.example.com/jwks"))
+                    .jwks_polling_disabled(false)
+            )),
+        },
+        Case {
+            op: "federation_issuers.archive",
+            method: "POST",
+            target: "/v1/organizations/federation_issuers/fdis_01/archive",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_issuers().archive("fdis_01")),
+        },
+        Case {
+            op: "federation_rules.create",
+            method: "POST",
+            target: "/v1/organizations/federation_rules",
+            body: Some(json!({
+                "issuer_id": "fdis_01",
+                "match": rule_match_json(),
+                "name": "gha-deploy",
+                "oauth_scope": "workspace:developer",
+                "target": {"service_account_id": "svac_01", "type": "service_account"},
+                "token_lifetime_seconds": 600,
+                "workspace_id": "wrkspc_01",
+            })),
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().create(
+                FederationRuleCreateParams::new(FederationRuleCreateParamsRequired {
+                    issuer_id: "fdis_01".into(),
+                    r#match: rule_match(),
+                    name: "gha-deploy".into(),
+                    oauth_scope: "workspace:developer".into(),
+                    target: FederationRuleTarget::new("svac_01"),
+                })
+                .token_lifetime_seconds(600)
+                .workspace_id("wrkspc_01")
+            )),
+        },
+        Case {
+            op: "federation_rules.retrieve",
+            method: "GET",
+            target: "/v1/organizations/federation_rules/fdrl_01",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().retrieve("fdrl_01")),
+        },
+        Case {
+            op: "federation_rules.list",
+            method: "GET",
+            target: "/v1/organizations/federation_rules?issuer_id=fdis_01&limit=20",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .federation_rules()
+                .list(FederationRulesListParams::new().issuer_id("fdis_01").limit(20))),
+        },
+        Case {
+            op: "federation_rules.update",
+            method: "POST",
+            target: "/v1/organizations/federation_rules/fdrl_01",
+            body: Some(json!({"description": "main only", "match": rule_match_json()})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().update(
+                "fdrl_01",
+                FederationRuleUpdateParams::new()
+                    .description("main only")
+                    .r#match(rule_match())
+            )),
+        },
+        Case {
+            op: "federation_rules.archive",
+            method: "POST",
+            target: "/v1/organizations/federation_rules/fdrl_01/archive",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().archive("fdrl_01")),
+        },
+        Case {
+            op: "federation_rules.workspaces.list",
+            method: "GET",
+            target: "/v1/organizations/federation_rules/fdrl_01/workspaces",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c
+                .federation_rules()
+                .workspaces()
+                .list("fdrl_01", FederationRulesWorkspacesListParams::new())),
+        },
+        Case {
+            op: "federation_rules.workspaces.create",
+            method: "POST",
+            target: "/v1/organizations/federation_rules/fdrl_01/workspaces",
+            body: Some(json!({"workspace_id": "wrkspc_02"})),
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().workspaces().create(
+                "fdrl_01",
+                FederationRuleWorkspaceCreateParams::new("wrkspc_02")
+            )),
+        },
+        Case {
+            op: "federation_rules.workspaces.delete",
+            method: "DELETE",
+            target: "/v1/organizations/federation_rules/fdrl_01/workspaces/wrkspc_02",
+            body: None,
+            only: Some(Sent::Token),
+            call: call!(|c| c.federation_rules().workspaces().delete("fdrl_01", "wrkspc_02")),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn federation_key_sources_decode_by_type_and_lists_follow_next_page() {
+    let sources = json!([
+        {"type": "discovery", "discovery_base": "https://idp.example.com"},
+        {"type": "explicit_url", "url": "https://idp.example.com/jwks", "ca_cert_pem": null},
+        {"keys": [{"kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB"}], "type": "inline"},
+    ]);
+    let decoded: Vec<FederationJwks> = serde_json::from_value(sources.clone()).unwrap();
+    assert!(matches!(decoded[0], FederationJwks::Discovery(_)));
+    assert!(matches!(decoded[1], FederationJwks::ExplicitUrl(_)));
+    assert!(matches!(decoded[2], FederationJwks::Inline(_)));
+    assert_eq!(to_json(&decoded), sources);
+
+    let mut issuer = example("federation_issuers.retrieve");
+    let mut page = Vec::new();
+    for id in ["fdis_a", "fdis_b", "fdis_c"] {
+        issuer["id"] = json!(id);
+        page.push(issuer.clone());
+    }
+    check_next_page_walk(
+        vec![page[..2].to_vec(), page[2..].to_vec()],
+        "/v1/organizations/federation_issuers?limit=2",
+        |c| async move {
+            let items: Vec<FederationIssuer> = c
+                .federation_issuers()
+                .list_stream(FederationIssuersListParams::new().limit(2))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+    let mut rule = example("federation_rules.retrieve");
+    let mut rules = Vec::new();
+    for id in ["fdrl_a", "fdrl_b"] {
+        rule["id"] = json!(id);
+        rules.push(rule.clone());
+    }
+    check_next_page_walk(
+        vec![rules[..1].to_vec(), rules[1..].to_vec()],
+        "/v1/organizations/federation_rules?issuer_id=fdis_a",
+        |c| async move {
+            let items: Vec<FederationRule> = c
+                .federation_rules()
+                .list_stream(FederationRulesListParams::new().issuer_id("fdis_a"))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

@@ -511,6 +511,72 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/deny",
         "spend_limit_increase_requests.deny",
     ),
+    // workload identity federation
+    (
+        "POST",
+        "/v1/organizations/federation_issuers",
+        "federation_issuers.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}",
+        "federation_issuers.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_issuers",
+        "federation_issuers.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}",
+        "federation_issuers.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}/archive",
+        "federation_issuers.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules",
+        "federation_rules.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules/{federation_rule_id}",
+        "federation_rules.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules",
+        "federation_rules.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}",
+        "federation_rules.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}/archive",
+        "federation_rules.archive",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
+        "federation_rules.workspaces.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
+        "federation_rules.workspaces.create",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
+        "federation_rules.workspaces.delete",
+    ),
 ];
 
 #[test]

@@ -69,6 +69,14 @@ mod admin_spend_limit_increase_requests;
 
 pub use self::admin_spend_limit_increase_requests::*;
 
+mod admin_federation_issuers;
+
+pub use self::admin_federation_issuers::*;
+
+mod admin_federation_rules;
+
+pub use self::admin_federation_rules::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -150,6 +158,18 @@ impl crate::AdminClient {
         &self,
     ) -> AdminSpendLimitIncreaseRequestsApi<'_> {
         AdminSpendLimitIncreaseRequestsApi {
+            client: self,
+        }
+    }
+    /// The `federation_issuers` operations.
+    pub fn federation_issuers(&self) -> AdminFederationIssuersApi<'_> {
+        AdminFederationIssuersApi {
+            client: self,
+        }
+    }
+    /// The `federation_rules` operations.
+    pub fn federation_rules(&self) -> AdminFederationRulesApi<'_> {
+        AdminFederationRulesApi {
             client: self,
         }
     }

@@ -110,3 +110,13 @@ pub mod admin_spend_limit_increase_requests;
 
 #[doc(no_inline)]
 pub use self::admin_spend_limit_increase_requests::*;
+
+pub mod admin_federation_issuers;
+
+#[doc(no_inline)]
+pub use self::admin_federation_issuers::*;
+
+pub mod admin_federation_rules;
+
+#[doc(no_inline)]
+pub use self::admin_federation_rules::*;

@@ -117,6 +117,8 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const RULE_ID: &str = "fdrl_01SDCCSbTxrXDpWc1phhtcfK";
+const ISSUER_ID: &str = "fdis_01SDCCSbTxrXDpWc1phhtcfK";
 const INCREASE_REQUEST_ID: &str = "slir_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
 const SPEND_LIMIT_ID: &str = "spl_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
 const RBAC_ROLE_ID: &str = "rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s";
@@ -859,6 +861,107 @@ pub fn all() -> Vec<Op> {
                         INCREASE_REQUEST_ID,
                         SpendLimitIncreaseRequestDenyParams::new(),
                     )
+                    .await,
+            )
+        }),
+        // ------------------------------------------------ admin: workload identity federation
+        op!("federation_issuers.create", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .create(
+                    FederationIssuerCreateParams::new(FederationIssuerCreateParamsRequired {
+                        issuer_url: "https://token.actions.githubusercontent.com".into(),
+                        name: "github-actions".into(),
+                    })
+                    .jwks(FederationJwksDiscovery::new())
+                )
+                .await
+        )),
+        op!("federation_issuers.retrieve", Json, false, |c| got_json(
+            c.admin.federation_issuers().retrieve(ISSUER_ID).await
+        )),
+        op!("federation_issuers.list", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .list(FederationIssuersListParams::new().limit(20))
+                .await
+        )),
+        op!("federation_issuers.update", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .update(
+                    ISSUER_ID,
+                    FederationIssuerUpdateParams::new().check_jti(true)
+                )
+                .await
+        )),
+        op!("federation_issuers.archive", Json, false, |c| got_json(
+            c.admin.federation_issuers().archive(ISSUER_ID).await
+        )),
+        op!("federation_rules.create", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .create(
+                    FederationRuleCreateParams::new(FederationRuleCreateParamsRequired {
+                        issuer_id: ISSUER_ID.into(),
+                        r#match: FederationRuleMatch::new()
+                            .subject_prefix("repo:my-org/my-repo:ref:refs/heads/main"),
+                        name: "gha-deploy".into(),
+                        oauth_scope: "workspace:developer".into(),
+                        target: FederationRuleTarget::new(SERVICE_ACCOUNT_ID),
+                    })
+                    .workspace_id(WORKSPACE_ID)
+                )
+                .await
+        )),
+        op!("federation_rules.retrieve", Json, false, |c| got_json(
+            c.admin.federation_rules().retrieve(RULE_ID).await
+        )),
+        op!("federation_rules.list", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .list(FederationRulesListParams::new().issuer_id(ISSUER_ID))
+                .await
+        )),
+        op!("federation_rules.update", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .update(
+                    RULE_ID,
+                    FederationRuleUpdateParams::new().token_lifetime_seconds(600)
+                )
+                .await
+        )),
+        op!("federation_rules.archive", Json, false, |c| got_json(
+            c.admin.federation_rules().archive(RULE_ID).await
+        )),
+        op!("federation_rules.workspaces.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .list(RULE_ID, FederationRulesWorkspacesListParams::new())
+                    .await,
+            )
+        }),
+        op!("federation_rules.workspaces.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .create(
+                        RULE_ID,
+                        FederationRuleWorkspaceCreateParams::new(WORKSPACE_ID),
+                    )
+                    .await,
+            )
+        }),
+        op!("federation_rules.workspaces.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .delete(RULE_ID, WORKSPACE_ID)
                     .await,
             )
         }),
