@@ -1090,3 +1090,140 @@ async fn federation_key_sources_decode_by_type_and_lists_follow_next_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- MCP tunnels
+
+const TUNNEL: &str = "tnl_01Hx9Kp2RtQvMn3sWbYdLcF8";
+
+#[tokio::test]
+async fn mcp_tunnels_and_certificates() {
+    run(vec![
+        Case {
+            op: "tunnels.retrieve",
+            method: "GET",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().retrieve(TUNNEL)),
+        },
+        Case {
+            op: "tunnels.list",
+            method: "GET",
+            target: "/v1/organizations/tunnels?include_archived=true&workspace_id=wrkspc_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().list(
+                TunnelsListParams::new()
+                    .include_archived(true)
+                    .workspace_id("wrkspc_01")
+            )),
+        },
+        Case {
+            op: "tunnels.reveal_token",
+            method: "POST",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/reveal_token",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().reveal_token(TUNNEL)),
+        },
+        Case {
+            op: "tunnels.rotate_token",
+            method: "POST",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/rotate_token",
+            body: Some(json!({"reason": "connector host replaced"})),
+            only: None,
+            call: call!(|c| c.tunnels().rotate_token(
+                TUNNEL,
+                TunnelRotateTokenParams::new().reason("connector host replaced")
+            )),
+        },
+        Case {
+            op: "tunnels.archive",
+            method: "POST",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/archive",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().archive(TUNNEL)),
+        },
+        Case {
+            op: "tunnels.certificates.create",
+            method: "POST",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/certificates",
+            body: Some(json!({"ca_certificate_pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"})),
+            only: None,
+            call: call!(|c| c.tunnels().certificates().create(
+                TUNNEL,
+                TunnelCertificateCreateParams::new(
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                )
+            )),
+        },
+        Case {
+            op: "tunnels.certificates.retrieve",
+            method: "GET",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/certificates/tcert_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().certificates().retrieve(TUNNEL, "tcert_01")),
+        },
+        Case {
+            op: "tunnels.certificates.list",
+            method: "GET",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/certificates?include_archived=true",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .tunnels()
+                .certificates()
+                .list(TUNNEL, TunnelsCertificatesListParams::new().include_archived(true))),
+        },
+        Case {
+            op: "tunnels.certificates.archive",
+            method: "POST",
+            target: "/v1/organizations/tunnels/tnl_01Hx9Kp2RtQvMn3sWbYdLcF8/certificates/tcert_01/archive",
+            body: None,
+            only: None,
+            call: call!(|c| c.tunnels().certificates().archive(TUNNEL, "tcert_01")),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn tunnel_operations_send_their_beta_and_lists_follow_next_page() {
+    let reply = example("tunnels.reveal_token");
+    let server = Server::start(move |_| Reply::json(reply.clone())).await;
+    let token = admin(&server, Holds::Key)
+        .tunnels()
+        .reveal_token(TUNNEL)
+        .await
+        .unwrap();
+    assert_eq!(to_json(token), example("tunnels.reveal_token"));
+    let seen = server.take_one();
+    assert_eq!(
+        seen.header("anthropic-beta"),
+        Some("mcp-tunnels-2026-05-19")
+    );
+    assert_credential(&seen, Sent::Key);
+
+    let mut tunnel = example("tunnels.retrieve");
+    let mut tunnels = Vec::new();
+    for id in ["tnl_a", "tnl_b", "tnl_c"] {
+        tunnel["id"] = json!(id);
+        tunnels.push(tunnel.clone());
+    }
+    check_next_page_walk(
+        vec![tunnels[..1].to_vec(), tunnels[1..].to_vec()],
+        "/v1/organizations/tunnels?limit=1",
+        |c| async move {
+            let items: Vec<Tunnel> = c
+                .tunnels()
+                .list_stream(TunnelsListParams::new().limit(1))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

@@ -577,6 +577,48 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
         "federation_rules.workspaces.delete",
     ),
+    // MCP tunnels
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}",
+        "tunnels.retrieve",
+    ),
+    ("GET", "/v1/organizations/tunnels", "tunnels.list"),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/reveal_token",
+        "tunnels.reveal_token",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/rotate_token",
+        "tunnels.rotate_token",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/archive",
+        "tunnels.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates",
+        "tunnels.certificates.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates/{certificate_id}",
+        "tunnels.certificates.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates",
+        "tunnels.certificates.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates/{certificate_id}/archive",
+        "tunnels.certificates.archive",
+    ),
 ];
 
 #[test]

@@ -77,6 +77,10 @@ mod admin_federation_rules;
 
 pub use self::admin_federation_rules::*;
 
+mod admin_tunnels;
+
+pub use self::admin_tunnels::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -172,5 +176,9 @@ impl crate::AdminClient {
         AdminFederationRulesApi {
             client: self,
         }
+    }
+    /// The `tunnels` operations.
+    pub fn tunnels(&self) -> AdminTunnelsApi<'_> {
+        AdminTunnelsApi { client: self }
     }
 }

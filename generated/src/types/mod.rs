@@ -120,3 +120,8 @@ pub mod admin_federation_rules;
 
 #[doc(no_inline)]
 pub use self::admin_federation_rules::*;
+
+pub mod admin_tunnels;
+
+#[doc(no_inline)]
+pub use self::admin_tunnels::*;

@@ -117,6 +117,8 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const CERTIFICATE_ID: &str = "tcert_01Hx9Kp2RtQvMn3sWbYdLcF8";
+const TUNNEL_ID: &str = "tnl_01Hx9Kp2RtQvMn3sWbYdLcF8";
 const RULE_ID: &str = "fdrl_01SDCCSbTxrXDpWc1phhtcfK";
 const ISSUER_ID: &str = "fdis_01SDCCSbTxrXDpWc1phhtcfK";
 const INCREASE_REQUEST_ID: &str = "slir_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
@@ -965,5 +967,67 @@ pub fn all() -> Vec<Op> {
                     .await,
             )
         }),
+        // ------------------------------------------------ admin: MCP tunnels
+        op!("tunnels.retrieve", Json, false, |c| got_json(
+            c.admin.tunnels().retrieve(TUNNEL_ID).await
+        )),
+        op!("tunnels.list", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .list(
+                    TunnelsListParams::new()
+                        .workspace_id(WORKSPACE_ID)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("tunnels.reveal_token", Json, false, |c| got_json(
+            c.admin.tunnels().reveal_token(TUNNEL_ID).await
+        )),
+        op!("tunnels.rotate_token", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .rotate_token(TUNNEL_ID, TunnelRotateTokenParams::new().reason("rotation"))
+                .await
+        )),
+        op!("tunnels.archive", Json, false, |c| got_json(
+            c.admin.tunnels().archive(TUNNEL_ID).await
+        )),
+        op!("tunnels.certificates.create", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .create(
+                    TUNNEL_ID,
+                    TunnelCertificateCreateParams::new(
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                    )
+                )
+                .await
+        )),
+        op!("tunnels.certificates.retrieve", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .retrieve(TUNNEL_ID, CERTIFICATE_ID)
+                .await
+        )),
+        op!("tunnels.certificates.list", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .list(
+                    TUNNEL_ID,
+                    TunnelsCertificatesListParams::new().include_archived(true)
+                )
+                .await
+        )),
+        op!("tunnels.certificates.archive", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .archive(TUNNEL_ID, CERTIFICATE_ID)
+                .await
+        )),
     ]
 }
