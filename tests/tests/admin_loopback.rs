@@ -1227,3 +1227,120 @@ async fn tunnel_operations_send_their_beta_and_lists_follow_next_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- external keys
+
+#[tokio::test]
+async fn external_keys() {
+    run(vec![
+        Case {
+            op: "external_keys.create",
+            method: "POST",
+            target: "/v1/organizations/external_keys",
+            body: Some(json!({"provider_config": {"key_name": "projects/p/locations/us/keyRings/r/cryptoKeys/k", "type": "gcp"}, "display_name": "prod-us-key", "geo": "us"})),
+            only: None,
+            call: call!(|c| c.external_keys().create(
+                ExternalKeyCreateParams::new(ExternalKeyGcpConfig::new(
+                    "projects/p/locations/us/keyRings/r/cryptoKeys/k"
+                ))
+                .display_name("prod-us-key")
+                .geo(ExternalKeyGeo::Us)
+            )),
+        },
+        Case {
+            op: "external_keys.list",
+            method: "GET",
+            target: "/v1/organizations/external_keys?limit=5",
+            body: None,
+            only: None,
+            call: call!(|c| c.external_keys().list(ExternalKeysListParams::new().limit(5))),
+        },
+        Case {
+            op: "external_keys.retrieve",
+            method: "GET",
+            target: "/v1/organizations/external_keys/ekey_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.external_keys().retrieve("ekey_01")),
+        },
+        Case {
+            op: "external_keys.update",
+            method: "POST",
+            target: "/v1/organizations/external_keys/ekey_01",
+            body: Some(json!({"display_name": "prod", "provider_config": {"key_name": "k1", "tenant_id": "t1", "type": "azure", "vault_uri": "https://v.vault.azure.net"}})),
+            only: None,
+            call: call!(|c| c.external_keys().update(
+                "ekey_01",
+                ExternalKeyUpdateParams::new()
+                    .display_name("prod")
+                    .provider_config(ExternalKeyAzureConfig::new(
+                        ExternalKeyAzureConfigRequired {
+                            key_name: "k1".into(),
+                            tenant_id: "t1".into(),
+                            vault_uri: "https://v.vault.azure.net".into(),
+                        }
+                    ))
+            )),
+        },
+        Case {
+            op: "external_keys.delete",
+            method: "DELETE",
+            target: "/v1/organizations/external_keys/ekey_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.external_keys().delete("ekey_01")),
+        },
+        Case {
+            op: "external_keys.validate",
+            method: "POST",
+            target: "/v1/organizations/external_keys/ekey_01/validate",
+            body: None,
+            only: None,
+            call: call!(|c| c.external_keys().validate("ekey_01")),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn external_key_unions_decode_by_type_and_the_list_follows_next_page() {
+    let key: ExternalKey = serde_json::from_value(example("external_keys.retrieve")).unwrap();
+    assert!(matches!(
+        key.provider_config,
+        ExternalKeyProviderConfig::Aws(_)
+    ));
+    assert!(matches!(key.attachment, ExternalKeyAttachment::Attached(_)));
+    let mut unattached = example("external_keys.retrieve");
+    unattached["attachment"] = json!({"type": "unattached"});
+    unattached["provider_config"] = json!({"key_name": "k", "type": "gcp"});
+    let key: ExternalKey = serde_json::from_value(unattached.clone()).unwrap();
+    assert!(matches!(
+        key.attachment,
+        ExternalKeyAttachment::Unattached(_)
+    ));
+    assert!(matches!(
+        key.provider_config,
+        ExternalKeyProviderConfig::Gcp(_)
+    ));
+    assert_eq!(to_json(key), unattached);
+
+    let mut keys = Vec::new();
+    for id in ["ekey_a", "ekey_b", "ekey_c"] {
+        unattached["id"] = json!(id);
+        keys.push(unattached.clone());
+    }
+    check_next_page_walk(
+        vec![keys[..2].to_vec(), keys[2..].to_vec()],
+        "/v1/organizations/external_keys?limit=2",
+        |c| async move {
+            let items: Vec<ExternalKey> = c
+                .external_keys()
+                .list_stream(ExternalKeysListParams::new().limit(2))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

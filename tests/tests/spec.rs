@@ -619,6 +619,37 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/tunnels/{tunnel_id}/certificates/{certificate_id}/archive",
         "tunnels.certificates.archive",
     ),
+    // external keys
+    (
+        "POST",
+        "/v1/organizations/external_keys",
+        "external_keys.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/external_keys",
+        "external_keys.list",
+    ),
+    (
+        "GET",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.delete",
+    ),
+    (
+        "POST",
+        "/v1/organizations/external_keys/{external_key_id}/validate",
+        "external_keys.validate",
+    ),
 ];
 
 #[test]

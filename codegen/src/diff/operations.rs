@@ -16,6 +16,9 @@ pub(super) fn added(n: &Operation) -> String {
         Auth::Key => notes.push("accepts only the key".to_string()),
         Auth::Bearer => notes.push("accepts only an OAuth token".to_string()),
     }
+    if !n.betas.is_empty() {
+        notes.push(format!("sends the beta `{}`", n.betas.join(",")));
+    }
     if let Some(p) = &n.pagination {
         let style = format!("{:?}", p.style).to_lowercase();
         notes.push(format!(

@@ -81,6 +81,10 @@ mod admin_tunnels;
 
 pub use self::admin_tunnels::*;
 
+mod admin_external_keys;
+
+pub use self::admin_external_keys::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -180,5 +184,11 @@ impl crate::AdminClient {
     /// The `tunnels` operations.
     pub fn tunnels(&self) -> AdminTunnelsApi<'_> {
         AdminTunnelsApi { client: self }
+    }
+    /// The `external_keys` operations.
+    pub fn external_keys(&self) -> AdminExternalKeysApi<'_> {
+        AdminExternalKeysApi {
+            client: self,
+        }
     }
 }

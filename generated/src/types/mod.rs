@@ -125,3 +125,8 @@ pub mod admin_tunnels;
 
 #[doc(no_inline)]
 pub use self::admin_tunnels::*;
+
+pub mod admin_external_keys;
+
+#[doc(no_inline)]
+pub use self::admin_external_keys::*;

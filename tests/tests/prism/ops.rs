@@ -117,6 +117,7 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const EXTERNAL_KEY_ID: &str = "ekey_01SDCCSbTxrXDpWc1phhtcfK";
 const CERTIFICATE_ID: &str = "tcert_01Hx9Kp2RtQvMn3sWbYdLcF8";
 const TUNNEL_ID: &str = "tnl_01Hx9Kp2RtQvMn3sWbYdLcF8";
 const RULE_ID: &str = "fdrl_01SDCCSbTxrXDpWc1phhtcfK";
@@ -1028,6 +1029,44 @@ pub fn all() -> Vec<Op> {
                 .certificates()
                 .archive(TUNNEL_ID, CERTIFICATE_ID)
                 .await
+        )),
+        // ------------------------------------------------ admin: external keys
+        op!("external_keys.create", Json, false, |c| {
+            got_json(
+            c.admin
+                .external_keys()
+                .create(
+                    ExternalKeyCreateParams::new(ExternalKeyAwsConfig::new(
+                        "arn:aws:kms:us-east-1:111122223333:key/abcd1234-5678-90ab-cdef-000011112222"
+                    ))
+                    .geo(ExternalKeyGeo::Us)
+                )
+                .await
+        )
+        }),
+        op!("external_keys.list", Json, false, |c| got_json(
+            c.admin
+                .external_keys()
+                .list(ExternalKeysListParams::new().limit(20))
+                .await
+        )),
+        op!("external_keys.retrieve", Json, false, |c| got_json(
+            c.admin.external_keys().retrieve(EXTERNAL_KEY_ID).await
+        )),
+        op!("external_keys.update", Json, false, |c| got_json(
+            c.admin
+                .external_keys()
+                .update(
+                    EXTERNAL_KEY_ID,
+                    ExternalKeyUpdateParams::new().display_name("prod-us-key")
+                )
+                .await
+        )),
+        op!("external_keys.delete", Json, false, |c| got_json(
+            c.admin.external_keys().delete(EXTERNAL_KEY_ID).await
+        )),
+        op!("external_keys.validate", Json, false, |c| got_json(
+            c.admin.external_keys().validate(EXTERNAL_KEY_ID).await
         )),
     ]
 }
