@@ -34,6 +34,7 @@ const KEY_VARIABLES: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "ANTHROPIC_ADMIN_KEY",
+    "ANTHROPIC_OAUTH_TOKEN",
     "ANTHROPIC_BASE_URL",
 ];
 
@@ -252,7 +253,7 @@ fn admin_report() {
     let out = run_example(
         "admin_report",
         &[
-            "ANTHROPIC_ADMIN_KEY is not set: using a local stand-in",
+            "ANTHROPIC_ADMIN_KEY (or ANTHROPIC_OAUTH_TOKEN) is not set: using a local stand-in",
             "Usage and cost per workspace,",
             "Workspace",
             "Production",
@@ -260,13 +261,17 @@ fn admin_report() {
             "Staging",
             "Default workspace",
             "Total",
+            "Rate limits",
+            "  claude-sonnet-4-5, claude-sonnet-4-5-20250929: 4,000 requests_per_minute",
+            "  batch: 4,000 requests_per_minute",
+            "  Research overrides model_group input_tokens_per_minute: 500,000 (organization: 2,000,000)",
         ],
     );
     // The table's columns line up: every row from the header on is as wide as the header.
     let table: Vec<&str> = out
         .lines()
         .skip_while(|l| !l.starts_with("Workspace"))
-        .filter(|l| !l.is_empty())
+        .take_while(|l| !l.is_empty())
         .collect();
     assert_eq!(
         table.len(),
@@ -285,5 +290,23 @@ fn admin_report() {
     assert!(
         table[2].starts_with("Production "),
         "sorted by cost:\n{out}"
+    );
+}
+
+#[test]
+fn service_accounts() {
+    run_example(
+        "service_accounts",
+        &[
+            "ANTHROPIC_ADMIN_KEY (or ANTHROPIC_OAUTH_TOKEN) is not set: using a local stand-in",
+            "With an admin key only: this operation accepts only an OAuth bearer token",
+            "Created service account ci-deploy (svac_",
+            "organization role developer",
+            "Added it to wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ as workspace_developer",
+            "1 service account(s):",
+            "  ci-deploy (developer)",
+            "    wrkspc_default: workspace_user (implicit)",
+            "    wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ: workspace_developer",
+        ],
     );
 }
