@@ -1344,3 +1344,257 @@ async fn external_key_unions_decode_by_type_and_the_list_follows_next_page() {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- operations the spec had before
+
+fn at(s: &str) -> anthropic_openapi::chrono::DateTime<anthropic_openapi::chrono::Utc> {
+    s.parse().expect("RFC 3339")
+}
+
+/// The 25 operations the spec had before the rest of the reference was added: their requests
+/// with either credential, and the reference's examples decoded (the loopback tests of
+/// `client_loopback.rs` use bodies of their own).
+#[tokio::test]
+async fn organization_members_workspaces_keys_and_reports() {
+    run(vec![
+        Case {
+            op: "organization.me",
+            method: "GET",
+            target: "/v1/organizations/me",
+            body: None,
+            only: None,
+            call: call!(|c| c.organization().me()),
+        },
+        Case {
+            op: "invites.create",
+            method: "POST",
+            target: "/v1/organizations/invites",
+            body: Some(json!({"email": "user@emaildomain.com", "role": "developer"})),
+            only: None,
+            call: call!(|c| c.invites().create(InviteCreateParams::new(
+                "user@emaildomain.com",
+                OrganizationRoleParam::Developer
+            ))),
+        },
+        Case {
+            op: "invites.retrieve",
+            method: "GET",
+            target: "/v1/organizations/invites/invite_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.invites().retrieve("invite_01")),
+        },
+        Case {
+            op: "invites.list",
+            method: "GET",
+            target: "/v1/organizations/invites?limit=10",
+            body: None,
+            only: None,
+            call: call!(|c| c.invites().list(InvitesListParams::new().limit(10))),
+        },
+        Case {
+            op: "invites.delete",
+            method: "DELETE",
+            target: "/v1/organizations/invites/invite_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.invites().delete("invite_01")),
+        },
+        Case {
+            op: "users.retrieve",
+            method: "GET",
+            target: "/v1/organizations/users/user_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.users().retrieve("user_01")),
+        },
+        Case {
+            op: "users.list",
+            method: "GET",
+            target: "/v1/organizations/users?email=user%40emaildomain.com",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .users()
+                .list(UsersListParams::new().email("user@emaildomain.com"))),
+        },
+        Case {
+            op: "users.update",
+            method: "POST",
+            target: "/v1/organizations/users/user_01",
+            body: Some(json!({"role": "billing"})),
+            only: None,
+            call: call!(|c| c.users().update(
+                "user_01",
+                UserUpdateParams::new(OrganizationRoleParam::Billing)
+            )),
+        },
+        Case {
+            op: "users.delete",
+            method: "DELETE",
+            target: "/v1/organizations/users/user_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.users().delete("user_01")),
+        },
+        Case {
+            op: "workspaces.create",
+            method: "POST",
+            target: "/v1/organizations/workspaces",
+            body: Some(json!({"name": "Research"})),
+            only: None,
+            call: call!(|c| c
+                .workspaces()
+                .create(WorkspaceCreateParams::new("Research"))),
+        },
+        Case {
+            op: "workspaces.retrieve",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.workspaces().retrieve("wrkspc_01")),
+        },
+        Case {
+            op: "workspaces.list",
+            method: "GET",
+            target: "/v1/organizations/workspaces?include_archived=true",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .workspaces()
+                .list(WorkspacesListParams::new().include_archived(true))),
+        },
+        Case {
+            op: "workspaces.update",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01",
+            body: Some(json!({"name": "Research (EU)"})),
+            only: None,
+            call: call!(|c| c.workspaces().update(
+                "wrkspc_01",
+                WorkspaceUpdateParams::new().name("Research (EU)")
+            )),
+        },
+        Case {
+            op: "workspaces.archive",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01/archive",
+            body: None,
+            only: None,
+            call: call!(|c| c.workspaces().archive("wrkspc_01")),
+        },
+        Case {
+            op: "workspaces.members.create",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01/members",
+            body: Some(json!({"user_id": "user_01", "workspace_role": "workspace_user"})),
+            only: None,
+            call: call!(|c| c.workspaces().members().create(
+                "wrkspc_01",
+                WorkspaceMemberCreateParams::new("user_01", WorkspaceRoleParam::WorkspaceUser)
+            )),
+        },
+        Case {
+            op: "workspaces.members.retrieve",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01/members/user_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.workspaces().members().retrieve("wrkspc_01", "user_01")),
+        },
+        Case {
+            op: "workspaces.members.list",
+            method: "GET",
+            target: "/v1/organizations/workspaces/wrkspc_01/members?limit=5",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .workspaces()
+                .members()
+                .list("wrkspc_01", WorkspacesMembersListParams::new().limit(5))),
+        },
+        Case {
+            op: "workspaces.members.update",
+            method: "POST",
+            target: "/v1/organizations/workspaces/wrkspc_01/members/user_01",
+            body: Some(json!({"workspace_role": "workspace_admin"})),
+            only: None,
+            call: call!(|c| c.workspaces().members().update(
+                "wrkspc_01",
+                "user_01",
+                WorkspaceMemberUpdateParams::new(WorkspaceRole::WorkspaceAdmin)
+            )),
+        },
+        Case {
+            op: "workspaces.members.delete",
+            method: "DELETE",
+            target: "/v1/organizations/workspaces/wrkspc_01/members/user_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.workspaces().members().delete("wrkspc_01", "user_01")),
+        },
+        Case {
+            op: "api_keys.retrieve",
+            method: "GET",
+            target: "/v1/organizations/api_keys/apikey_01",
+            body: None,
+            only: None,
+            call: call!(|c| c.api_keys().retrieve("apikey_01")),
+        },
+        Case {
+            op: "api_keys.list",
+            method: "GET",
+            target: "/v1/organizations/api_keys?status=expired",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .api_keys()
+                .list(ApiKeysListParams::new().status(ApiKeyStatus::Expired))),
+        },
+        Case {
+            op: "api_keys.update",
+            method: "POST",
+            target: "/v1/organizations/api_keys/apikey_01",
+            body: Some(json!({"status": "archived"})),
+            only: None,
+            call: call!(|c| c.api_keys().update(
+                "apikey_01",
+                ApiKeyUpdateParams::new().status(ApiKeyStatusParam::Archived)
+            )),
+        },
+        Case {
+            op: "usage_report.messages",
+            method: "GET",
+            target: "/v1/organizations/usage_report/messages?starting_at=2025-08-01T00%3A00%3A00Z",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .usage_report()
+                .messages(UsageReportMessagesParams::new(at("2025-08-01T00:00:00Z")))),
+        },
+        Case {
+            op: "usage_report.claude_code",
+            method: "GET",
+            target: "/v1/organizations/usage_report/claude_code?starting_at=2025-08-08",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .usage_report()
+                .claude_code(UsageReportClaudeCodeParams::new(
+                    anthropic_openapi::chrono::NaiveDate::from_ymd_opt(2025, 8, 8).unwrap()
+                ))),
+        },
+        Case {
+            op: "cost_report.retrieve",
+            method: "GET",
+            target: "/v1/organizations/cost_report?starting_at=2025-08-01T00%3A00%3A00Z",
+            body: None,
+            only: None,
+            call: call!(|c| c
+                .cost_report()
+                .retrieve(CostReportRetrieveParams::new(at("2025-08-01T00:00:00Z")))),
+        },
+    ])
+    .await;
+}
