@@ -1598,3 +1598,100 @@ async fn organization_members_workspaces_keys_and_reports() {
     ])
     .await;
 }
+
+// ---------------------------------------------------------------- analytics reports
+
+#[tokio::test]
+async fn analytics_usage_and_cost_reports() {
+    run(vec![
+        Case {
+            op: "analytics.usage_report",
+            method: "GET",
+            target: "/v1/organizations/analytics/usage_report?starting_at=2026-01-01T00%3A00%3A00Z&bucket_width=1h&context_windows[]=200k-1M&group_by[]=model&group_by[]=speed&speeds[]=fast",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().usage_report(
+                AnalyticsUsageReportParams::new(at("2026-01-01T00:00:00Z"))
+                    .bucket_width(AnalyticsBucketWidth::OneHour)
+                    .context_windows([AnalyticsContextWindow::From200kTo1M])
+                    .group_by([AnalyticsUsageGroupBy::Model, AnalyticsUsageGroupBy::Speed])
+                    .speeds([AnalyticsSpeed::Fast])
+            )),
+        },
+        Case {
+            op: "analytics.user_usage_report",
+            method: "GET",
+            target: "/v1/organizations/analytics/user_usage_report?starting_at=2026-01-01T00%3A00%3A00Z&exclude_deleted_users=true&order=asc&order_by=requests&user_ids[]=user_01",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().user_usage_report(
+                AnalyticsUserUsageReportParams::new(at("2026-01-01T00:00:00Z"))
+                    .exclude_deleted_users(true)
+                    .order(AnalyticsOrder::Asc)
+                    .order_by(AnalyticsUserUsageOrderBy::Requests)
+                    .user_ids(["user_01"])
+            )),
+        },
+        Case {
+            op: "analytics.cost_report",
+            method: "GET",
+            target: "/v1/organizations/analytics/cost_report?starting_at=2026-01-01T00%3A00%3A00Z&group_by[]=cost_type&group_by[]=token_type&inference_geos[]=not_available",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().cost_report(
+                AnalyticsCostReportParams::new(at("2026-01-01T00:00:00Z"))
+                    .group_by([AnalyticsCostGroupBy::CostType, AnalyticsCostGroupBy::TokenType])
+                    .inference_geos([AnalyticsInferenceGeoFilter::NotAvailable])
+            )),
+        },
+        Case {
+            op: "analytics.user_cost_report",
+            method: "GET",
+            target: "/v1/organizations/analytics/user_cost_report?starting_at=2026-01-01T00%3A00%3A00Z&limit=100&order_by=list_amount&products[]=claude_code",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().user_cost_report(
+                AnalyticsUserCostReportParams::new(at("2026-01-01T00:00:00Z"))
+                    .limit(100)
+                    .order_by(AnalyticsUserCostOrderBy::ListAmount)
+                    .products(["claude_code"])
+            )),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn analytics_reports_follow_next_page() {
+    let served = vec![vec![json!(1), json!(2)], vec![json!(3)]];
+    let pages = served.clone();
+    let server = Server::start(move |seen| {
+        let n = usize::from(seen.query("page").is_some());
+        let rows: Vec<Value> = pages[n]
+            .iter()
+            .map(|k| {
+                let mut row = example("analytics.user_usage_report")["data"][0].clone();
+                row["requests"] = k.clone();
+                row
+            })
+            .collect();
+        Reply::json(json!({"data": rows, "data_refreshed_at": null, "has_more": n == 0, "next_page": (n == 0).then_some("p2"), "organization_id": "org_01"}))
+    })
+    .await;
+    let rows: Vec<AnalyticsUserUsageRow> = admin(&server, Holds::Both)
+        .analytics()
+        .user_usage_report_stream(AnalyticsUserUsageReportParams::new(at(
+            "2026-01-01T00:00:00Z",
+        )))
+        .try_collect()
+        .await
+        .unwrap();
+    let requests: Vec<Option<i64>> = rows.iter().map(|r| r.requests).collect();
+    assert_eq!(requests, [Some(1), Some(2), Some(3)]);
+    let seen = server.take();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[1].target.ends_with("&page=p2"), "{}", seen[1].target);
+    for s in &seen {
+        assert_credential(s, Sent::Key);
+    }
+}

@@ -650,6 +650,27 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/external_keys/{external_key_id}/validate",
         "external_keys.validate",
     ),
+    // analytics reports
+    (
+        "GET",
+        "/v1/organizations/analytics/usage_report",
+        "analytics.usage_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/user_usage_report",
+        "analytics.user_usage_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/cost_report",
+        "analytics.cost_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/user_cost_report",
+        "analytics.user_cost_report",
+    ),
 ];
 
 #[test]

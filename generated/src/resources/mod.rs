@@ -85,6 +85,10 @@ mod admin_external_keys;
 
 pub use self::admin_external_keys::*;
 
+mod admin_analytics;
+
+pub use self::admin_analytics::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -190,5 +194,9 @@ impl crate::AdminClient {
         AdminExternalKeysApi {
             client: self,
         }
+    }
+    /// The `analytics` operations.
+    pub fn analytics(&self) -> AdminAnalyticsApi<'_> {
+        AdminAnalyticsApi { client: self }
     }
 }

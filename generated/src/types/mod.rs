@@ -130,3 +130,8 @@ pub mod admin_external_keys;
 
 #[doc(no_inline)]
 pub use self::admin_external_keys::*;
+
+pub mod admin_analytics;
+
+#[doc(no_inline)]
+pub use self::admin_analytics::*;

@@ -1068,5 +1068,44 @@ pub fn all() -> Vec<Op> {
         op!("external_keys.validate", Json, false, |c| got_json(
             c.admin.external_keys().validate(EXTERNAL_KEY_ID).await
         )),
+        // ------------------------------------------------ admin: analytics
+        op!("analytics.usage_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .usage_report(
+                    AnalyticsUsageReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .bucket_width(AnalyticsBucketWidth::OneDay)
+                        .group_by([AnalyticsUsageGroupBy::Model])
+                )
+                .await
+        )),
+        op!("analytics.user_usage_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .user_usage_report(
+                    AnalyticsUserUsageReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .order_by(AnalyticsUserUsageOrderBy::TotalTokens)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("analytics.cost_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .cost_report(
+                    AnalyticsCostReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .group_by([AnalyticsCostGroupBy::CostType])
+                )
+                .await
+        )),
+        op!("analytics.user_cost_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .user_cost_report(
+                    AnalyticsUserCostReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .order(AnalyticsOrder::Desc)
+                )
+                .await
+        )),
     ]
 }
