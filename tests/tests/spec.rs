@@ -671,6 +671,12 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/analytics/user_cost_report",
         "analytics.user_cost_report",
     ),
+    // analytics summaries
+    (
+        "GET",
+        "/v1/organizations/analytics/summaries",
+        "analytics.summaries",
+    ),
 ];
 
 #[test]

@@ -333,6 +333,35 @@ impl<'a> AdminAnalyticsApi<'a> {
             },
         )
     }
+    /// Activity summaries
+    ///
+    /// Returns one activity summary per UTC day of `[starting_date, ending_date)`: active users per product and rolling window, seats and adoption rates. Data lags about a day and may still move by a few percent; the series can be scoped to RBAC groups with `filter[]`. Needs a Claude Enterprise organization and an admin key with the `read:analytics` scope.
+    ///
+    /// `GET /v1/organizations/analytics/summaries`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn summaries(
+        &self,
+        params: AnalyticsSummariesParams,
+    ) -> crate::runtime::Call<AnalyticsActivitySummaryList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/summaries".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push("starting_date", &params.starting_date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
 }
 
 impl crate::runtime::page::PageParams for AnalyticsUsageReportParams {

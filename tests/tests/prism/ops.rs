@@ -1107,5 +1107,16 @@ pub fn all() -> Vec<Op> {
                 )
                 .await
         )),
+        op!("analytics.summaries", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .summaries(
+                    AnalyticsSummariesParams::new(
+                        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+                    )
+                    .ending_date(chrono::NaiveDate::from_ymd_opt(2026, 1, 8).expect("date"))
+                )
+                .await
+        )),
     ]
 }
