@@ -1730,3 +1730,98 @@ async fn analytics_summaries() {
     }])
     .await;
 }
+
+fn day(y: i32, m: u32, d: u32) -> anthropic_openapi::chrono::NaiveDate {
+    anthropic_openapi::chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
+#[tokio::test]
+async fn analytics_activity_reports() {
+    run(vec![
+        Case {
+            op: "analytics.skills",
+            method: "GET",
+            target: "/v1/organizations/analytics/skills?date=2026-01-15&filter[]=share_status%3Aorganization&group_by[]=user_id",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().skills(
+                AnalyticsSkillsParams::new()
+                    .date(day(2026, 1, 15))
+                    .filter(["share_status:organization"])
+                    .group_by([AnalyticsProductGroupBy::UserId])
+            )),
+        },
+        Case {
+            op: "analytics.connectors",
+            method: "GET",
+            target: "/v1/organizations/analytics/connectors?ending_date=2026-02-01&order=desc&order_by=read_call_count&starting_date=2026-01-01",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().connectors(
+                AnalyticsConnectorsParams::new()
+                    .ending_date(day(2026, 2, 1))
+                    .order(AnalyticsOrder::Desc)
+                    .order_by("read_call_count")
+                    .starting_date(day(2026, 1, 1))
+            )),
+        },
+        Case {
+            op: "analytics.chat_projects",
+            method: "GET",
+            target: "/v1/organizations/analytics/apps/chat/projects?date=2026-01-15&limit=50",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c
+                .analytics()
+                .chat_projects(AnalyticsChatProjectsParams::new().date(day(2026, 1, 15)).limit(50))),
+        },
+        Case {
+            op: "analytics.plugins",
+            method: "GET",
+            target: "/v1/organizations/analytics/plugins?date=2026-01-15&group_by[]=product",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().plugins(
+                AnalyticsPluginsParams::new()
+                    .date(day(2026, 1, 15))
+                    .group_by([AnalyticsProductGroupBy::Product])
+            )),
+        },
+        Case {
+            op: "analytics.artifacts",
+            method: "GET",
+            target: "/v1/organizations/analytics/artifacts?date=2026-01-15&group_by[]=rbac_group_id",
+            body: None,
+            only: Some(Sent::Key),
+            call: call!(|c| c.analytics().artifacts(
+                AnalyticsArtifactsParams::new(day(2026, 1, 15))
+                    .group_by([AnalyticsMemberGroupBy::RbacGroupId])
+            )),
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn analytics_activity_lists_follow_next_page() {
+    let mut skill = example("analytics.skills")["data"][0].clone();
+    let mut skills = Vec::new();
+    for name in ["a", "b", "c"] {
+        skill["skill_name"] = json!(name);
+        skills.push(skill.clone());
+    }
+    check_next_page_walk(
+        vec![skills[..2].to_vec(), skills[2..].to_vec()],
+        "/v1/organizations/analytics/skills?date=2026-01-15",
+        |c| async move {
+            let items: Vec<AnalyticsSkillUsage> = c
+                .analytics()
+                .skills_stream(AnalyticsSkillsParams::new().date(day(2026, 1, 15)))
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

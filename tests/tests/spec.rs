@@ -677,6 +677,32 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/analytics/summaries",
         "analytics.summaries",
     ),
+    // analytics activity
+    (
+        "GET",
+        "/v1/organizations/analytics/skills",
+        "analytics.skills",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/connectors",
+        "analytics.connectors",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/apps/chat/projects",
+        "analytics.chat_projects",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/plugins",
+        "analytics.plugins",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/artifacts",
+        "analytics.artifacts",
+    ),
 ];
 
 #[test]

@@ -362,6 +362,302 @@ impl<'a> AdminAnalyticsApi<'a> {
         let request: crate::Result<crate::runtime::Request> = Ok(request);
         crate::runtime::Call::new(self.client.core().clone(), request)
     }
+    /// Skill usage
+    ///
+    /// Reports per-skill usage for a day or a date range, sorted by skill name. A skill counts as used only when it is activated (invoked by the model or through its slash command), not when merely installed or read as a file. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/skills`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn skills(
+        &self,
+        params: AnalyticsSkillsParams,
+    ) -> crate::runtime::Call<AnalyticsSkillUsageList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/skills".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("date", &params.date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("order", &params.order);
+        query.push_opt("order_by", &params.order_by);
+        query.push_opt("page", &params.page);
+        query.push_opt("starting_date", &params.starting_date);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `skills`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn skills_stream(
+        &self,
+        params: AnalyticsSkillsParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsSkillUsage>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .skills(params)
+                        .await
+                }
+            },
+        )
+    }
+    /// Connector usage
+    ///
+    /// Reports per-connector usage for a day or a date range: users, and tool calls split into reads, writes and unclassified. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/connectors`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn connectors(
+        &self,
+        params: AnalyticsConnectorsParams,
+    ) -> crate::runtime::Call<AnalyticsConnectorUsageList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/connectors".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("date", &params.date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("order", &params.order);
+        query.push_opt("order_by", &params.order_by);
+        query.push_opt("page", &params.page);
+        query.push_opt("starting_date", &params.starting_date);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `connectors`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn connectors_stream(
+        &self,
+        params: AnalyticsConnectorsParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsConnectorUsage>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .connectors(params)
+                        .await
+                }
+            },
+        )
+    }
+    /// Chat project usage
+    ///
+    /// Reports per-project usage of claude.ai projects for a day or a date range. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/apps/chat/projects`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn chat_projects(
+        &self,
+        params: AnalyticsChatProjectsParams,
+    ) -> crate::runtime::Call<AnalyticsChatProjectUsageList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/apps/chat/projects".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("date", &params.date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("order", &params.order);
+        query.push_opt("order_by", &params.order_by);
+        query.push_opt("page", &params.page);
+        query.push_opt("starting_date", &params.starting_date);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `chat_projects`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn chat_projects_stream(
+        &self,
+        params: AnalyticsChatProjectsParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsChatProjectUsage>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .chat_projects(params)
+                        .await
+                }
+            },
+        )
+    }
+    /// Plugin usage
+    ///
+    /// Reports per-plugin installs and invocations in Claude Code and Cowork for a day or a date range. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/plugins`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn plugins(
+        &self,
+        params: AnalyticsPluginsParams,
+    ) -> crate::runtime::Call<AnalyticsPluginUsageList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/plugins".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("date", &params.date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("order", &params.order);
+        query.push_opt("order_by", &params.order_by);
+        query.push_opt("page", &params.page);
+        query.push_opt("starting_date", &params.starting_date);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `plugins`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn plugins_stream(
+        &self,
+        params: AnalyticsPluginsParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsPluginUsage>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .plugins(params)
+                        .await
+                }
+            },
+        )
+    }
+    /// Artifact activity
+    ///
+    /// Reports the artifacts created on a day by MIME type and sharing; the ungrouped answer comes whole (`next_page` null), grouped answers page. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/artifacts`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn artifacts(
+        &self,
+        params: AnalyticsArtifactsParams,
+    ) -> crate::runtime::Call<AnalyticsArtifactActivityList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/artifacts".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push("date", &params.date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("page", &params.page);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `artifacts`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn artifacts_stream(
+        &self,
+        params: AnalyticsArtifactsParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsArtifactActivity>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .artifacts(params)
+                        .await
+                }
+            },
+        )
+    }
 }
 
 impl crate::runtime::page::PageParams for AnalyticsUsageReportParams {
@@ -436,6 +732,101 @@ impl crate::runtime::page::TokenPage for AnalyticsUserCostReport {
         self.next_page.as_deref()
     }
     fn into_items(self) -> Vec<AnalyticsUserCostRow> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsSkillsParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsSkillUsageList {
+    type Item = AnalyticsSkillUsage;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsSkillUsage> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsConnectorsParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsConnectorUsageList {
+    type Item = AnalyticsConnectorUsage;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsConnectorUsage> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsChatProjectsParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsChatProjectUsageList {
+    type Item = AnalyticsChatProjectUsage;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsChatProjectUsage> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsPluginsParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsPluginUsageList {
+    type Item = AnalyticsPluginUsage;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsPluginUsage> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsArtifactsParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsArtifactActivityList {
+    type Item = AnalyticsArtifactActivity;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsArtifactActivity> {
         self.data
     }
 }

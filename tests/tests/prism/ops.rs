@@ -108,6 +108,10 @@ fn time(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().expect("RFC 3339 time")
 }
 
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
 // ---------------------------------------------------------------- ids used in paths
 
 const BATCH_ID: &str = "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d";
@@ -1116,6 +1120,44 @@ pub fn all() -> Vec<Op> {
                     )
                     .ending_date(chrono::NaiveDate::from_ymd_opt(2026, 1, 8).expect("date"))
                 )
+                .await
+        )),
+        op!("analytics.skills", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .skills(AnalyticsSkillsParams::new().date(day(2026, 1, 15)))
+                .await
+        )),
+        op!("analytics.connectors", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .connectors(
+                    AnalyticsConnectorsParams::new()
+                        .starting_date(day(2026, 1, 1))
+                        .ending_date(day(2026, 2, 1))
+                )
+                .await
+        )),
+        op!("analytics.chat_projects", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .chat_projects(AnalyticsChatProjectsParams::new().date(day(2026, 1, 15)))
+                .await
+        )),
+        op!("analytics.plugins", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .plugins(
+                    AnalyticsPluginsParams::new()
+                        .date(day(2026, 1, 15))
+                        .group_by([AnalyticsProductGroupBy::Product])
+                )
+                .await
+        )),
+        op!("analytics.artifacts", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .artifacts(AnalyticsArtifactsParams::new(day(2026, 1, 15)))
                 .await
         )),
     ]
