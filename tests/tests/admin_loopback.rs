@@ -1825,3 +1825,43 @@ async fn analytics_activity_lists_follow_next_page() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn analytics_user_activity() {
+    run(vec![Case {
+        op: "analytics.users",
+        method: "GET",
+        target: "/v1/organizations/analytics/users?date=2026-01-15&filter[]=project_id%3Aclaude_proj_01&order_by=web_search_count",
+        body: None,
+        only: Some(Sent::Key),
+        call: call!(|c| c.analytics().users(
+            AnalyticsUsersParams::new()
+                .date(day(2026, 1, 15))
+                .filter(["project_id:claude_proj_01"])
+                .order_by("web_search_count")
+        )),
+    }])
+    .await;
+    let mut row = example("analytics.users")["data"][0].clone();
+    let mut rows = Vec::new();
+    for n in [1, 2, 3] {
+        row["web_search_count"] = json!(n);
+        rows.push(row.clone());
+    }
+    check_next_page_walk(
+        vec![rows[..1].to_vec(), rows[1..].to_vec()],
+        "/v1/organizations/analytics/users?group_by[]=rbac_group_id",
+        |c| async move {
+            let items: Vec<AnalyticsUserActivity> = c
+                .analytics()
+                .users_stream(
+                    AnalyticsUsersParams::new().group_by([AnalyticsUsersGroupBy::RbacGroupId]),
+                )
+                .try_collect()
+                .await
+                .unwrap();
+            items.into_iter().map(to_json).collect()
+        },
+    )
+    .await;
+}

@@ -703,6 +703,12 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/analytics/artifacts",
         "analytics.artifacts",
     ),
+    // analytics user activity
+    (
+        "GET",
+        "/v1/organizations/analytics/users",
+        "analytics.users",
+    ),
 ];
 
 #[test]

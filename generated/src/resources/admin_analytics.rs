@@ -658,6 +658,66 @@ impl<'a> AdminAnalyticsApi<'a> {
             },
         )
     }
+    /// User activity
+    ///
+    /// Reports each member's activity in every product (claude.ai, Claude Code, Cowork, Claude Design, Office, Claude Science) for a day or a date range, sorted by email address; `group_by[]=rbac_group_id` gives per-group totals instead. Needs an admin key with the `read:analytics` scope (Claude Enterprise).
+    ///
+    /// `GET /v1/organizations/analytics/users`.
+    ///
+    /// Accepts only an admin key: a client holding only an OAuth token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn users(
+        &self,
+        params: AnalyticsUsersParams,
+    ) -> crate::runtime::Call<AnalyticsUserActivityList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v1/organizations/analytics/users".to_string(),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("date", &params.date);
+        query.push_opt("ending_date", &params.ending_date);
+        if let Some(values) = &params.filter {
+            query.push_each("filter[]", values);
+        }
+        if let Some(values) = &params.group_by {
+            query.push_each("group_by[]", values);
+        }
+        query.push_opt("limit", &params.limit);
+        query.push_opt("order", &params.order);
+        query.push_opt("order_by", &params.order_by);
+        query.push_opt("page", &params.page);
+        query.push_opt("starting_date", &params.starting_date);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Key);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `users`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn users_stream(
+        &self,
+        params: AnalyticsUsersParams,
+    ) -> impl futures::Stream<
+        Item = crate::Result<AnalyticsUserActivity>,
+    > + Send + 'static + use<> {
+        let client = self.client.clone();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                async move {
+                    AdminAnalyticsApi {
+                        client: &client,
+                    }
+                        .users(params)
+                        .await
+                }
+            },
+        )
+    }
 }
 
 impl crate::runtime::page::PageParams for AnalyticsUsageReportParams {
@@ -827,6 +887,25 @@ impl crate::runtime::page::TokenPage for AnalyticsArtifactActivityList {
         self.next_page.as_deref()
     }
     fn into_items(self) -> Vec<AnalyticsArtifactActivity> {
+        self.data
+    }
+}
+
+impl crate::runtime::page::PageParams for AnalyticsUsersParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for AnalyticsUserActivityList {
+    type Item = AnalyticsUserActivity;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<AnalyticsUserActivity> {
         self.data
     }
 }

@@ -2,9 +2,9 @@
 //! Model types first reached by `AdminClient`'s `analytics` operations (`analytics.usage_report`,
 //! `analytics.user_usage_report`, `analytics.cost_report`, `analytics.user_cost_report`,
 //! `analytics.summaries`, `analytics.skills`, `analytics.connectors`, `analytics.chat_projects`,
-//! `analytics.plugins`, `analytics.artifacts`): their parameters, bodies and responses, and the
-//! types those mention, apart from the types an `x-group` holds and those an operation earlier in
-//! the spec reached first.
+//! `analytics.plugins`, `analytics.artifacts`, `analytics.users`): their parameters, bodies and
+//! responses, and the types those mention, apart from the types an `x-group` holds and those an
+//! operation earlier in the spec reached first.
 
 #[allow(unused_imports)]
 use super::*;
@@ -3438,6 +3438,855 @@ impl AnalyticsArtifactActivityList {
     }
 }
 
+/// A dimension user activity rows can be aggregated by.
+///
+/// Open: a value this crate does not know is kept in `Other`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AnalyticsUsersGroupBy {
+    /// `rbac_group_id`
+    RbacGroupId,
+    /// A value added to the API after this crate was generated.
+    Other(String),
+}
+
+impl AnalyticsUsersGroupBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RbacGroupId => "rbac_group_id",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AnalyticsUsersGroupBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "rbac_group_id" => Self::RbacGroupId,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for AnalyticsUsersGroupBy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "rbac_group_id" => Self::RbacGroupId,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl std::fmt::Display for AnalyticsUsersGroupBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::runtime::QueryValue for AnalyticsUsersGroupBy {
+    fn to_query_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl serde::Serialize for AnalyticsUsersGroupBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnalyticsUsersGroupBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let key = crate::runtime::de::Key::deserialize_with_expectation(
+            deserializer,
+            "a `AnalyticsUsersGroupBy` string",
+        )?;
+        Ok(Self::from(key.as_str()))
+    }
+}
+
+/// claude.ai chat activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsChatActivity {
+    /// Connector uses.
+    pub connectors_used_count: i64,
+    /// Artifacts created.
+    pub distinct_artifacts_created_count: i64,
+    /// Different connectors used.
+    #[json(nullable)]
+    pub distinct_connectors_used_count: Option<i64>,
+    /// Conversations.
+    #[json(nullable)]
+    pub distinct_conversation_count: Option<i64>,
+    /// Files uploaded.
+    #[json(nullable)]
+    pub distinct_files_uploaded_count: Option<i64>,
+    /// Projects created.
+    pub distinct_projects_created_count: i64,
+    /// Projects used.
+    #[json(nullable)]
+    pub distinct_projects_used_count: Option<i64>,
+    /// Shared artifacts viewed.
+    #[json(nullable)]
+    pub distinct_shared_artifacts_viewed_count: Option<i64>,
+    /// Different skills used.
+    #[json(nullable)]
+    pub distinct_skills_used_count: Option<i64>,
+    /// Messages sent.
+    pub message_count: i64,
+    /// Shared conversations viewed.
+    pub shared_conversations_viewed_count: i64,
+    /// Messages sent with extended thinking.
+    pub thinking_message_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsChatActivity`\], named where they are given: `connectors_used_count` and `distinct_artifacts_created_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsChatActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsChatActivityRequired {
+    /// The required `connectors_used_count`.
+    pub connectors_used_count: i64,
+    /// The required `distinct_artifacts_created_count`.
+    pub distinct_artifacts_created_count: i64,
+    /// The required `distinct_projects_created_count`.
+    pub distinct_projects_created_count: i64,
+    /// The required `message_count`.
+    pub message_count: i64,
+    /// The required `shared_conversations_viewed_count`.
+    pub shared_conversations_viewed_count: i64,
+    /// The required `thinking_message_count`.
+    pub thinking_message_count: i64,
+}
+
+impl AnalyticsChatActivity {
+    /// Creates a `AnalyticsChatActivity` from its required properties, named in a \[`AnalyticsChatActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsChatActivityRequired) -> Self {
+        let AnalyticsChatActivityRequired {
+            connectors_used_count,
+            distinct_artifacts_created_count,
+            distinct_projects_created_count,
+            message_count,
+            shared_conversations_viewed_count,
+            thinking_message_count,
+        } = required;
+        Self {
+            connectors_used_count,
+            distinct_artifacts_created_count,
+            distinct_projects_created_count,
+            message_count,
+            shared_conversations_viewed_count,
+            thinking_message_count,
+            distinct_connectors_used_count: None,
+            distinct_conversation_count: None,
+            distinct_files_uploaded_count: None,
+            distinct_projects_used_count: None,
+            distinct_shared_artifacts_viewed_count: None,
+            distinct_skills_used_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_connectors_used_count`.
+    pub fn distinct_connectors_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_connectors_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_conversation_count`.
+    pub fn distinct_conversation_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_conversation_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_files_uploaded_count`.
+    pub fn distinct_files_uploaded_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_files_uploaded_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_projects_used_count`.
+    pub fn distinct_projects_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_projects_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_shared_artifacts_viewed_count`.
+    pub fn distinct_shared_artifacts_viewed_count(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.distinct_shared_artifacts_viewed_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_skills_used_count`.
+    pub fn distinct_skills_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_skills_used_count = Some(value.into());
+        self
+    }
+}
+
+/// Lines of code changed.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsLinesOfCode {
+    /// Lines added.
+    pub added_count: i64,
+    /// Lines removed.
+    pub removed_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsLinesOfCode`\], named where they are given: `added_count` and `removed_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsLinesOfCode::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsLinesOfCodeRequired {
+    /// The required `added_count`.
+    pub added_count: i64,
+    /// The required `removed_count`.
+    pub removed_count: i64,
+}
+
+impl AnalyticsLinesOfCode {
+    /// Creates a `AnalyticsLinesOfCode` from its required properties, named in a \[`AnalyticsLinesOfCodeRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsLinesOfCodeRequired) -> Self {
+        let AnalyticsLinesOfCodeRequired { added_count, removed_count } = required;
+        Self {
+            added_count,
+            removed_count,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Claude Code output.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsClaudeCodeCoreMetrics {
+    /// Commits made.
+    pub commit_count: i64,
+    /// Sessions.
+    #[json(nullable)]
+    pub distinct_session_count: Option<i64>,
+    /// Lines changed.
+    pub lines_of_code: AnalyticsLinesOfCode,
+    /// Pull requests opened.
+    pub pull_request_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsClaudeCodeCoreMetrics`\], named where they are given: `commit_count` and `pull_request_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsClaudeCodeCoreMetrics::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsClaudeCodeCoreMetricsRequired {
+    /// The required `commit_count`.
+    pub commit_count: i64,
+    /// The required `lines_of_code`.
+    pub lines_of_code: AnalyticsLinesOfCode,
+    /// The required `pull_request_count`.
+    pub pull_request_count: i64,
+}
+
+impl AnalyticsClaudeCodeCoreMetrics {
+    /// Creates a `AnalyticsClaudeCodeCoreMetrics` from its required properties, named in a \[`AnalyticsClaudeCodeCoreMetricsRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsClaudeCodeCoreMetricsRequired) -> Self {
+        let AnalyticsClaudeCodeCoreMetricsRequired {
+            commit_count,
+            lines_of_code,
+            pull_request_count,
+        } = required;
+        Self {
+            commit_count,
+            lines_of_code,
+            pull_request_count,
+            distinct_session_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_session_count`.
+    pub fn distinct_session_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_session_count = Some(value.into());
+        self
+    }
+}
+
+/// How often a Claude Code editing tool's proposals were accepted or rejected.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsToolActionCounts {
+    /// Accepted.
+    pub accepted_count: i64,
+    /// Rejected.
+    pub rejected_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsToolActionCounts`\], named where they are given: `accepted_count` and `rejected_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsToolActionCounts::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsToolActionCountsRequired {
+    /// The required `accepted_count`.
+    pub accepted_count: i64,
+    /// The required `rejected_count`.
+    pub rejected_count: i64,
+}
+
+impl AnalyticsToolActionCounts {
+    /// Creates a `AnalyticsToolActionCounts` from its required properties, named in a \[`AnalyticsToolActionCountsRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsToolActionCountsRequired) -> Self {
+        let AnalyticsToolActionCountsRequired { accepted_count, rejected_count } = required;
+        Self {
+            accepted_count,
+            rejected_count,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Decisions on Claude Code's editing tools.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsClaudeCodeToolActions {
+    /// The Edit tool.
+    pub edit_tool: AnalyticsToolActionCounts,
+    /// The MultiEdit tool.
+    pub multi_edit_tool: AnalyticsToolActionCounts,
+    /// The NotebookEdit tool.
+    pub notebook_edit_tool: AnalyticsToolActionCounts,
+    /// The Write tool.
+    pub write_tool: AnalyticsToolActionCounts,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsClaudeCodeToolActions`\], named where they are given: `edit_tool` and `multi_edit_tool` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsClaudeCodeToolActions::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsClaudeCodeToolActionsRequired {
+    /// The required `edit_tool`.
+    pub edit_tool: AnalyticsToolActionCounts,
+    /// The required `multi_edit_tool`.
+    pub multi_edit_tool: AnalyticsToolActionCounts,
+    /// The required `notebook_edit_tool`.
+    pub notebook_edit_tool: AnalyticsToolActionCounts,
+    /// The required `write_tool`.
+    pub write_tool: AnalyticsToolActionCounts,
+}
+
+impl AnalyticsClaudeCodeToolActions {
+    /// Creates a `AnalyticsClaudeCodeToolActions` from its required properties, named in a \[`AnalyticsClaudeCodeToolActionsRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsClaudeCodeToolActionsRequired) -> Self {
+        let AnalyticsClaudeCodeToolActionsRequired {
+            edit_tool,
+            multi_edit_tool,
+            notebook_edit_tool,
+            write_tool,
+        } = required;
+        Self {
+            edit_tool,
+            multi_edit_tool,
+            notebook_edit_tool,
+            write_tool,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Claude Code activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsClaudeCodeActivity {
+    /// Sessions, commits, pull requests, lines.
+    pub core_metrics: AnalyticsClaudeCodeCoreMetrics,
+    /// Editing tool decisions.
+    pub tool_actions: AnalyticsClaudeCodeToolActions,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AnalyticsClaudeCodeActivity {
+    /// Creates a `AnalyticsClaudeCodeActivity` from its required properties; the optional ones start unset.
+    pub fn new(
+        core_metrics: impl Into<AnalyticsClaudeCodeCoreMetrics>,
+        tool_actions: impl Into<AnalyticsClaudeCodeToolActions>,
+    ) -> Self {
+        Self {
+            core_metrics: core_metrics.into(),
+            tool_actions: tool_actions.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Cowork activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsCoworkActivity {
+    /// Actions taken.
+    pub action_count: i64,
+    /// Connector uses.
+    pub connectors_used_count: i64,
+    /// Dispatched turns.
+    pub dispatch_turn_count: i64,
+    /// Different connectors used.
+    #[json(nullable)]
+    pub distinct_connectors_used_count: Option<i64>,
+    /// Sessions.
+    #[json(nullable)]
+    pub distinct_session_count: Option<i64>,
+    /// Different skills used.
+    #[json(nullable)]
+    pub distinct_skills_used_count: Option<i64>,
+    /// Messages sent.
+    pub message_count: i64,
+    /// Skill uses.
+    pub skills_used_count: i64,
+    /// Different plugins used.
+    pub distinct_plugins_used_count: Option<i64>,
+    /// Edit tool uses.
+    pub edit_tool_count: Option<i64>,
+    /// Files edited.
+    pub file_edit_count: Option<i64>,
+    /// MultiEdit tool uses.
+    pub multi_edit_tool_count: Option<i64>,
+    /// NotebookEdit tool uses.
+    pub notebook_edit_tool_count: Option<i64>,
+    /// Plugin uses.
+    pub plugins_used_count: Option<i64>,
+    /// Sessions that edited files.
+    pub sessions_with_file_edits_count: Option<i64>,
+    /// Write tool uses.
+    pub write_tool_count: Option<i64>,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsCoworkActivity`\], named where they are given: `action_count` and `connectors_used_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsCoworkActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsCoworkActivityRequired {
+    /// The required `action_count`.
+    pub action_count: i64,
+    /// The required `connectors_used_count`.
+    pub connectors_used_count: i64,
+    /// The required `dispatch_turn_count`.
+    pub dispatch_turn_count: i64,
+    /// The required `message_count`.
+    pub message_count: i64,
+    /// The required `skills_used_count`.
+    pub skills_used_count: i64,
+}
+
+impl AnalyticsCoworkActivity {
+    /// Creates a `AnalyticsCoworkActivity` from its required properties, named in a \[`AnalyticsCoworkActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsCoworkActivityRequired) -> Self {
+        let AnalyticsCoworkActivityRequired {
+            action_count,
+            connectors_used_count,
+            dispatch_turn_count,
+            message_count,
+            skills_used_count,
+        } = required;
+        Self {
+            action_count,
+            connectors_used_count,
+            dispatch_turn_count,
+            message_count,
+            skills_used_count,
+            distinct_connectors_used_count: None,
+            distinct_session_count: None,
+            distinct_skills_used_count: None,
+            distinct_plugins_used_count: None,
+            edit_tool_count: None,
+            file_edit_count: None,
+            multi_edit_tool_count: None,
+            notebook_edit_tool_count: None,
+            plugins_used_count: None,
+            sessions_with_file_edits_count: None,
+            write_tool_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_connectors_used_count`.
+    pub fn distinct_connectors_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_connectors_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_session_count`.
+    pub fn distinct_session_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_session_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_skills_used_count`.
+    pub fn distinct_skills_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_skills_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_plugins_used_count`.
+    pub fn distinct_plugins_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_plugins_used_count = Some(value.into());
+        self
+    }
+    /// Sets `edit_tool_count`.
+    pub fn edit_tool_count(mut self, value: impl Into<i64>) -> Self {
+        self.edit_tool_count = Some(value.into());
+        self
+    }
+    /// Sets `file_edit_count`.
+    pub fn file_edit_count(mut self, value: impl Into<i64>) -> Self {
+        self.file_edit_count = Some(value.into());
+        self
+    }
+    /// Sets `multi_edit_tool_count`.
+    pub fn multi_edit_tool_count(mut self, value: impl Into<i64>) -> Self {
+        self.multi_edit_tool_count = Some(value.into());
+        self
+    }
+    /// Sets `notebook_edit_tool_count`.
+    pub fn notebook_edit_tool_count(mut self, value: impl Into<i64>) -> Self {
+        self.notebook_edit_tool_count = Some(value.into());
+        self
+    }
+    /// Sets `plugins_used_count`.
+    pub fn plugins_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.plugins_used_count = Some(value.into());
+        self
+    }
+    /// Sets `sessions_with_file_edits_count`.
+    pub fn sessions_with_file_edits_count(mut self, value: impl Into<i64>) -> Self {
+        self.sessions_with_file_edits_count = Some(value.into());
+        self
+    }
+    /// Sets `write_tool_count`.
+    pub fn write_tool_count(mut self, value: impl Into<i64>) -> Self {
+        self.write_tool_count = Some(value.into());
+        self
+    }
+}
+
+/// Claude Design activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsDesignActivity {
+    /// Projects created.
+    pub distinct_projects_created_count: i64,
+    /// Projects used.
+    #[json(nullable)]
+    pub distinct_projects_used_count: Option<i64>,
+    /// Sessions.
+    #[json(nullable)]
+    pub distinct_session_count: Option<i64>,
+    /// Messages sent.
+    pub message_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsDesignActivity`\], named where they are given: `distinct_projects_created_count` and `message_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsDesignActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsDesignActivityRequired {
+    /// The required `distinct_projects_created_count`.
+    pub distinct_projects_created_count: i64,
+    /// The required `message_count`.
+    pub message_count: i64,
+}
+
+impl AnalyticsDesignActivity {
+    /// Creates a `AnalyticsDesignActivity` from its required properties, named in a \[`AnalyticsDesignActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsDesignActivityRequired) -> Self {
+        let AnalyticsDesignActivityRequired {
+            distinct_projects_created_count,
+            message_count,
+        } = required;
+        Self {
+            distinct_projects_created_count,
+            message_count,
+            distinct_projects_used_count: None,
+            distinct_session_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_projects_used_count`.
+    pub fn distinct_projects_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_projects_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_session_count`.
+    pub fn distinct_session_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_session_count = Some(value.into());
+        self
+    }
+}
+
+/// Activity in one Office application.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsOfficeProductActivity {
+    /// Connector uses.
+    pub connectors_used_count: i64,
+    /// Different connectors used.
+    #[json(nullable)]
+    pub distinct_connectors_used_count: Option<i64>,
+    /// Sessions.
+    #[json(nullable)]
+    pub distinct_session_count: Option<i64>,
+    /// Different skills used.
+    #[json(nullable)]
+    pub distinct_skills_used_count: Option<i64>,
+    /// Messages sent.
+    pub message_count: i64,
+    /// Skill uses.
+    pub skills_used_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsOfficeProductActivity`\], named where they are given: `connectors_used_count` and `message_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsOfficeProductActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsOfficeProductActivityRequired {
+    /// The required `connectors_used_count`.
+    pub connectors_used_count: i64,
+    /// The required `message_count`.
+    pub message_count: i64,
+    /// The required `skills_used_count`.
+    pub skills_used_count: i64,
+}
+
+impl AnalyticsOfficeProductActivity {
+    /// Creates a `AnalyticsOfficeProductActivity` from its required properties, named in a \[`AnalyticsOfficeProductActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsOfficeProductActivityRequired) -> Self {
+        let AnalyticsOfficeProductActivityRequired {
+            connectors_used_count,
+            message_count,
+            skills_used_count,
+        } = required;
+        Self {
+            connectors_used_count,
+            message_count,
+            skills_used_count,
+            distinct_connectors_used_count: None,
+            distinct_session_count: None,
+            distinct_skills_used_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_connectors_used_count`.
+    pub fn distinct_connectors_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_connectors_used_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_session_count`.
+    pub fn distinct_session_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_session_count = Some(value.into());
+        self
+    }
+    /// Sets `distinct_skills_used_count`.
+    pub fn distinct_skills_used_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_skills_used_count = Some(value.into());
+        self
+    }
+}
+
+/// Claude in Office activity per application.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsOfficeActivity {
+    /// In Excel.
+    pub excel: AnalyticsOfficeProductActivity,
+    /// In Outlook.
+    pub outlook: AnalyticsOfficeProductActivity,
+    /// In PowerPoint.
+    pub powerpoint: AnalyticsOfficeProductActivity,
+    /// In Word.
+    pub word: AnalyticsOfficeProductActivity,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsOfficeActivity`\], named where they are given: `excel` and `outlook` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsOfficeActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsOfficeActivityRequired {
+    /// The required `excel`.
+    pub excel: AnalyticsOfficeProductActivity,
+    /// The required `outlook`.
+    pub outlook: AnalyticsOfficeProductActivity,
+    /// The required `powerpoint`.
+    pub powerpoint: AnalyticsOfficeProductActivity,
+    /// The required `word`.
+    pub word: AnalyticsOfficeProductActivity,
+}
+
+impl AnalyticsOfficeActivity {
+    /// Creates a `AnalyticsOfficeActivity` from its required properties, named in a \[`AnalyticsOfficeActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsOfficeActivityRequired) -> Self {
+        let AnalyticsOfficeActivityRequired { excel, outlook, powerpoint, word } = required;
+        Self {
+            excel,
+            outlook,
+            powerpoint,
+            word,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Claude Science activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsScienceActivity {
+    /// Delegations.
+    pub delegation_count: i64,
+    /// Sessions.
+    #[json(nullable)]
+    pub distinct_session_count: Option<i64>,
+    /// Messages sent.
+    pub message_count: i64,
+    /// Remote compute jobs.
+    pub remote_compute_job_count: i64,
+    /// Skill uses.
+    pub skills_used_count: i64,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The required properties of \[`AnalyticsScienceActivity`\], named where they are given: `delegation_count` and `message_count` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`AnalyticsScienceActivity::new`\].
+#[derive(Clone, Debug)]
+pub struct AnalyticsScienceActivityRequired {
+    /// The required `delegation_count`.
+    pub delegation_count: i64,
+    /// The required `message_count`.
+    pub message_count: i64,
+    /// The required `remote_compute_job_count`.
+    pub remote_compute_job_count: i64,
+    /// The required `skills_used_count`.
+    pub skills_used_count: i64,
+}
+
+impl AnalyticsScienceActivity {
+    /// Creates a `AnalyticsScienceActivity` from its required properties, named in a \[`AnalyticsScienceActivityRequired`\]; the optional ones start unset.
+    pub fn new(required: AnalyticsScienceActivityRequired) -> Self {
+        let AnalyticsScienceActivityRequired {
+            delegation_count,
+            message_count,
+            remote_compute_job_count,
+            skills_used_count,
+        } = required;
+        Self {
+            delegation_count,
+            message_count,
+            remote_compute_job_count,
+            skills_used_count,
+            distinct_session_count: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_session_count`.
+    pub fn distinct_session_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_session_count = Some(value.into());
+        self
+    }
+}
+
+/// One member's activity (or an RBAC group's, when grouped).
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsUserActivity {
+    /// In claude.ai.
+    pub chat_metrics: AnalyticsChatActivity,
+    /// In Claude Code.
+    pub claude_code_metrics: AnalyticsClaudeCodeActivity,
+    /// In Cowork.
+    pub cowork_metrics: AnalyticsCoworkActivity,
+    /// In Claude Design.
+    pub design_metrics: AnalyticsDesignActivity,
+    /// In the Office applications.
+    pub office_metrics: AnalyticsOfficeActivity,
+    /// In Claude Science.
+    pub science_metrics: AnalyticsScienceActivity,
+    /// Web searches.
+    pub web_search_count: i64,
+    /// Active users in a grouped row; null on per-member rows.
+    pub distinct_user_count: Option<i64>,
+    /// Latest UTC day (`YYYY-MM-DD`) with counted activity in the window; null on grouped rows, left out while not reported for the organization.
+    pub last_activity_date: Option<String>,
+    /// RBAC group of a grouped row.
+    pub rbac_group_id: Option<String>,
+    /// Name of that RBAC group.
+    pub rbac_group_name: Option<String>,
+    /// The member of a per-member row.
+    pub user: Option<AnalyticsAccount>,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AnalyticsUserActivity {
+    /// Creates a `AnalyticsUserActivity` from its required properties; the optional ones start unset.
+    pub fn new(
+        chat_metrics: impl Into<AnalyticsChatActivity>,
+        claude_code_metrics: impl Into<AnalyticsClaudeCodeActivity>,
+        cowork_metrics: impl Into<AnalyticsCoworkActivity>,
+        design_metrics: impl Into<AnalyticsDesignActivity>,
+        office_metrics: impl Into<AnalyticsOfficeActivity>,
+        science_metrics: impl Into<AnalyticsScienceActivity>,
+        web_search_count: impl Into<i64>,
+    ) -> Self {
+        Self {
+            chat_metrics: chat_metrics.into(),
+            claude_code_metrics: claude_code_metrics.into(),
+            cowork_metrics: cowork_metrics.into(),
+            design_metrics: design_metrics.into(),
+            office_metrics: office_metrics.into(),
+            science_metrics: science_metrics.into(),
+            web_search_count: web_search_count.into(),
+            distinct_user_count: None,
+            last_activity_date: None,
+            rbac_group_id: None,
+            rbac_group_name: None,
+            user: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `distinct_user_count`.
+    pub fn distinct_user_count(mut self, value: impl Into<i64>) -> Self {
+        self.distinct_user_count = Some(value.into());
+        self
+    }
+    /// Sets `last_activity_date`.
+    pub fn last_activity_date(mut self, value: impl Into<String>) -> Self {
+        self.last_activity_date = Some(value.into());
+        self
+    }
+    /// Sets `rbac_group_id`.
+    pub fn rbac_group_id(mut self, value: impl Into<String>) -> Self {
+        self.rbac_group_id = Some(value.into());
+        self
+    }
+    /// Sets `rbac_group_name`.
+    pub fn rbac_group_name(mut self, value: impl Into<String>) -> Self {
+        self.rbac_group_name = Some(value.into());
+        self
+    }
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Into<AnalyticsAccount>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+}
+
+/// One page of user activity.
+#[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
+pub struct AnalyticsUserActivityList {
+    /// Rows of the page.
+    pub data: Vec<AnalyticsUserActivity>,
+    /// Token for the next page (pass it as `page`), or null on the last page.
+    #[json(nullable)]
+    pub next_page: Option<String>,
+    /// Properties the spec does not describe, kept as received so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AnalyticsUserActivityList {
+    /// Creates a `AnalyticsUserActivityList` from its required properties; the optional ones start unset.
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<AnalyticsUserActivity>>,
+    ) -> Self {
+        Self {
+            data: data.into_iter().map(Into::into).collect(),
+            next_page: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+    /// Sets `next_page`.
+    pub fn next_page(mut self, value: impl Into<String>) -> Self {
+        self.next_page = Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `analytics.usage_report`.
 #[derive(Clone, Debug)]
 pub struct AnalyticsUsageReportParams {
@@ -4705,6 +5554,112 @@ impl AnalyticsArtifactsParams {
     /// Sets `page`.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.page = Some(value.into());
+        self
+    }
+}
+
+/// Parameters of `analytics.users`.
+#[derive(Clone, Debug, Default)]
+pub struct AnalyticsUsersParams {
+    /// One day, `YYYY-MM-DD` in UTC; not before 2026-01-01 (data lags about a day). Give `date` or `starting_date`, not both.
+    ///
+    /// Query parameter `date`.
+    pub date: Option<chrono::NaiveDate>,
+    /// End of a range (exclusive), only with `starting_date`; at most today (the default) and 366 days after `starting_date`.
+    ///
+    /// Query parameter `ending_date`.
+    pub ending_date: Option<chrono::NaiveDate>,
+    /// `dimension:value` filters, ORed within a dimension and ANDed across (at most 100). Dimensions here: `project_id` (a member's chat activity in one project), `rbac_group_id`, `user_id`; others answer 400.
+    ///
+    /// Query parameter `filter[]`.
+    pub filter: Option<Vec<String>>,
+    /// Aggregate the per-member rows per RBAC group instead (`rbac_group_id`, the only dimension here); a user counts in every group held that day.
+    ///
+    /// Query parameter `group_by[]`.
+    pub group_by: Option<Vec<AnalyticsUsersGroupBy>>,
+    /// Rows per page (1 to 1000, default 100).
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i64>,
+    /// Sort direction: ascending by default on the email address, descending when `order_by` names a metric.
+    ///
+    /// Query parameter `order`.
+    pub order: Option<AnalyticsOrder>,
+    /// Sort field: the email address column or one of the metrics of the rows.
+    ///
+    /// Query parameter `order_by`.
+    pub order_by: Option<String>,
+    /// The `next_page` token of the previous response.
+    ///
+    /// Query parameter `page`.
+    pub page: Option<String>,
+    /// Start of a range (inclusive), `YYYY-MM-DD`: one row per member over the whole range. Not before 2026-01-01.
+    ///
+    /// Query parameter `starting_date`.
+    pub starting_date: Option<chrono::NaiveDate>,
+}
+
+impl AnalyticsUsersParams {
+    /// Creates a `AnalyticsUsersParams` from its required properties; the optional ones start unset.
+    pub fn new() -> Self {
+        Self {
+            date: None,
+            ending_date: None,
+            filter: None,
+            group_by: None,
+            limit: None,
+            order: None,
+            order_by: None,
+            page: None,
+            starting_date: None,
+        }
+    }
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+    /// Sets `ending_date`.
+    pub fn ending_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.ending_date = Some(value.into());
+        self
+    }
+    /// Sets `filter[]`.
+    pub fn filter(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filter = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `group_by[]`.
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AnalyticsUsersGroupBy>>,
+    ) -> Self {
+        self.group_by = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `order`.
+    pub fn order(mut self, value: impl Into<AnalyticsOrder>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+    /// Sets `order_by`.
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<String>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `starting_date`.
+    pub fn starting_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.starting_date = Some(value.into());
         self
     }
 }

@@ -1160,5 +1160,15 @@ pub fn all() -> Vec<Op> {
                 .artifacts(AnalyticsArtifactsParams::new(day(2026, 1, 15)))
                 .await
         )),
+        op!("analytics.users", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .users(
+                    AnalyticsUsersParams::new()
+                        .date(day(2026, 1, 15))
+                        .limit(100)
+                )
+                .await
+        )),
     ]
 }
