@@ -86,3 +86,8 @@ fn constructors() {
 fn body_betas() {
     check("body_betas");
 }
+
+#[test]
+fn security() {
+    check("security");
+}

@@ -1,12 +1,13 @@
 //! Usage and cost per workspace over the last seven days, as a table: the Admin API's
-//! workspaces list, usage report and cost report.
+//! workspaces list, usage report and cost report; then the organization's rate limits and the
+//! workspaces' overrides of them.
 //!
 //! ```sh
 //! cargo run -p anthropic-openapi --example admin_report
 //! ```
 //!
-//! Talks to the Admin API when `ANTHROPIC_ADMIN_KEY` is set (an admin key, `sk-ant-admin…`),
-//! otherwise to a local stand-in.
+//! Talks to the Admin API when `ANTHROPIC_ADMIN_KEY` (an admin key, `sk-ant-admin…`) or
+//! `ANTHROPIC_OAUTH_TOKEN` (an `org:admin` OAuth token) is set, otherwise to a local stand-in.
 
 mod support;
 
@@ -14,8 +15,10 @@ use std::collections::HashMap;
 
 use anthropic_openapi::chrono::{TimeDelta, Utc};
 use anthropic_openapi::{
-    CostReportBucket, CostReportGroupBy, CostReportRetrieveParams, MessagesUsageReportBucket,
-    MessagesUsageReportGroupBy, UsageReportMessagesParams, Workspace, WorkspacesListParams,
+    AdminClient, CostReportBucket, CostReportGroupBy, CostReportRetrieveParams,
+    MessagesUsageReportBucket, MessagesUsageReportGroupBy, OrganizationRateLimit,
+    RateLimitsListParams, UsageReportMessagesParams, Workspace, WorkspaceRateLimit,
+    WorkspacesListParams, WorkspacesRateLimitsListParams,
 };
 use futures::TryStreamExt as _;
 
@@ -48,6 +51,11 @@ async fn main() -> anthropic_openapi::Result<()> {
         .list_stream(WorkspacesListParams::new().include_archived(true))
         .try_collect()
         .await?;
+    let live: Vec<(String, String)> = workspaces
+        .iter()
+        .filter(|w| w.archived_at.is_none())
+        .map(|w| (w.id.clone(), w.name.clone()))
+        .collect();
     let names: HashMap<String, String> = workspaces.into_iter().map(|w| (w.id, w.name)).collect();
 
     // Token usage in daily buckets, one result per workspace (the stream follows next_page).
@@ -134,6 +142,57 @@ async fn main() -> anthropic_openapi::Result<()> {
     let mut table: Vec<[String; 6]> = rows.iter().map(|(name, row)| cells(name, row)).collect();
     table.push(cells("Total", &total));
     print_table(&header, &table);
+
+    print_rate_limits(&admin, &live).await
+}
+
+/// The organization's rate limits, one line per group, then each live workspace's overrides.
+async fn print_rate_limits(
+    admin: &AdminClient,
+    workspaces: &[(String, String)],
+) -> anthropic_openapi::Result<()> {
+    // The stream follows next_page (today the API answers in one page).
+    let groups: Vec<OrganizationRateLimit> = admin
+        .rate_limits()
+        .list_stream(RateLimitsListParams::new())
+        .try_collect()
+        .await?;
+    println!("\nRate limits");
+    for group in &groups {
+        let covers = match &group.models {
+            Some(models) => models.join(", "),
+            None => group.group_type.to_string(),
+        };
+        let limits: Vec<String> = group
+            .limits
+            .iter()
+            .map(|l| format!("{} {}", thousands(l.value), l.r#type))
+            .collect();
+        println!("  {covers}: {}", limits.join(", "));
+    }
+    for (id, name) in workspaces {
+        let overrides: Vec<WorkspaceRateLimit> = admin
+            .workspaces()
+            .rate_limits()
+            .list_stream(id, WorkspacesRateLimitsListParams::new())
+            .try_collect()
+            .await?;
+        for o in &overrides {
+            for limit in &o.limits {
+                let org = limit
+                    .org_limit
+                    .map_or("no organization limit".to_string(), |v| {
+                        format!("organization: {}", thousands(v))
+                    });
+                println!(
+                    "  {name} overrides {} {}: {} ({org})",
+                    o.group_type,
+                    limit.r#type,
+                    thousands(limit.value)
+                );
+            }
+        }
+    }
     Ok(())
 }
 

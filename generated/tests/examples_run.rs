@@ -38,6 +38,7 @@ const KEY_VARIABLES: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "ANTHROPIC_ADMIN_KEY",
+    "ANTHROPIC_OAUTH_TOKEN",
     "ANTHROPIC_BASE_URL",
 ];
 
@@ -302,7 +303,7 @@ fn admin_report() {
     let out = run_example(
         "admin_report",
         &[
-            "ANTHROPIC_ADMIN_KEY is not set: using a local stand-in",
+            "ANTHROPIC_ADMIN_KEY (or ANTHROPIC_OAUTH_TOKEN) is not set: using a local stand-in",
             "Usage and cost per workspace,",
             "Workspace",
             "Production",
@@ -310,13 +311,17 @@ fn admin_report() {
             "Staging",
             "Default workspace",
             "Total",
+            "Rate limits",
+            "  claude-sonnet-4-5, claude-sonnet-4-5-20250929: 4,000 requests_per_minute",
+            "  batch: 4,000 requests_per_minute",
+            "  Research overrides model_group input_tokens_per_minute: 500,000 (organization: 2,000,000)",
         ],
     );
     // The table's columns line up: every row from the header on is as wide as the header.
     let table: Vec<&str> = out
         .lines()
         .skip_while(|l| !l.starts_with("Workspace"))
-        .filter(|l| !l.is_empty())
+        .take_while(|l| !l.is_empty())
         .collect();
     assert_eq!(
         table.len(),
@@ -410,6 +415,24 @@ fn foundry() {
             "assistant: Hello, world",
             "streamed: Hello, world",
             "stop reason Some(EndTurn), 4 output tokens",
+        ],
+    );
+}
+
+#[test]
+fn service_accounts() {
+    run_example(
+        "service_accounts",
+        &[
+            "ANTHROPIC_ADMIN_KEY (or ANTHROPIC_OAUTH_TOKEN) is not set: using a local stand-in",
+            "With an admin key only: this operation accepts only an OAuth bearer token",
+            "Created service account ci-deploy (svac_",
+            "organization role developer",
+            "Added it to wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ as workspace_developer",
+            "1 service account(s):",
+            "  ci-deploy (developer)",
+            "    wrkspc_default: workspace_user (implicit)",
+            "    wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ: workspace_developer",
         ],
     );
 }

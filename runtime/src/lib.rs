@@ -46,7 +46,7 @@ mod sse;
 pub use call::Call;
 #[doc(hidden)]
 pub use client::ClientCore;
-pub use client::{ClientBuilder, ClientKind};
+pub use client::{Auth, ClientBuilder, ClientKind};
 #[doc(hidden)]
 pub use error::from_json_slice;
 pub use error::{ApiError, Error, ErrorType, Result};

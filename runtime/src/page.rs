@@ -2,8 +2,9 @@
 //!
 //! Two styles exist in the API: cursors (`after_id` / `before_id` in the query, `first_id` /
 //! `last_id` / `has_more` in the response) and page tokens (`page` in the query, `next_page` /
-//! `has_more` in the response). Generated list methods implement the traits below for their
-//! parameter and page types and call [`cursor_stream`] or [`page_stream`].
+//! `has_more` in the response, or `next_page` alone, where a non-null token means more).
+//! Generated list methods implement the traits below for their parameter and page types and
+//! call [`cursor_stream`] or [`page_stream`].
 //!
 //! A list whose server hands back a cursor (or token) already used by the same stream, while
 //! still saying `has_more`, would be read forever; the stream notices it and ends with an

@@ -349,6 +349,366 @@ const EXPECTED_OPERATIONS: &[(&str, &str, &str)] = &[
         "/v1/organizations/cost_report",
         "cost_report.retrieve",
     ),
+    // rate limits
+    ("GET", "/v1/organizations/rate_limits", "rate_limits.list"),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/rate_limits",
+        "workspaces.rate_limits.list",
+    ),
+    // service accounts
+    (
+        "POST",
+        "/v1/organizations/service_accounts",
+        "service_accounts.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts/{service_account_id}",
+        "service_accounts.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts",
+        "service_accounts.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}",
+        "service_accounts.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}/archive",
+        "service_accounts.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces",
+        "service_accounts.workspaces.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces",
+        "service_accounts.workspaces.list",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/service_accounts/{service_account_id}/workspaces/{workspace_id}",
+        "service_accounts.workspaces.delete",
+    ),
+    (
+        "POST",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts",
+        "workspaces.service_accounts.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts",
+        "workspaces.service_accounts.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
+        "workspaces.service_accounts.delete",
+    ),
+    // RBAC groups and roles
+    ("GET", "/v1/organizations/rbac_groups", "rbac_groups.list"),
+    (
+        "GET",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups",
+        "rbac_groups.create",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/rbac_groups/{group_id}",
+        "rbac_groups.delete",
+    ),
+    (
+        "GET",
+        "/v1/organizations/rbac_groups/{group_id}/members",
+        "rbac_groups.members.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/rbac_groups/{group_id}/members",
+        "rbac_groups.members.create",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/rbac_groups/{group_id}/members/{user_id}",
+        "rbac_groups.members.delete",
+    ),
+    ("GET", "/v1/organizations/rbac_roles", "rbac_roles.list"),
+    (
+        "GET",
+        "/v1/organizations/rbac_roles/{role_id}",
+        "rbac_roles.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/rbac_roles/{role_id}/permissions",
+        "rbac_roles.permissions.list",
+    ),
+    // spend limits
+    (
+        "POST",
+        "/v1/organizations/spend_limits",
+        "spend_limits.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limits/{spend_limit_id}",
+        "spend_limits.retrieve",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/spend_limits/{spend_limit_id}",
+        "spend_limits.delete",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limits/effective",
+        "spend_limits.list_effective",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limit_increase_requests",
+        "spend_limit_increase_requests.list",
+    ),
+    (
+        "GET",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}",
+        "spend_limit_increase_requests.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/approve",
+        "spend_limit_increase_requests.approve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/deny",
+        "spend_limit_increase_requests.deny",
+    ),
+    // workload identity federation
+    (
+        "POST",
+        "/v1/organizations/federation_issuers",
+        "federation_issuers.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}",
+        "federation_issuers.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_issuers",
+        "federation_issuers.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}",
+        "federation_issuers.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_issuers/{federation_issuer_id}/archive",
+        "federation_issuers.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules",
+        "federation_rules.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules/{federation_rule_id}",
+        "federation_rules.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules",
+        "federation_rules.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}",
+        "federation_rules.update",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}/archive",
+        "federation_rules.archive",
+    ),
+    (
+        "GET",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
+        "federation_rules.workspaces.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
+        "federation_rules.workspaces.create",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
+        "federation_rules.workspaces.delete",
+    ),
+    // MCP tunnels
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}",
+        "tunnels.retrieve",
+    ),
+    ("GET", "/v1/organizations/tunnels", "tunnels.list"),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/reveal_token",
+        "tunnels.reveal_token",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/rotate_token",
+        "tunnels.rotate_token",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/archive",
+        "tunnels.archive",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates",
+        "tunnels.certificates.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates/{certificate_id}",
+        "tunnels.certificates.retrieve",
+    ),
+    (
+        "GET",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates",
+        "tunnels.certificates.list",
+    ),
+    (
+        "POST",
+        "/v1/organizations/tunnels/{tunnel_id}/certificates/{certificate_id}/archive",
+        "tunnels.certificates.archive",
+    ),
+    // external keys
+    (
+        "POST",
+        "/v1/organizations/external_keys",
+        "external_keys.create",
+    ),
+    (
+        "GET",
+        "/v1/organizations/external_keys",
+        "external_keys.list",
+    ),
+    (
+        "GET",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.retrieve",
+    ),
+    (
+        "POST",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.update",
+    ),
+    (
+        "DELETE",
+        "/v1/organizations/external_keys/{external_key_id}",
+        "external_keys.delete",
+    ),
+    (
+        "POST",
+        "/v1/organizations/external_keys/{external_key_id}/validate",
+        "external_keys.validate",
+    ),
+    // analytics reports
+    (
+        "GET",
+        "/v1/organizations/analytics/usage_report",
+        "analytics.usage_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/user_usage_report",
+        "analytics.user_usage_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/cost_report",
+        "analytics.cost_report",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/user_cost_report",
+        "analytics.user_cost_report",
+    ),
+    // analytics summaries
+    (
+        "GET",
+        "/v1/organizations/analytics/summaries",
+        "analytics.summaries",
+    ),
+    // analytics activity
+    (
+        "GET",
+        "/v1/organizations/analytics/skills",
+        "analytics.skills",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/connectors",
+        "analytics.connectors",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/apps/chat/projects",
+        "analytics.chat_projects",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/plugins",
+        "analytics.plugins",
+    ),
+    (
+        "GET",
+        "/v1/organizations/analytics/artifacts",
+        "analytics.artifacts",
+    ),
+    // analytics user activity
+    (
+        "GET",
+        "/v1/organizations/analytics/users",
+        "analytics.users",
+    ),
 ];
 
 #[test]
@@ -600,17 +960,26 @@ fn every_discriminated_union_maps_each_tag_to_a_variant_declaring_it() {
 // ---------------------------------------------------------------------------------------------
 // (v) security: admin operations under /v1/organizations, the rest on the default ApiKeyAuth
 
-fn scheme_names(reqs: &[openapiv3::SecurityRequirement]) -> Vec<String> {
-    reqs.iter().flat_map(|r| r.keys().cloned()).collect()
+/// The schemes of each alternative requirement.
+fn alternatives(reqs: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {
+    reqs.iter().map(|r| r.keys().cloned().collect()).collect()
 }
 
+/// The security an admin operation may have: either credential, only the admin key (the
+/// analytics reports), or only an `org:admin` OAuth token (service accounts, federation).
+const ADMIN_SECURITY: &[&[&str]] = &[
+    &["AdminKeyAuth", "AdminOAuth"],
+    &["AdminKeyAuth"],
+    &["AdminOAuth"],
+];
+
 #[test]
-fn admin_key_exactly_on_organization_operations() {
+fn admin_security_exactly_on_organization_operations() {
     let parsed = &SPEC.parsed;
     let mut problems = Vec::new();
 
-    let default = parsed.security.as_deref().map(scheme_names);
-    if default.as_deref() != Some(&["ApiKeyAuth".to_string()][..]) {
+    let default = parsed.security.as_deref().map(alternatives);
+    if default != Some(vec![vec!["ApiKeyAuth".to_string()]]) {
         problems.push(format!(
             "document-wide `security` must be [ApiKeyAuth], is {default:?}"
         ));
@@ -628,30 +997,38 @@ fn admin_key_exactly_on_organization_operations() {
             )),
         }
     }
+    match schemes.and_then(|s| s.get("AdminOAuth")) {
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
+            if scheme == "bearer" => {}
+        other => problems.push(format!(
+            "components/securitySchemes/AdminOAuth must be an http bearer scheme, is {other:?}"
+        )),
+    }
 
     for (method, path, op) in operations() {
         let id = op.operation_id.as_deref().unwrap_or("?");
         let at = format!("{} {path} ({id})", method.to_uppercase());
         let admin_path = path == "/v1/organizations" || path.starts_with("/v1/organizations/");
-        match op.security.as_deref().map(scheme_names) {
-            Some(names) if names == ["AdminKeyAuth"] => {
-                if !admin_path {
-                    problems.push(format!("{at}: AdminKeyAuth outside /v1/organizations"));
-                }
-            }
-            Some(names) if names.iter().any(|n| n == "AdminKeyAuth") => {
-                problems.push(format!("{at}: security must be exactly [AdminKeyAuth], is {names:?}"));
-            }
+        match op.security.as_deref().map(alternatives) {
             None => {
                 if admin_path {
                     problems.push(format!(
-                        "{at}: under /v1/organizations but uses the default ApiKeyAuth (needs `security: [AdminKeyAuth: []]`)"
+                        "{at}: under /v1/organizations but uses the default ApiKeyAuth (needs admin security)"
                     ));
                 }
             }
-            Some(names) => problems.push(format!(
-                "{at}: overrides security with {names:?}; regular operations use the document default (ApiKeyAuth)"
-            )),
+            Some(alts) => {
+                let flat: Vec<&str> = alts.iter().flatten().map(String::as_str).collect();
+                let admin_shaped =
+                    alts.iter().all(|a| a.len() == 1) && ADMIN_SECURITY.contains(&flat.as_slice());
+                if !admin_shaped {
+                    problems.push(format!(
+                        "{at}: security must be one of {ADMIN_SECURITY:?} (one scheme per alternative), is {alts:?}"
+                    ));
+                } else if !admin_path {
+                    problems.push(format!("{at}: admin security outside /v1/organizations"));
+                }
+            }
         }
     }
     fail("security problems", &problems);

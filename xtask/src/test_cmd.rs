@@ -52,6 +52,10 @@ const CLOUD_CRATES: &[&str] = &[
     "gcp_auth",
 ];
 
+/// The path of the Admin API reference (`admin-api-reference.md`), which the committed list of
+/// its operations is checked against; the repository does not hold it.
+const ADMIN_REFERENCE_VAR: &str = "ANTHROPIC_ADMIN_REFERENCE";
+
 const USAGE: &str = "usage: cargo xtask test [--no-npm]
 
   --no-npm   skip the Node.js steps (npm ci, Redocly lint, Prism load) and run only the cargo steps";
@@ -107,6 +111,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if let Some(line) = &skipped {
         println!("{line}");
     }
+    let reference_skipped = if std::env::var_os(ADMIN_REFERENCE_VAR).is_some_and(|v| !v.is_empty())
+    {
+        steps.push((
+            "cargo test -p tests --test admin_reference -- --ignored (the Admin API reference)",
+            admin_reference_tests,
+        ));
+        None
+    } else {
+        Some(format!(
+            "skipped: the check of tests/fixtures/admin_reference/operations.txt against the \
+             Admin API reference; set {ADMIN_REFERENCE_VAR} to admin-api-reference.md to run it"
+        ))
+    };
+    if let Some(line) = &reference_skipped {
+        println!("{line}");
+    }
     steps.push((
         "cargo clippy --workspace --all-targets --all-features -- -D warnings",
         cargo_clippy,
@@ -159,6 +179,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("note: --no-npm skipped npm ci, Redocly lint and the Prism load check");
     }
     if let Some(line) = &skipped {
+        println!("{line}");
+    }
+    if let Some(line) = &reference_skipped {
         println!("{line}");
     }
     println!(
@@ -434,6 +457,24 @@ fn official_tests(root: &Path) -> Result<(), String> {
         root,
         &["test", "-p", "tests", "--test", "prism", "--", "--ignored"],
         "the official-document tests",
+    )
+}
+
+/// The check of the committed list of Admin API operations against the reference, `#[ignore]`d
+/// unless asked for because the reference is not in the repository.
+fn admin_reference_tests(root: &Path) -> Result<(), String> {
+    run_tests(
+        root,
+        &[
+            "test",
+            "-p",
+            "tests",
+            "--test",
+            "admin_reference",
+            "--",
+            "--ignored",
+        ],
+        "the Admin API reference check",
     )
 }
 

@@ -110,7 +110,7 @@ fn operation_sections(old: &Ir, new: &Ir) -> Vec<Section> {
         let (o, n) = (old_ops.get(&k).copied(), new_ops.get(&k).copied());
         let mut changes = Changes::default();
         match (o, n) {
-            (None, Some(_)) => changes.add(Sign::Added, "added", false),
+            (None, Some(n)) => changes.add(Sign::Added, operations::added(n), false),
             (Some(_), None) => changes.add(Sign::Removed, "removed", true),
             (Some(o), Some(n)) => operations::diff_operation(o, n, &mut changes),
             (None, None) => unreachable!("the key comes from one of the maps"),

@@ -5,7 +5,34 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::words::{location_word, required_word, show};
 use super::{Changes, Sign};
-use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, Response};
+use crate::ir::{Auth, Body, HttpMethod, Operation, Param, ParamLocation, Response};
+
+/// The line of an added operation: "added", with what a reviewer checks beyond the path (the
+/// credentials when the operation accepts only one kind, and auto-pagination).
+pub(super) fn added(n: &Operation) -> String {
+    let mut notes = Vec::new();
+    match n.auth {
+        Auth::Any => {}
+        Auth::Key => notes.push("accepts only the key".to_string()),
+        Auth::Bearer => notes.push("accepts only an OAuth token".to_string()),
+    }
+    if !n.betas.is_empty() {
+        notes.push(format!("sends the beta `{}`", n.betas.join(",")));
+    }
+    if let Some(p) = &n.pagination {
+        let style = format!("{:?}", p.style).to_lowercase();
+        notes.push(format!(
+            "`{}_stream`: {style} pages of {}",
+            n.method_name,
+            show(&p.item_ty)
+        ));
+    }
+    if notes.is_empty() {
+        "added".to_string()
+    } else {
+        format!("added ({})", notes.join("; "))
+    }
+}
 
 /// Adds the changes from `o` to `n`, two versions of the same operation.
 pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
@@ -122,6 +149,21 @@ pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
             out.add(Sign::Changed, format!("pagination {a} → {b}"), true)
         }
         _ => {}
+    }
+
+    if o.client == n.client && o.auth != n.auth {
+        let accepts = |a: Auth| match a {
+            Auth::Any => "the key or an OAuth token",
+            Auth::Key => "only the key",
+            Auth::Bearer => "only an OAuth token",
+        };
+        // Accepting more credentials breaks no caller; accepting fewer breaks those holding
+        // only the one no longer accepted.
+        out.add(
+            Sign::Changed,
+            format!("credentials: {} → {}", accepts(o.auth), accepts(n.auth)),
+            n.auth != Auth::Any,
+        );
     }
 
     if o.betas != n.betas {

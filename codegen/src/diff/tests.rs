@@ -158,3 +158,55 @@ fn sides_follow_references_from_both_ends() {
     assert_eq!(s["Out"].label(), "response");
     assert!(!s.contains_key("Shared"));
 }
+
+#[test]
+fn credentials_widened_are_safe_narrowed_are_not() {
+    let admin = |security: &str| {
+        let text = document("")
+            .replace(
+                "      requestBody:",
+                &format!("      security: {security}\n      requestBody:"),
+            )
+            .replace(
+                "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n",
+                "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n    \
+                 AdminKeyAuth: {type: apiKey, in: header, name: x-api-key}\n    \
+                 AdminOAuth: {type: http, scheme: bearer}\n",
+            );
+        build(&text)
+    };
+    let key = admin("[{AdminKeyAuth: []}]");
+    let either = admin("[{AdminKeyAuth: []}, {AdminOAuth: []}]");
+    let token = admin("[{AdminOAuth: []}]");
+    assert_eq!(
+        lines(&key, &either),
+        "operation things.create (POST /v1/things, admin client)\n\
+         \x20 ~ credentials: only the key → the key or an OAuth token\n\
+         1 change, 0 breaking\n"
+    );
+    assert_eq!(compare(&either, &key).breaking_count(), 1);
+    assert_eq!(compare(&key, &token).breaking_count(), 1);
+}
+
+#[test]
+fn an_added_operation_says_what_it_accepts_and_how_it_pages() {
+    let before = ir("");
+    let text = document("")
+        .replace(
+            "      requestBody:",
+            "      security: [{AdminOAuth: []}]\n      requestBody:",
+        )
+        .replace(
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n",
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}\n    \
+             AdminOAuth: {type: http, scheme: bearer}\n",
+        );
+    let after = build(&text);
+    let report = lines(&before, &after);
+    assert!(
+        report.contains(
+            "operation things.create (POST /v1/things, admin client)\n  + added (accepts only an OAuth token)\n"
+        ),
+        "{report}"
+    );
+}

@@ -9,7 +9,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::{ident, type_tokens};
 use crate::ir::{
-    Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind, TypeRef,
+    Auth, Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind,
+    TypeRef,
 };
 use crate::{Error, GeneratedFile};
 
@@ -161,14 +162,15 @@ fn emit_resource(
     let mut extra_impls = TokenStream::new();
     for op in &r.ops {
         methods.extend(emit_methods(ir, op, &name)?);
-        if let Some(p) = &op.pagination
-            && page_impls_done.insert(format!(
-                "{}+{}",
-                p.page_ty,
+        if let Some(p) = &op.pagination {
+            // Several lists may return the same page type (a membership listed from both of
+            // its sides): its impl is written once, each parameter type's once.
+            let params_new = page_impls_done.insert(format!(
+                "params {}",
                 op.params_struct.clone().unwrap_or_default()
-            ))
-        {
-            extra_impls.extend(emit_page_impls(ir, op)?);
+            ));
+            let page_new = page_impls_done.insert(format!("page {}", p.page_ty));
+            extra_impls.extend(emit_page_impls(ir, op, params_new, page_new)?);
         }
     }
     Ok(quote! {
@@ -287,6 +289,15 @@ fn request_tokens(ir: &Ir, op: &Operation, built: Built) -> Result<TokenStream, 
         let betas = &op.betas;
         build.extend(quote!(let request = request.betas(&[#(#betas),*]);));
     }
+    match op.auth {
+        Auth::Any => {}
+        Auth::Key => {
+            build.extend(quote!(let request = request.auth(crate::runtime::Auth::Key);));
+        }
+        Auth::Bearer => {
+            build.extend(quote!(let request = request.auth(crate::runtime::Auth::Bearer);));
+        }
+    }
     if let Some(Body::Json { ty }) = &op.body
         && ir.carries_betas(ty)
     {
@@ -366,6 +377,17 @@ fn emit_methods(
         ));
     }
     doc_text.push('.');
+    match op.auth {
+        Auth::Any => {}
+        Auth::Key => doc_text.push_str(
+            "\n\nAccepts only an admin key: a client holding only an OAuth token fails \
+             with `Error::Config` before sending.",
+        ),
+        Auth::Bearer => doc_text.push_str(
+            "\n\nAccepts only an OAuth bearer token with the `org:admin` scope, not an admin \
+             key: a client without a token fails with `Error::Config` before sending.",
+        ),
+    }
 
     // Arguments: path parameters, then the parameter struct, then the body.
     let mut args = Vec::new();
@@ -532,7 +554,14 @@ fn emit_methods(
     Ok(out)
 }
 
-fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
+/// The pagination impls of `op`'s parameter type (when `with_params`) and of its page type
+/// (when `with_page`).
+fn emit_page_impls(
+    ir: &Ir,
+    op: &Operation,
+    with_params: bool,
+    with_page: bool,
+) -> Result<TokenStream, Error> {
     let p = op.pagination.as_ref().expect("caller checked");
     let page = ir
         .type_def(&p.page_ty)
@@ -554,14 +583,6 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
     } else {
         quote!(self.#items)
     };
-    let has_more = {
-        let f = field("has_more").expect("checked in IR");
-        if f.is_option() {
-            quote!(self.has_more.unwrap_or(false))
-        } else {
-            quote!(self.has_more)
-        }
-    };
     let str_field = |wire: &str| {
         let f = field(wire).expect("checked in IR");
         let fi = ident(&f.ident);
@@ -571,7 +592,16 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
             quote!(Some(self.#fi.as_str()))
         }
     };
-    Ok(match p.style {
+    // A page-token list without `has_more` has more exactly while `next_page` is set.
+    let has_more = match field("has_more") {
+        Some(f) if f.is_option() => quote!(self.has_more.unwrap_or(false)),
+        Some(_) => quote!(self.has_more),
+        None => {
+            let next = str_field("next_page");
+            quote!(#next.is_some())
+        }
+    };
+    let (params_impl, page_impl) = match p.style {
         PageStyle::Cursor => {
             let first = str_field("first_id");
             let last = str_field("last_id");
@@ -585,13 +615,15 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
             };
             let after = param_ident("after_id");
             let before = param_ident("before_id");
-            quote! {
+            let params_impl = quote! {
                 impl crate::runtime::page::CursorParams for #params_ty {
                     fn after_id(&self) -> Option<&str> { self.#after.as_deref() }
                     fn before_id(&self) -> Option<&str> { self.#before.as_deref() }
                     fn set_after_id(&mut self, value: Option<String>) { self.#after = value; }
                     fn set_before_id(&mut self, value: Option<String>) { self.#before = value; }
                 }
+            };
+            let page_impl = quote! {
                 impl crate::runtime::page::CursorPage for #page_ty {
                     type Item = #item;
                     fn has_more(&self) -> bool { #has_more }
@@ -599,7 +631,8 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
                     fn last_id(&self) -> Option<&str> { #last }
                     fn into_items(self) -> Vec<#item> { #items_expr }
                 }
-            }
+            };
+            (params_impl, page_impl)
         }
         PageStyle::Page => {
             let next = str_field("next_page");
@@ -611,19 +644,30 @@ fn emit_page_impls(ir: &Ir, op: &Operation) -> Result<TokenStream, Error> {
                     .expect("checked in IR");
                 ident(&p.ident)
             };
-            quote! {
+            let params_impl = quote! {
                 impl crate::runtime::page::PageParams for #params_ty {
                     fn set_page(&mut self, value: Option<String>) { self.#page_param = value; }
                 }
+            };
+            let page_impl = quote! {
                 impl crate::runtime::page::TokenPage for #page_ty {
                     type Item = #item;
                     fn has_more(&self) -> bool { #has_more }
                     fn next_page(&self) -> Option<&str> { #next }
                     fn into_items(self) -> Vec<#item> { #items_expr }
                 }
-            }
+            };
+            (params_impl, page_impl)
         }
-    })
+    };
+    let mut out = TokenStream::new();
+    if with_params {
+        out.extend(params_impl);
+    }
+    if with_page {
+        out.extend(page_impl);
+    }
+    Ok(out)
 }
 
 fn field_is_option(s: &crate::ir::StructDef, ident_name: &str) -> bool {

@@ -11,7 +11,8 @@ use crate::Error;
 
 pub use graph::Module;
 pub use operation::{
-    Body, Client, HttpMethod, Operation, PageStyle, Pagination, Param, ParamLocation, Response,
+    Auth, Body, Client, HttpMethod, Operation, PageStyle, Pagination, Param, ParamLocation,
+    Response,
 };
 
 /// Everything the emitter needs.

@@ -55,10 +55,10 @@ pub async fn client() -> anthropic_openapi::Result<(Client, Backend)> {
     ))
 }
 
-/// A client for the Admin API: the real one when `ANTHROPIC_ADMIN_KEY` is set, otherwise
-/// the local stand-in.
+/// A client for the Admin API: the real one when `ANTHROPIC_ADMIN_KEY` or
+/// `ANTHROPIC_OAUTH_TOKEN` is set, otherwise the local stand-in (with both credentials).
 pub async fn admin_client() -> anthropic_openapi::Result<(AdminClient, Backend)> {
-    if is_set("ANTHROPIC_ADMIN_KEY") {
+    if is_set("ANTHROPIC_ADMIN_KEY") || is_set("ANTHROPIC_OAUTH_TOKEN") {
         let admin = AdminClient::from_env()?;
         println!(
             "Using the Anthropic Admin API at {}.",
@@ -67,9 +67,13 @@ pub async fn admin_client() -> anthropic_openapi::Result<(AdminClient, Backend)>
         return Ok((admin, Backend { stand_in: None }));
     }
     let stand_in = stand_in::StandIn::start().await;
-    announce("ANTHROPIC_ADMIN_KEY", stand_in.base_url());
+    announce(
+        "ANTHROPIC_ADMIN_KEY (or ANTHROPIC_OAUTH_TOKEN)",
+        stand_in.base_url(),
+    );
     let admin = AdminClient::builder()
         .api_key(stand_in::ADMIN_KEY)
+        .auth_token(stand_in::OAUTH_TOKEN)
         .base_url(stand_in.base_url())
         .configure_http(loopback_http)
         .build()?;

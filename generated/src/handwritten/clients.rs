@@ -11,7 +11,7 @@ use crate::runtime::{ClientCore, ClientKind, RequestOptions, Result};
 pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
 /// The builder of an [`AdminClient`]: the same settings as a [`ClientBuilder`], where the key is
-/// an admin key.
+/// an admin key and the bearer token (`auth_token`) an OAuth token with the `org:admin` scope.
 pub type AdminClientBuilder = crate::runtime::ClientBuilder<AdminClient>;
 
 /// A client for the regular Anthropic API, authenticated with an API key (or a bearer token).
@@ -30,9 +30,12 @@ impl fmt::Debug for Client {
 
 impl ClientKind for Client {
     const KEY_VAR: &'static str = "ANTHROPIC_API_KEY";
-    const READS_AUTH_TOKEN: bool = true;
+    const TOKEN_VAR: &'static str = "ANTHROPIC_AUTH_TOKEN";
     const MISSING_KEY: &'static str = "no API key: pass one to Client::new or \
          ClientBuilder::api_key / auth_token, or set ANTHROPIC_API_KEY";
+    const KEY_HINT: &'static str = "pass one to ClientBuilder::api_key or set ANTHROPIC_API_KEY";
+    const TOKEN_HINT: &'static str =
+        "pass one to ClientBuilder::auth_token or set ANTHROPIC_AUTH_TOKEN";
 
     fn from_core(core: ClientCore) -> Self {
         Client { core }
@@ -88,7 +91,13 @@ impl Client {
 }
 
 /// A client for the Admin API (organization, workspaces, keys, usage), authenticated with an
-/// admin key.
+/// admin key, an OAuth bearer token with the `org:admin` scope, or both.
+///
+/// Most operations accept either credential (the token is sent when the client has both).
+/// The analytics reports accept only an admin key; service accounts and workload identity
+/// federation only an OAuth token. Calling an operation whose credential the client lacks
+/// fails before anything is sent, with an [`Error::Config`](crate::Error::Config) that says
+/// which credential it needs.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
 #[derive(Clone)]
@@ -104,9 +113,15 @@ impl fmt::Debug for AdminClient {
 
 impl ClientKind for AdminClient {
     const KEY_VAR: &'static str = "ANTHROPIC_ADMIN_KEY";
-    const READS_AUTH_TOKEN: bool = false;
-    const MISSING_KEY: &'static str = "no admin API key: pass one to AdminClient::new or \
-         AdminClientBuilder::api_key, or set ANTHROPIC_ADMIN_KEY";
+    const TOKEN_VAR: &'static str = "ANTHROPIC_OAUTH_TOKEN";
+    const MISSING_KEY: &'static str = "no admin API key or OAuth token: pass a key to \
+         AdminClient::new or AdminClientBuilder::api_key, or a token to \
+         AdminClient::with_oauth_token or AdminClientBuilder::auth_token, or set \
+         ANTHROPIC_ADMIN_KEY or ANTHROPIC_OAUTH_TOKEN";
+    const KEY_HINT: &'static str =
+        "pass an admin key to AdminClientBuilder::api_key or set ANTHROPIC_ADMIN_KEY";
+    const TOKEN_HINT: &'static str = "pass an org:admin OAuth token to \
+         AdminClientBuilder::auth_token or set ANTHROPIC_OAUTH_TOKEN";
 
     fn from_core(core: ClientCore) -> Self {
         AdminClient { core }
@@ -124,8 +139,13 @@ impl AdminClient {
         AdminClient::builder().api_key(admin_key).build()
     }
 
-    /// A client configured from the environment: `ANTHROPIC_ADMIN_KEY` and optionally
-    /// `ANTHROPIC_BASE_URL`.
+    /// A client with default settings and this OAuth bearer token (`org:admin` scope).
+    pub fn with_oauth_token(token: impl Into<String>) -> Result<Self> {
+        AdminClient::builder().auth_token(token).build()
+    }
+
+    /// A client configured from the environment: `ANTHROPIC_ADMIN_KEY`, `ANTHROPIC_OAUTH_TOKEN`
+    /// (either or both), and optionally `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Result<Self> {
         AdminClientBuilder::from_env().build()
     }

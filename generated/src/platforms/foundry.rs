@@ -108,7 +108,11 @@ impl fmt::Debug for FoundryClient {
 
 impl ClientKind for FoundryClient {
     const KEY_VAR: &'static str = "ANTHROPIC_FOUNDRY_API_KEY";
-    const READS_AUTH_TOKEN: bool = false;
+    // The platform authorizes each request itself (see `FoundryClient::builder`): the generic
+    // builder reads no token variable for it, and its credential hints are never shown.
+    const TOKEN_VAR: &'static str = "";
+    const KEY_HINT: &'static str = "see FoundryClient::builder";
+    const TOKEN_HINT: &'static str = "see FoundryClient::builder";
     const MISSING_KEY: &'static str = "no Foundry credentials";
 
     fn from_core(core: ClientCore) -> Self {

@@ -17,6 +17,18 @@ impl<'a> AdminWorkspacesApi<'a> {
             client: self.client,
         }
     }
+    /// The `workspaces.rate_limits` operations.
+    pub fn rate_limits(&self) -> AdminWorkspacesRateLimitsApi<'a> {
+        AdminWorkspacesRateLimitsApi {
+            client: self.client,
+        }
+    }
+    /// The `workspaces.service_accounts` operations.
+    pub fn service_accounts(&self) -> AdminWorkspacesServiceAccountsApi<'a> {
+        AdminWorkspacesServiceAccountsApi {
+            client: self.client,
+        }
+    }
     /// List workspaces
     ///
     /// Lists the organization's workspaces.
@@ -357,6 +369,272 @@ impl crate::runtime::page::CursorPage for WorkspaceMemberList {
         self.last_id.as_deref()
     }
     fn into_items(self) -> Vec<WorkspaceMember> {
+        self.data
+    }
+}
+
+/// The `workspaces.rate_limits` operations. Get one from the client; it borrows the client.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWorkspacesRateLimitsApi<'a> {
+    pub(crate) client: &'a crate::AdminClient,
+}
+
+impl<'a> AdminWorkspacesRateLimitsApi<'a> {
+    /// List workspace rate-limit overrides
+    ///
+    /// Lists the rate-limit overrides set on one workspace: only the groups and limiter types that have a workspace-level value. Groups without one follow the organization limits (`rate_limits().list`).
+    ///
+    /// `GET /v1/organizations/workspaces/{workspace_id}/rate_limits`.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn list(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesRateLimitsListParams,
+    ) -> crate::runtime::Call<WorkspaceRateLimitList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/rate_limits"],
+                &[workspace_id],
+            ),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("group_type", &params.group_type);
+        query.push_opt("page", &params.page);
+        let request = request.query(query);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `list`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn list_stream(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesRateLimitsListParams,
+    ) -> crate::runtime::PageStream<WorkspaceRateLimit> {
+        let client = self.client.clone();
+        let workspace_id = workspace_id.to_string();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                let workspace_id = workspace_id.clone();
+                async move {
+                    AdminWorkspacesRateLimitsApi {
+                        client: &client,
+                    }
+                        .list(&workspace_id, params)
+                        .await
+                }
+            },
+        )
+    }
+}
+
+impl crate::runtime::page::PageParams for WorkspacesRateLimitsListParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for WorkspaceRateLimitList {
+    type Item = WorkspaceRateLimit;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<WorkspaceRateLimit> {
+        self.data
+    }
+}
+
+/// The `workspaces.service_accounts` operations. Get one from the client; it borrows the client.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWorkspacesServiceAccountsApi<'a> {
+    pub(crate) client: &'a crate::AdminClient,
+}
+
+impl<'a> AdminWorkspacesServiceAccountsApi<'a> {
+    /// List service accounts of a workspace
+    ///
+    /// Lists the service accounts that are explicit members of a workspace, with their roles. The implicit default-workspace memberships and archived service accounts are left out; an archived workspace answers 400.
+    ///
+    /// `GET /v1/organizations/workspaces/{workspace_id}/service_accounts`.
+    ///
+    /// Accepts only an OAuth bearer token with the `org:admin` scope, not an admin key: a client without a token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn list(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesServiceAccountsListParams,
+    ) -> crate::runtime::Call<ServiceAccountWorkspaceMemberList> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/service_accounts"],
+                &[workspace_id],
+            ),
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_opt("limit", &params.limit);
+        query.push_opt("page", &params.page);
+        let request = request.query(query);
+        let request = request.auth(crate::runtime::Auth::Bearer);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Every item of `list`, fetching further pages lazily as the stream is polled. Pages follow `next_page`.
+    #[inline]
+    pub fn list_stream(
+        &self,
+        workspace_id: &str,
+        params: WorkspacesServiceAccountsListParams,
+    ) -> crate::runtime::PageStream<ServiceAccountWorkspaceMember> {
+        let client = self.client.clone();
+        let workspace_id = workspace_id.to_string();
+        crate::runtime::page::page_stream(
+            params,
+            move |params| {
+                let client = client.clone();
+                let workspace_id = workspace_id.clone();
+                async move {
+                    AdminWorkspacesServiceAccountsApi {
+                        client: &client,
+                    }
+                        .list(&workspace_id, params)
+                        .await
+                }
+            },
+        )
+    }
+    /// Add service account to workspace
+    ///
+    /// Makes a service account a member of this workspace with the given role (what it may do there, and which workspace scopes federation may grant it), or replaces its role when it already is an explicit member. Archived workspaces answer 400; archived service accounts are refused.
+    ///
+    /// `POST /v1/organizations/workspaces/{workspace_id}/service_accounts`.
+    ///
+    /// Accepts only an OAuth bearer token with the `org:admin` scope, not an admin key: a client without a token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn create(
+        &self,
+        workspace_id: &str,
+        body: WorkspaceServiceAccountCreateParams,
+    ) -> crate::runtime::Call<ServiceAccountWorkspaceMember> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/service_accounts"],
+                &[workspace_id],
+            ),
+        );
+        let request = request.auth(crate::runtime::Auth::Bearer);
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Get service account membership
+    ///
+    /// Returns a service account's membership of a workspace. For the default workspace without an explicit membership, the implicit one. An archived workspace answers 400, an archived service account 404.
+    ///
+    /// `GET /v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}`.
+    ///
+    /// Accepts only an OAuth bearer token with the `org:admin` scope, not an admin key: a client without a token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        workspace_id: &str,
+        service_account_id: &str,
+    ) -> crate::runtime::Call<ServiceAccountWorkspaceMember> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/service_accounts/", ""],
+                &[workspace_id, service_account_id],
+            ),
+        );
+        let request = request.auth(crate::runtime::Auth::Bearer);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Update service account membership
+    ///
+    /// Replaces a service account's role in a workspace. Only explicit memberships can be changed: to give a role in the default workspace, add the account explicitly. Archived workspaces answer 400; archived service accounts are refused.
+    ///
+    /// `POST /v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}`.
+    ///
+    /// Accepts only an OAuth bearer token with the `org:admin` scope, not an admin key: a client without a token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn update(
+        &self,
+        workspace_id: &str,
+        service_account_id: &str,
+        body: WorkspaceServiceAccountUpdateParams,
+    ) -> crate::runtime::Call<ServiceAccountWorkspaceMember> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/service_accounts/", ""],
+                &[workspace_id, service_account_id],
+            ),
+        );
+        let request = request.auth(crate::runtime::Auth::Bearer);
+        let request = request.json_body(&body);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+    /// Remove service account from workspace
+    ///
+    /// Ends a service account's membership of this workspace, as `service_accounts().workspaces().delete(..)` does (same rules for the default workspace).
+    ///
+    /// `DELETE /v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}`.
+    ///
+    /// Accepts only an OAuth bearer token with the `org:admin` scope, not an admin key: a client without a token fails with `Error::Config` before sending.
+    ///
+    /// Await the returned call for the decoded body, or use `.with_response()` for the status, headers and request id as well.
+    #[inline]
+    pub fn delete(
+        &self,
+        workspace_id: &str,
+        service_account_id: &str,
+    ) -> crate::runtime::Call<DeletedServiceAccountWorkspaceMember> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::DELETE,
+            crate::runtime::encode_path(
+                &["/v1/organizations/workspaces/", "/service_accounts/", ""],
+                &[workspace_id, service_account_id],
+            ),
+        );
+        let request = request.auth(crate::runtime::Auth::Bearer);
+        let request: crate::Result<crate::runtime::Request> = Ok(request);
+        crate::runtime::Call::new(self.client.core().clone(), request)
+    }
+}
+
+impl crate::runtime::page::PageParams for WorkspacesServiceAccountsListParams {
+    fn set_page(&mut self, value: Option<String>) {
+        self.page = value;
+    }
+}
+
+impl crate::runtime::page::TokenPage for ServiceAccountWorkspaceMemberList {
+    type Item = ServiceAccountWorkspaceMember;
+    fn has_more(&self) -> bool {
+        self.next_page.as_deref().is_some()
+    }
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+    fn into_items(self) -> Vec<ServiceAccountWorkspaceMember> {
         self.data
     }
 }

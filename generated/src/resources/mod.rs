@@ -45,6 +45,50 @@ mod admin_cost_report;
 
 pub use self::admin_cost_report::*;
 
+mod admin_rate_limits;
+
+pub use self::admin_rate_limits::*;
+
+mod admin_service_accounts;
+
+pub use self::admin_service_accounts::*;
+
+mod admin_rbac_groups;
+
+pub use self::admin_rbac_groups::*;
+
+mod admin_rbac_roles;
+
+pub use self::admin_rbac_roles::*;
+
+mod admin_spend_limits;
+
+pub use self::admin_spend_limits::*;
+
+mod admin_spend_limit_increase_requests;
+
+pub use self::admin_spend_limit_increase_requests::*;
+
+mod admin_federation_issuers;
+
+pub use self::admin_federation_issuers::*;
+
+mod admin_federation_rules;
+
+pub use self::admin_federation_rules::*;
+
+mod admin_tunnels;
+
+pub use self::admin_tunnels::*;
+
+mod admin_external_keys;
+
+pub use self::admin_external_keys::*;
+
+mod admin_analytics;
+
+pub use self::admin_analytics::*;
+
 impl crate::Client {
     /// The `messages` operations.
     pub fn messages(&self) -> MessagesApi<'_> {
@@ -96,5 +140,63 @@ impl crate::AdminClient {
     /// The `cost_report` operations.
     pub fn cost_report(&self) -> AdminCostReportApi<'_> {
         AdminCostReportApi { client: self }
+    }
+    /// The `rate_limits` operations.
+    pub fn rate_limits(&self) -> AdminRateLimitsApi<'_> {
+        AdminRateLimitsApi { client: self }
+    }
+    /// The `service_accounts` operations.
+    pub fn service_accounts(&self) -> AdminServiceAccountsApi<'_> {
+        AdminServiceAccountsApi {
+            client: self,
+        }
+    }
+    /// The `rbac_groups` operations.
+    pub fn rbac_groups(&self) -> AdminRbacGroupsApi<'_> {
+        AdminRbacGroupsApi { client: self }
+    }
+    /// The `rbac_roles` operations.
+    pub fn rbac_roles(&self) -> AdminRbacRolesApi<'_> {
+        AdminRbacRolesApi { client: self }
+    }
+    /// The `spend_limits` operations.
+    pub fn spend_limits(&self) -> AdminSpendLimitsApi<'_> {
+        AdminSpendLimitsApi {
+            client: self,
+        }
+    }
+    /// The `spend_limit_increase_requests` operations.
+    pub fn spend_limit_increase_requests(
+        &self,
+    ) -> AdminSpendLimitIncreaseRequestsApi<'_> {
+        AdminSpendLimitIncreaseRequestsApi {
+            client: self,
+        }
+    }
+    /// The `federation_issuers` operations.
+    pub fn federation_issuers(&self) -> AdminFederationIssuersApi<'_> {
+        AdminFederationIssuersApi {
+            client: self,
+        }
+    }
+    /// The `federation_rules` operations.
+    pub fn federation_rules(&self) -> AdminFederationRulesApi<'_> {
+        AdminFederationRulesApi {
+            client: self,
+        }
+    }
+    /// The `tunnels` operations.
+    pub fn tunnels(&self) -> AdminTunnelsApi<'_> {
+        AdminTunnelsApi { client: self }
+    }
+    /// The `external_keys` operations.
+    pub fn external_keys(&self) -> AdminExternalKeysApi<'_> {
+        AdminExternalKeysApi {
+            client: self,
+        }
+    }
+    /// The `analytics` operations.
+    pub fn analytics(&self) -> AdminAnalyticsApi<'_> {
+        AdminAnalyticsApi { client: self }
     }
 }

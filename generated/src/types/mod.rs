@@ -80,3 +80,58 @@ pub mod admin_cost_report;
 
 #[doc(no_inline)]
 pub use self::admin_cost_report::*;
+
+pub mod admin_rate_limits;
+
+#[doc(no_inline)]
+pub use self::admin_rate_limits::*;
+
+pub mod admin_service_accounts;
+
+#[doc(no_inline)]
+pub use self::admin_service_accounts::*;
+
+pub mod admin_rbac_groups;
+
+#[doc(no_inline)]
+pub use self::admin_rbac_groups::*;
+
+pub mod admin_rbac_roles;
+
+#[doc(no_inline)]
+pub use self::admin_rbac_roles::*;
+
+pub mod admin_spend_limits;
+
+#[doc(no_inline)]
+pub use self::admin_spend_limits::*;
+
+pub mod admin_spend_limit_increase_requests;
+
+#[doc(no_inline)]
+pub use self::admin_spend_limit_increase_requests::*;
+
+pub mod admin_federation_issuers;
+
+#[doc(no_inline)]
+pub use self::admin_federation_issuers::*;
+
+pub mod admin_federation_rules;
+
+#[doc(no_inline)]
+pub use self::admin_federation_rules::*;
+
+pub mod admin_tunnels;
+
+#[doc(no_inline)]
+pub use self::admin_tunnels::*;
+
+pub mod admin_external_keys;
+
+#[doc(no_inline)]
+pub use self::admin_external_keys::*;
+
+pub mod admin_analytics;
+
+#[doc(no_inline)]
+pub use self::admin_analytics::*;

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::core::{ClientCore, Inner};
+use super::credentials::Credentials;
 use crate::error::{Error, Result, quoted, redact_url};
 use crate::limits::Limits;
 use crate::options::RequestOptions;
@@ -28,11 +29,17 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 pub trait ClientKind: Sized {
     /// The environment variable [`ClientBuilder::from_env`] reads the key from.
     const KEY_VAR: &'static str;
-    /// Whether [`ClientBuilder::from_env`] also reads `ANTHROPIC_AUTH_TOKEN` (a bearer token,
-    /// which wins over the key).
-    const READS_AUTH_TOKEN: bool;
+    /// The environment variable [`ClientBuilder::from_env`] reads the bearer token from
+    /// (`ANTHROPIC_AUTH_TOKEN`, or `ANTHROPIC_OAUTH_TOKEN` for the Admin API).
+    const TOKEN_VAR: &'static str;
     /// What the error says when no credential was given: where one can be given.
     const MISSING_KEY: &'static str;
+    /// Where a key can be given, said when an operation accepts only a key and the client
+    /// holds only a token.
+    const KEY_HINT: &'static str;
+    /// Where a token can be given, said when an operation accepts only a bearer token and the
+    /// client holds only a key.
+    const TOKEN_HINT: &'static str;
     /// Wraps a built core.
     fn from_core(core: ClientCore) -> Self;
 }
@@ -187,7 +194,10 @@ impl<C: ClientKind> ClientBuilder<C> {
         self
     }
 
-    /// A token sent as `Authorization: Bearer …` instead of the `x-api-key` header.
+    /// A token sent as `Authorization: Bearer …` instead of the `x-api-key` header (for an
+    /// admin client, an OAuth token with the `org:admin` scope). When both a key and a token
+    /// are given, the token is sent to the operations that accept either, the key to those
+    /// that accept only a key.
     pub fn auth_token(mut self, token: impl Into<String>) -> Self {
         self.auth_token = Some(token.into());
         self
@@ -351,26 +361,28 @@ impl<C: ClientKind> ClientBuilder<C> {
     /// host, a header that cannot be sent, an environment variable read by
     /// [`from_env`](ClientBuilder::from_env) that is not UTF-8).
     pub fn build(self) -> Result<C> {
-        self.build_core(C::MISSING_KEY, None).map(C::from_core)
+        self.build_core::<C>().map(C::from_core)
     }
 
     /// Builds a client whose requests go through `platform`, which adds their credentials:
     /// an API key or token set here is not sent. The cloud platforms' builders call this.
     #[doc(hidden)]
     pub fn build_for_platform(self, platform: Arc<dyn Platform>) -> Result<C> {
-        self.build_core(C::MISSING_KEY, Some(platform))
-            .map(C::from_core)
+        self.build_core_for::<C>(Some(platform)).map(C::from_core)
     }
 
-    fn build_core(
+    fn build_core<K: ClientKind>(self) -> Result<ClientCore> {
+        self.build_core_for::<K>(None)
+    }
+
+    fn build_core_for<K: ClientKind>(
         self,
-        missing_key: &str,
         platform: Option<Arc<dyn Platform>>,
     ) -> Result<ClientCore> {
         for &var in &self.bad_env {
             let unset = match var {
                 "ANTHROPIC_BASE_URL" => self.base_url.is_none(),
-                "ANTHROPIC_AUTH_TOKEN" => self.auth_token.is_none(),
+                "ANTHROPIC_AUTH_TOKEN" | "ANTHROPIC_OAUTH_TOKEN" => self.auth_token.is_none(),
                 _ => self.api_key.is_none() && self.auth_token.is_none(),
             };
             if unset {
@@ -381,17 +393,25 @@ impl<C: ClientKind> ClientBuilder<C> {
             }
         }
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        let auth = match (non_empty(self.auth_token), non_empty(self.api_key)) {
-            _ if platform.is_some() => None,
-            (Some(token), _) => Some((
-                reqwest::header::AUTHORIZATION,
-                secret_value(&format!("Bearer {token}"), "the auth token")?,
-            )),
-            (None, Some(key)) => Some((
-                HeaderName::from_static("x-api-key"),
-                secret_value(&key, "the API key")?,
-            )),
-            (None, None) => return Err(Error::Config(missing_key.to_string())),
+        // Through a platform, the platform authorizes each attempt: no key or token is sent.
+        let (token, key) = match platform {
+            Some(_) => (None, None),
+            None => (non_empty(self.auth_token), non_empty(self.api_key)),
+        };
+        let token = token
+            .map(|token| secret_value(&format!("Bearer {}", token.trim()), "the auth token"))
+            .transpose()?;
+        let key = key
+            .map(|key| secret_value(&key, "the API key"))
+            .transpose()?;
+        if token.is_none() && key.is_none() && platform.is_none() {
+            return Err(Error::Config(K::MISSING_KEY.to_string()));
+        }
+        let credentials = Credentials {
+            key,
+            token,
+            key_hint: K::KEY_HINT,
+            token_hint: K::TOKEN_HINT,
         };
 
         let base = self
@@ -449,7 +469,7 @@ impl<C: ClientKind> ClientBuilder<C> {
                 base_str: shown,
                 base_path,
                 base_url,
-                auth,
+                credentials,
                 platform,
                 api_version,
                 betas: split_betas(self.betas.iter().map(String::as_str)),
@@ -534,8 +554,9 @@ pub(super) fn split_beta_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<
 impl<C: ClientKind> ClientBuilder<C> {
     /// A builder filled from the environment as the client kind's `from_env` reads it: the
     /// key from [`ClientKind::KEY_VAR`] (`ANTHROPIC_API_KEY` for `Client`,
-    /// `ANTHROPIC_ADMIN_KEY` for `AdminClient`), `ANTHROPIC_AUTH_TOKEN` where the kind reads
-    /// it, and `ANTHROPIC_BASE_URL`; to adjust before [`build`](ClientBuilder::build):
+    /// `ANTHROPIC_ADMIN_KEY` for `AdminClient`), the bearer token from [`ClientKind::TOKEN_VAR`]
+    /// (`ANTHROPIC_AUTH_TOKEN`, `ANTHROPIC_OAUTH_TOKEN`), and `ANTHROPIC_BASE_URL`; to adjust
+    /// before [`build`](ClientBuilder::build):
     ///
     /// ```no_run
     /// # use std::time::Duration;
@@ -567,11 +588,7 @@ impl<C: ClientKind> ClientBuilder<C> {
             }
         };
         let key = read(C::KEY_VAR);
-        let token = if C::READS_AUTH_TOKEN {
-            read("ANTHROPIC_AUTH_TOKEN")
-        } else {
-            None
-        };
+        let token = read(C::TOKEN_VAR);
         let url = read("ANTHROPIC_BASE_URL");
         if let Some(key) = key {
             b = b.api_key(key);
@@ -589,13 +606,16 @@ impl<C: ClientKind> ClientBuilder<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Auth;
 
     /// A client kind as `anthropic-openapi`'s `Client` is.
     struct Regular(ClientCore);
     impl ClientKind for Regular {
         const KEY_VAR: &'static str = "ANTHROPIC_API_KEY";
-        const READS_AUTH_TOKEN: bool = true;
+        const TOKEN_VAR: &'static str = "ANTHROPIC_AUTH_TOKEN";
         const MISSING_KEY: &'static str = "no API key: set ANTHROPIC_API_KEY";
+        const KEY_HINT: &'static str = "set ANTHROPIC_API_KEY";
+        const TOKEN_HINT: &'static str = "set ANTHROPIC_AUTH_TOKEN";
         fn from_core(core: ClientCore) -> Self {
             Regular(core)
         }
@@ -606,8 +626,10 @@ mod tests {
     struct Admin;
     impl ClientKind for Admin {
         const KEY_VAR: &'static str = "ANTHROPIC_ADMIN_KEY";
-        const READS_AUTH_TOKEN: bool = false;
+        const TOKEN_VAR: &'static str = "ANTHROPIC_OAUTH_TOKEN";
         const MISSING_KEY: &'static str = "no admin API key: set ANTHROPIC_ADMIN_KEY";
+        const KEY_HINT: &'static str = "set ANTHROPIC_ADMIN_KEY";
+        const TOKEN_HINT: &'static str = "set ANTHROPIC_OAUTH_TOKEN";
         fn from_core(_: ClientCore) -> Self {
             Admin
         }
@@ -633,7 +655,8 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(core.base_url(), "http://127.0.0.1:9");
-        assert_eq!(core.inner.auth.as_ref().unwrap().0.as_str(), "x-api-key");
+        let (name, _) = core.inner.credentials.header(Auth::Any).unwrap();
+        assert_eq!(name.as_str(), "x-api-key");
     }
 
     #[test]
@@ -644,11 +667,37 @@ mod tests {
         ]))
         .build()
         .unwrap();
-        assert_eq!(
-            core.inner.auth.as_ref().unwrap().0.as_str(),
-            "authorization"
-        );
+        let (name, _) = core.inner.credentials.header(Auth::Any).unwrap();
+        assert_eq!(name.as_str(), "authorization");
         assert_eq!(core.base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn env_admin_reads_the_oauth_token_beside_the_key() {
+        let core = ClientBuilder::<Admin>::from_vars(vars(&[
+            ("ANTHROPIC_ADMIN_KEY", "sk-ant-admin01-k"),
+            ("ANTHROPIC_OAUTH_TOKEN", "t1"),
+        ]))
+        .build_core::<Admin>()
+        .unwrap();
+        let creds = &core.inner.credentials;
+        let (name, value) = creds.header(Auth::Bearer).unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("authorization", "Bearer t1")
+        );
+        let (name, value) = creds.header(Auth::Key).unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("x-api-key", "sk-ant-admin01-k")
+        );
+
+        let token_only =
+            ClientBuilder::<Admin>::from_vars(vars(&[("ANTHROPIC_OAUTH_TOKEN", "t1")]))
+                .build_core::<Admin>()
+                .unwrap();
+        let err = token_only.inner.credentials.header(Auth::Key).unwrap_err();
+        assert!(err.to_string().contains("ANTHROPIC_ADMIN_KEY"), "{err}");
     }
 
     #[test]

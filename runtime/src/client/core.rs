@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::builder::{split_beta_names, split_betas};
+use super::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::options::RequestOptions;
@@ -27,8 +28,9 @@ pub(super) struct Inner {
     /// The path of the base URL, without a trailing slash (empty for the default).
     pub(super) base_path: String,
     pub(super) base_url: Url,
-    /// The credential header of every request; `None` when a platform adds credentials.
-    pub(super) auth: Option<(HeaderName, HeaderValue)>,
+    /// The key and bearer token requests may carry; both empty when a platform adds
+    /// credentials.
+    pub(super) credentials: Credentials,
     /// The cloud platform requests go through, if any (see [`Platform`]).
     pub(super) platform: Option<Arc<dyn Platform>>,
     pub(super) api_version: HeaderValue,
@@ -66,9 +68,9 @@ impl fmt::Debug for ClientCore {
             .field("base_url", &i.base_str)
             .field(
                 "auth",
-                &match &i.auth {
-                    Some(auth) => format!("{}: ***", auth.0),
-                    None => "by the platform".to_string(),
+                &match &i.platform {
+                    Some(_) => vec!["by the platform"],
+                    None => i.credentials.kinds(),
                 },
             )
             .field("platform", &i.platform)
@@ -196,6 +198,7 @@ impl ClientCore {
             headers: req.headers.clone(),
             body,
             betas: req.betas.clone(),
+            auth: req.auth,
         };
         let betas: Vec<String> = split_beta_names(
             self.inner

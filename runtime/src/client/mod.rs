@@ -9,15 +9,18 @@
 //! | --- | --- |
 //! | `builder.rs` | settings, from the caller and the environment, checked into a core |
 //! | `core.rs` | the configuration shared by clones, and per-request settings over it |
+//! | `credentials.rs` | the key and bearer token of a client, and which one a request carries |
 //! | `prepare.rs` | the URL and headers of an attempt |
 //! | `send.rs` | attempts, retries, and the `send_*` methods |
 //! | `response.rs` | sorting responses into successes and retryable or fatal failures |
 
 mod builder;
 mod core;
+mod credentials;
 mod prepare;
 mod response;
 mod send;
 
 pub use builder::{ClientBuilder, ClientKind};
 pub use core::ClientCore;
+pub use credentials::Auth;

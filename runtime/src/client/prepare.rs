@@ -127,8 +127,10 @@ impl ClientCore {
             );
         }
         if credentials {
-            if let Some((name, value)) = &inner.auth {
-                h.insert(name.clone(), value.clone());
+            // Through a platform, the platform authorizes each attempt instead.
+            if inner.platform.is_none() {
+                let (name, value) = inner.credentials.header(req.auth)?;
+                h.insert(name, value.clone());
             }
             for (name, value) in &inner.default_headers {
                 h.insert(name.clone(), value.clone());

@@ -41,6 +41,7 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) betas: Vec<&'static str>,
+    pub(crate) auth: crate::client::Auth,
 }
 
 /// The body of a [`Request`], kept in a form that can be sent more than once.
@@ -61,6 +62,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::Empty,
             betas: Vec::new(),
+            auth: crate::client::Auth::Any,
         }
     }
 
@@ -112,6 +114,12 @@ impl Request {
         self
     }
 
+    /// Restricts the credentials this request may carry to those its operation accepts.
+    pub fn auth(mut self, auth: crate::client::Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> &reqwest::Method {
         &self.method
@@ -139,6 +147,7 @@ impl fmt::Debug for Request {
                 &self.headers.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
             )
             .field("betas", &self.betas)
+            .field("auth", &self.auth)
             .field("body", &body)
             .finish()
     }

@@ -41,8 +41,11 @@ impl Clients {
             .max_retries(0)
             .build()
             .expect("client");
+        // Both admin credentials: each operation sends the one it accepts (the token where
+        // either is accepted), so every admin scheme of the document is exercised.
         let admin = AdminClient::builder()
             .api_key("sk-ant-admin01-prism-conformance")
+            .auth_token("sk-ant-oat01-prism-conformance")
             .base_url(base_url)
             .beta(PRISM_BETA)
             .max_retries(0)
@@ -105,6 +108,10 @@ fn time(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().expect("RFC 3339 time")
 }
 
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
 // ---------------------------------------------------------------- ids used in paths
 
 const BATCH_ID: &str = "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d";
@@ -114,6 +121,16 @@ const USER_ID: &str = "user_01WCz1FkmYMm4gnmykNKUu3Q";
 const INVITE_ID: &str = "invite_015gWxCN9Hfg2QhZwTK7Mdeu";
 const WORKSPACE_ID: &str = "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ";
 const API_KEY_ID: &str = "apikey_01Rj2N8SVvo6BePZj99NhmiT";
+const EXTERNAL_KEY_ID: &str = "ekey_01SDCCSbTxrXDpWc1phhtcfK";
+const CERTIFICATE_ID: &str = "tcert_01Hx9Kp2RtQvMn3sWbYdLcF8";
+const TUNNEL_ID: &str = "tnl_01Hx9Kp2RtQvMn3sWbYdLcF8";
+const RULE_ID: &str = "fdrl_01SDCCSbTxrXDpWc1phhtcfK";
+const ISSUER_ID: &str = "fdis_01SDCCSbTxrXDpWc1phhtcfK";
+const INCREASE_REQUEST_ID: &str = "slir_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
+const SPEND_LIMIT_ID: &str = "spl_01H6K2XRZ4Q8JXMP3N9WBYT5VE";
+const RBAC_ROLE_ID: &str = "rbac_role_016J8xVtKpDq3Wy9ZmN2hR4s";
+const RBAC_GROUP_ID: &str = "rbac_group_012rppKaSVsmTo6NqRDXQXNF";
+const SERVICE_ACCOUNT_ID: &str = "svac_01SDCCSbTxrXDpWc1phhtcfK";
 
 // ---------------------------------------------------------------- request bodies
 
@@ -559,6 +576,597 @@ pub fn all() -> Vec<Op> {
                             CostReportGroupBy::Description
                         ])
                         .limit(31)
+                )
+                .await
+        )),
+        // ------------------------------------------------ admin: rate limits
+        op!("rate_limits.list", Json, false, |c| got_json(
+            c.admin
+                .rate_limits()
+                .list(
+                    RateLimitsListParams::new()
+                        .group_type(RateLimitGroupType::ModelGroup)
+                        .model("claude-sonnet-4-5")
+                )
+                .await
+        )),
+        op!("workspaces.rate_limits.list", Json, false, |c| got_json(
+            c.admin
+                .workspaces()
+                .rate_limits()
+                .list(
+                    WORKSPACE_ID,
+                    WorkspacesRateLimitsListParams::new().group_type(RateLimitGroupType::Files)
+                )
+                .await
+        )),
+        // ------------------------------------------------ admin: service accounts
+        op!("service_accounts.create", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .create(
+                    ServiceAccountCreateParams::new("inference-worker")
+                        .description("Runs the nightly batch")
+                        .organization_role(ServiceAccountRole::Developer)
+                )
+                .await
+        )),
+        op!("service_accounts.retrieve", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .retrieve(SERVICE_ACCOUNT_ID)
+                .await
+        )),
+        op!("service_accounts.list", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .list(
+                    ServiceAccountsListParams::new()
+                        .include_archived(true)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("service_accounts.update", Json, false, |c| got_json(
+            c.admin
+                .service_accounts()
+                .update(
+                    SERVICE_ACCOUNT_ID,
+                    ServiceAccountUpdateParams::new().description("Deploys from main")
+                )
+                .await
+        )),
+        op!("service_accounts.archive", Json, false, |c| got_json(
+            c.admin.service_accounts().archive(SERVICE_ACCOUNT_ID).await
+        )),
+        op!("service_accounts.workspaces.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .create(
+                        SERVICE_ACCOUNT_ID,
+                        ServiceAccountWorkspaceCreateParams::new(
+                            WORKSPACE_ID,
+                            WorkspaceRoleParam::WorkspaceDeveloper,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("service_accounts.workspaces.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .list(
+                        SERVICE_ACCOUNT_ID,
+                        ServiceAccountsWorkspacesListParams::new().limit(10),
+                    )
+                    .await,
+            )
+        }),
+        op!("service_accounts.workspaces.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .service_accounts()
+                    .workspaces()
+                    .delete(SERVICE_ACCOUNT_ID, WORKSPACE_ID)
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .create(
+                        WORKSPACE_ID,
+                        WorkspaceServiceAccountCreateParams::new(
+                            SERVICE_ACCOUNT_ID,
+                            WorkspaceRoleParam::WorkspaceUser,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.retrieve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .retrieve(WORKSPACE_ID, SERVICE_ACCOUNT_ID)
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .list(
+                        WORKSPACE_ID,
+                        WorkspacesServiceAccountsListParams::new().limit(10),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.update", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .update(
+                        WORKSPACE_ID,
+                        SERVICE_ACCOUNT_ID,
+                        WorkspaceServiceAccountUpdateParams::new(
+                            WorkspaceRoleParam::WorkspaceAdmin,
+                        ),
+                    )
+                    .await,
+            )
+        }),
+        op!("workspaces.service_accounts.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .workspaces()
+                    .service_accounts()
+                    .delete(WORKSPACE_ID, SERVICE_ACCOUNT_ID)
+                    .await,
+            )
+        }),
+        // ------------------------------------------------ admin: RBAC groups and roles
+        op!("rbac_groups.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .list(RbacGroupsListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_groups.retrieve", Json, false, |c| got_json(
+            c.admin.rbac_groups().retrieve(RBAC_GROUP_ID).await
+        )),
+        op!("rbac_groups.create", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .create(RbacGroupCreateParams::new("Engineering"))
+                .await
+        )),
+        op!("rbac_groups.update", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .update(RBAC_GROUP_ID, RbacGroupUpdateParams::new().name("Platform"))
+                .await
+        )),
+        op!("rbac_groups.delete", Json, false, |c| got_json(
+            c.admin.rbac_groups().delete(RBAC_GROUP_ID).await
+        )),
+        op!("rbac_groups.members.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .list(RBAC_GROUP_ID, RbacGroupsMembersListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_groups.members.create", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .create(RBAC_GROUP_ID, RbacGroupMemberCreateParams::new(USER_ID))
+                .await
+        )),
+        op!("rbac_groups.members.delete", Json, false, |c| got_json(
+            c.admin
+                .rbac_groups()
+                .members()
+                .delete(RBAC_GROUP_ID, USER_ID)
+                .await
+        )),
+        op!("rbac_roles.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_roles()
+                .list(RbacRolesListParams::new().limit(20))
+                .await
+        )),
+        op!("rbac_roles.retrieve", Json, false, |c| got_json(
+            c.admin.rbac_roles().retrieve(RBAC_ROLE_ID).await
+        )),
+        op!("rbac_roles.permissions.list", Json, false, |c| got_json(
+            c.admin
+                .rbac_roles()
+                .permissions()
+                .list(
+                    RBAC_ROLE_ID,
+                    RbacRolesPermissionsListParams::new().limit(20)
+                )
+                .await
+        )),
+        // ------------------------------------------------ admin: spend limits
+        op!("spend_limits.create", Json, false, |c| got_json(
+            c.admin
+                .spend_limits()
+                .create(
+                    SpendLimitCreateParams::new(SpendLimitUserScopeParam::new(USER_ID))
+                        .amount("50000")
+                        .period(SpendLimitPeriod::Monthly)
+                )
+                .await
+        )),
+        op!("spend_limits.retrieve", Json, false, |c| got_json(
+            c.admin.spend_limits().retrieve(SPEND_LIMIT_ID).await
+        )),
+        op!("spend_limits.delete", Json, false, |c| got_json(
+            c.admin.spend_limits().delete(SPEND_LIMIT_ID).await
+        )),
+        op!("spend_limits.list_effective", Json, false, |c| got_json(
+            c.admin
+                .spend_limits()
+                .list_effective(
+                    SpendLimitsListEffectiveParams::new()
+                        .limit(20)
+                        .period(["monthly"])
+                        .user_ids([USER_ID])
+                )
+                .await
+        )),
+        op!("spend_limit_increase_requests.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .list(
+                        SpendLimitIncreaseRequestsListParams::new()
+                            .status([SpendLimitIncreaseRequestStatus::Pending])
+                            .limit(20),
+                    )
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.retrieve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .retrieve(INCREASE_REQUEST_ID)
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.approve", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .approve(
+                        INCREASE_REQUEST_ID,
+                        SpendLimitIncreaseRequestApproveParams::new("75000")
+                            .suppress_notification(true),
+                    )
+                    .await,
+            )
+        }),
+        op!("spend_limit_increase_requests.deny", Json, false, |c| {
+            got_json(
+                c.admin
+                    .spend_limit_increase_requests()
+                    .deny(
+                        INCREASE_REQUEST_ID,
+                        SpendLimitIncreaseRequestDenyParams::new(),
+                    )
+                    .await,
+            )
+        }),
+        // ------------------------------------------------ admin: workload identity federation
+        op!("federation_issuers.create", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .create(
+                    FederationIssuerCreateParams::new(FederationIssuerCreateParamsRequired {
+                        issuer_url: "https://token.actions.githubusercontent.com".into(),
+                        name: "github-actions".into(),
+                    })
+                    .jwks(FederationJwksDiscovery::new())
+                )
+                .await
+        )),
+        op!("federation_issuers.retrieve", Json, false, |c| got_json(
+            c.admin.federation_issuers().retrieve(ISSUER_ID).await
+        )),
+        op!("federation_issuers.list", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .list(FederationIssuersListParams::new().limit(20))
+                .await
+        )),
+        op!("federation_issuers.update", Json, false, |c| got_json(
+            c.admin
+                .federation_issuers()
+                .update(
+                    ISSUER_ID,
+                    FederationIssuerUpdateParams::new().check_jti(true)
+                )
+                .await
+        )),
+        op!("federation_issuers.archive", Json, false, |c| got_json(
+            c.admin.federation_issuers().archive(ISSUER_ID).await
+        )),
+        op!("federation_rules.create", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .create(
+                    FederationRuleCreateParams::new(FederationRuleCreateParamsRequired {
+                        issuer_id: ISSUER_ID.into(),
+                        r#match: FederationRuleMatch::new()
+                            .subject_prefix("repo:my-org/my-repo:ref:refs/heads/main"),
+                        name: "gha-deploy".into(),
+                        oauth_scope: "workspace:developer".into(),
+                        target: FederationRuleTarget::new(SERVICE_ACCOUNT_ID),
+                    })
+                    .workspace_id(WORKSPACE_ID)
+                )
+                .await
+        )),
+        op!("federation_rules.retrieve", Json, false, |c| got_json(
+            c.admin.federation_rules().retrieve(RULE_ID).await
+        )),
+        op!("federation_rules.list", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .list(FederationRulesListParams::new().issuer_id(ISSUER_ID))
+                .await
+        )),
+        op!("federation_rules.update", Json, false, |c| got_json(
+            c.admin
+                .federation_rules()
+                .update(
+                    RULE_ID,
+                    FederationRuleUpdateParams::new().token_lifetime_seconds(600)
+                )
+                .await
+        )),
+        op!("federation_rules.archive", Json, false, |c| got_json(
+            c.admin.federation_rules().archive(RULE_ID).await
+        )),
+        op!("federation_rules.workspaces.list", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .list(RULE_ID, FederationRulesWorkspacesListParams::new())
+                    .await,
+            )
+        }),
+        op!("federation_rules.workspaces.create", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .create(
+                        RULE_ID,
+                        FederationRuleWorkspaceCreateParams::new(WORKSPACE_ID),
+                    )
+                    .await,
+            )
+        }),
+        op!("federation_rules.workspaces.delete", Json, false, |c| {
+            got_json(
+                c.admin
+                    .federation_rules()
+                    .workspaces()
+                    .delete(RULE_ID, WORKSPACE_ID)
+                    .await,
+            )
+        }),
+        // ------------------------------------------------ admin: MCP tunnels
+        op!("tunnels.retrieve", Json, false, |c| got_json(
+            c.admin.tunnels().retrieve(TUNNEL_ID).await
+        )),
+        op!("tunnels.list", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .list(
+                    TunnelsListParams::new()
+                        .workspace_id(WORKSPACE_ID)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("tunnels.reveal_token", Json, false, |c| got_json(
+            c.admin.tunnels().reveal_token(TUNNEL_ID).await
+        )),
+        op!("tunnels.rotate_token", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .rotate_token(TUNNEL_ID, TunnelRotateTokenParams::new().reason("rotation"))
+                .await
+        )),
+        op!("tunnels.archive", Json, false, |c| got_json(
+            c.admin.tunnels().archive(TUNNEL_ID).await
+        )),
+        op!("tunnels.certificates.create", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .create(
+                    TUNNEL_ID,
+                    TunnelCertificateCreateParams::new(
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                    )
+                )
+                .await
+        )),
+        op!("tunnels.certificates.retrieve", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .retrieve(TUNNEL_ID, CERTIFICATE_ID)
+                .await
+        )),
+        op!("tunnels.certificates.list", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .list(
+                    TUNNEL_ID,
+                    TunnelsCertificatesListParams::new().include_archived(true)
+                )
+                .await
+        )),
+        op!("tunnels.certificates.archive", Json, false, |c| got_json(
+            c.admin
+                .tunnels()
+                .certificates()
+                .archive(TUNNEL_ID, CERTIFICATE_ID)
+                .await
+        )),
+        // ------------------------------------------------ admin: external keys
+        op!("external_keys.create", Json, false, |c| {
+            got_json(
+            c.admin
+                .external_keys()
+                .create(
+                    ExternalKeyCreateParams::new(ExternalKeyAwsConfig::new(
+                        "arn:aws:kms:us-east-1:111122223333:key/abcd1234-5678-90ab-cdef-000011112222"
+                    ))
+                    .geo(ExternalKeyGeo::Us)
+                )
+                .await
+        )
+        }),
+        op!("external_keys.list", Json, false, |c| got_json(
+            c.admin
+                .external_keys()
+                .list(ExternalKeysListParams::new().limit(20))
+                .await
+        )),
+        op!("external_keys.retrieve", Json, false, |c| got_json(
+            c.admin.external_keys().retrieve(EXTERNAL_KEY_ID).await
+        )),
+        op!("external_keys.update", Json, false, |c| got_json(
+            c.admin
+                .external_keys()
+                .update(
+                    EXTERNAL_KEY_ID,
+                    ExternalKeyUpdateParams::new().display_name("prod-us-key")
+                )
+                .await
+        )),
+        op!("external_keys.delete", Json, false, |c| got_json(
+            c.admin.external_keys().delete(EXTERNAL_KEY_ID).await
+        )),
+        op!("external_keys.validate", Json, false, |c| got_json(
+            c.admin.external_keys().validate(EXTERNAL_KEY_ID).await
+        )),
+        // ------------------------------------------------ admin: analytics
+        op!("analytics.usage_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .usage_report(
+                    AnalyticsUsageReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .bucket_width(AnalyticsBucketWidth::OneDay)
+                        .group_by([AnalyticsUsageGroupBy::Model])
+                )
+                .await
+        )),
+        op!("analytics.user_usage_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .user_usage_report(
+                    AnalyticsUserUsageReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .order_by(AnalyticsUserUsageOrderBy::TotalTokens)
+                        .limit(20)
+                )
+                .await
+        )),
+        op!("analytics.cost_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .cost_report(
+                    AnalyticsCostReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .group_by([AnalyticsCostGroupBy::CostType])
+                )
+                .await
+        )),
+        op!("analytics.user_cost_report", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .user_cost_report(
+                    AnalyticsUserCostReportParams::new(time("2026-01-01T00:00:00Z"))
+                        .order(AnalyticsOrder::Desc)
+                )
+                .await
+        )),
+        op!("analytics.summaries", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .summaries(
+                    AnalyticsSummariesParams::new(
+                        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+                    )
+                    .ending_date(chrono::NaiveDate::from_ymd_opt(2026, 1, 8).expect("date"))
+                )
+                .await
+        )),
+        op!("analytics.skills", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .skills(AnalyticsSkillsParams::new().date(day(2026, 1, 15)))
+                .await
+        )),
+        op!("analytics.connectors", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .connectors(
+                    AnalyticsConnectorsParams::new()
+                        .starting_date(day(2026, 1, 1))
+                        .ending_date(day(2026, 2, 1))
+                )
+                .await
+        )),
+        op!("analytics.chat_projects", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .chat_projects(AnalyticsChatProjectsParams::new().date(day(2026, 1, 15)))
+                .await
+        )),
+        op!("analytics.plugins", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .plugins(
+                    AnalyticsPluginsParams::new()
+                        .date(day(2026, 1, 15))
+                        .group_by([AnalyticsProductGroupBy::Product])
+                )
+                .await
+        )),
+        op!("analytics.artifacts", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .artifacts(AnalyticsArtifactsParams::new(day(2026, 1, 15)))
+                .await
+        )),
+        op!("analytics.users", Json, false, |c| got_json(
+            c.admin
+                .analytics()
+                .users(
+                    AnalyticsUsersParams::new()
+                        .date(day(2026, 1, 15))
+                        .limit(100)
                 )
                 .await
         )),

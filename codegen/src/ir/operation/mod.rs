@@ -37,6 +37,17 @@ pub enum Client {
     Admin,
 }
 
+/// Which of its client's credentials an operation accepts, from its `security`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// Whichever the client holds (one scheme, or both admin schemes as alternatives).
+    Any,
+    /// Only the key in `x-api-key` (`AdminKeyAuth` alone).
+    Key,
+    /// Only an OAuth bearer token (`AdminOAuth` alone).
+    Bearer,
+}
+
 /// HTTP methods the generator supports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HttpMethod {
@@ -72,6 +83,8 @@ pub struct Operation {
     pub id: String,
     /// The client it is a method of.
     pub client: Client,
+    /// The credentials it accepts.
+    pub auth: Auth,
     /// The resource path (`["messages", "batches"]`).
     pub resource: Vec<String>,
     /// The method name (`list`).
@@ -201,7 +214,7 @@ pub enum Response {
 pub enum PageStyle {
     /// `after_id` / `before_id` → `first_id` / `last_id` / `has_more`.
     Cursor,
-    /// `page` → `next_page` / `has_more`.
+    /// `page` → `next_page` (and `has_more`, when the page has it).
     Page,
 }
 
@@ -267,7 +280,7 @@ fn build_operation(
         method_name,
     } = identity::identity(op, ptr)?;
     let http_method = identity::http_method(method, ptr)?;
-    let client = client::client_of(spec, op, ptr)?;
+    let (client, auth) = client::client_of(spec, op, ptr)?;
     // The base of the names given to this operation's own types: `…Params`, `…Body`,
     // `…Response` and so on.
     let params_name = type_name(&format!("{}_{}_params", resource.join("_"), method_name));
@@ -308,6 +321,7 @@ fn build_operation(
     Ok(Operation {
         id,
         client,
+        auth,
         resource,
         method_name,
         http_method,

@@ -8,7 +8,8 @@ use crate::ir::schema::TypeBuilder;
 
 /// Reads `x-pagination` (`style` and `items`). A cursor-paged operation needs optional string
 /// query parameters `after_id` and `before_id` and a page with `first_id`, `last_id` and
-/// `has_more`; a page-numbered one needs `page` and a page with `next_page` and `has_more`.
+/// `has_more`; a page-token one needs `page` and a page with `next_page`, and `has_more` when
+/// the page has one (without it, a `next_page` that is not null means there are more).
 /// The page is the operation's named JSON response, and `items` names its array of items.
 pub(super) fn build_pagination(
     types: &TypeBuilder,
@@ -75,7 +76,11 @@ pub(super) fn build_pagination(
                 )
             })
     };
-    need_field("has_more", TypeRef::Bool)?;
+    match style {
+        PageStyle::Cursor => need_field("has_more", TypeRef::Bool)?,
+        PageStyle::Page if field("has_more").is_some() => need_field("has_more", TypeRef::Bool)?,
+        PageStyle::Page => {}
+    }
     match style {
         PageStyle::Cursor => {
             need_param("after_id")?;

@@ -11,10 +11,13 @@
 //! | `/v1/messages/batches` | batches that stay `in_progress` for a few polls while their counts advance, then end with a `results_url` serving JSON Lines ([`batches`]) |
 //! | `/v1/files` | multipart upload, listing, metadata, download, delete, kept in memory ([`files`]) |
 //! | `/v1/organizations/…` | three workspaces, and usage and cost reports computed from one deterministic usage table ([`admin`]) |
+//! | `/v1/organizations/rate_limits`, `…/workspaces/{id}/rate_limits` | fixed rate-limit groups and one workspace override ([`rate_limits`]) |
+//! | `/v1/organizations/service_accounts` | service accounts and workspace memberships, kept in memory; OAuth token only ([`service_accounts`]) |
 //!
-//! Like the API, it checks the `x-api-key` and `anthropic-version` headers (and the Files beta
-//! header), answers errors with the API's error envelope, and sends a `request-id` header and
-//! request rate-limit headers (a fixed 49 of 50 left).
+//! Like the API, it checks the credentials (the admin key or OAuth token of the Admin API, and
+//! only the token on the service-account endpoints), the `anthropic-version` header (and the
+//! Files beta header), answers errors with the API's error envelope, and sends a `request-id`
+//! header and request rate-limit headers (a fixed 49 of 50 left).
 //! Anything else is a `404 not_found_error`.
 
 mod admin;
@@ -22,6 +25,8 @@ mod batches;
 mod files;
 mod messages;
 mod models;
+mod rate_limits;
+mod service_accounts;
 mod structured;
 mod wire;
 
@@ -35,6 +40,8 @@ use wire::Ids;
 pub const API_KEY: &str = "sk-ant-api03-local-stand-in";
 /// The admin key the examples send to the stand-in.
 pub const ADMIN_KEY: &str = "sk-ant-admin01-local-stand-in";
+/// The `org:admin` OAuth token the examples send to the stand-in.
+pub const OAUTH_TOKEN: &str = "sk-ant-oat01-local-stand-in";
 
 /// The running stand-in; it stops when dropped.
 pub struct StandIn {
@@ -66,6 +73,7 @@ struct State {
     batches: batches::Batches,
     files: files::Files,
     org: admin::Organization,
+    service_accounts: service_accounts::ServiceAccounts,
 }
 
 impl State {
@@ -77,6 +85,7 @@ impl State {
             batches: batches::Batches::default(),
             files,
             org: admin::Organization::new(),
+            service_accounts: service_accounts::ServiceAccounts::default(),
         }
     }
 
@@ -114,6 +123,22 @@ impl State {
                 self.org.usage_report(call)
             }
             ("GET", ["v1", "organizations", "cost_report"]) => self.org.cost_report(call),
+            ("GET", ["v1", "organizations", "rate_limits"]) => rate_limits::organization(call),
+            ("GET", ["v1", "organizations", "workspaces", id, "rate_limits"]) => {
+                rate_limits::workspace(call, id)
+            }
+            ("POST", ["v1", "organizations", "service_accounts"]) => {
+                self.service_accounts.create(call, &mut self.ids)
+            }
+            ("GET", ["v1", "organizations", "service_accounts"]) => {
+                self.service_accounts.list(call)
+            }
+            ("POST", ["v1", "organizations", "service_accounts", id, "workspaces"]) => {
+                self.service_accounts.join(call, id)
+            }
+            ("GET", ["v1", "organizations", "service_accounts", id, "workspaces"]) => {
+                self.service_accounts.workspaces(call, id)
+            }
             (method, _) => call.error(
                 404,
                 "not_found_error",

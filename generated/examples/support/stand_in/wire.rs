@@ -27,15 +27,25 @@ impl<'a> Call<'a> {
     pub fn check_headers(&self) -> Result<(), Reply> {
         let key = self.request.header("x-api-key").unwrap_or_default();
         let bearer = self.request.header("authorization").is_some();
-        let admin_path = self.request.path().starts_with("/v1/organizations");
+        let path = self.request.path();
+        let admin_path = path.starts_with("/v1/organizations");
+        let token_only = path.starts_with("/v1/organizations/service_accounts")
+            || path.starts_with("/v1/organizations/federation_");
         if key.is_empty() && !bearer {
             return Err(self.error(401, "authentication_error", "x-api-key header is required"));
         }
-        if admin_path && !key.starts_with("sk-ant-admin") {
+        if token_only && !bearer {
             return Err(self.error(
                 401,
                 "authentication_error",
-                "the Admin API needs an admin key (sk-ant-admin...)",
+                "admin keys are not accepted here: use an org:admin OAuth token",
+            ));
+        }
+        if admin_path && !bearer && !key.starts_with("sk-ant-admin") {
+            return Err(self.error(
+                401,
+                "authentication_error",
+                "the Admin API needs an admin key (sk-ant-admin...) or an org:admin OAuth token",
             ));
         }
         if self.request.header("anthropic-version").is_none() {

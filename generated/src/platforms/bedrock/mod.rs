@@ -119,7 +119,11 @@ impl fmt::Debug for BedrockClient {
 
 impl ClientKind for BedrockClient {
     const KEY_VAR: &'static str = "AWS_BEARER_TOKEN_BEDROCK";
-    const READS_AUTH_TOKEN: bool = false;
+    // The platform authorizes each request itself (see `BedrockClient::builder`): the generic
+    // builder reads no token variable for it, and its credential hints are never shown.
+    const TOKEN_VAR: &'static str = "";
+    const KEY_HINT: &'static str = "see BedrockClient::builder";
+    const TOKEN_HINT: &'static str = "see BedrockClient::builder";
     const MISSING_KEY: &'static str = "no Bedrock credentials";
 
     fn from_core(core: ClientCore) -> Self {

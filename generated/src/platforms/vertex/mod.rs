@@ -104,7 +104,11 @@ impl fmt::Debug for VertexClient {
 
 impl ClientKind for VertexClient {
     const KEY_VAR: &'static str = "GOOGLE_APPLICATION_CREDENTIALS";
-    const READS_AUTH_TOKEN: bool = false;
+    // The platform authorizes each request itself (see `VertexClient::builder`): the generic
+    // builder reads no token variable for it, and its credential hints are never shown.
+    const TOKEN_VAR: &'static str = "";
+    const KEY_HINT: &'static str = "see VertexClient::builder";
+    const TOKEN_HINT: &'static str = "see VertexClient::builder";
     const MISSING_KEY: &'static str = "no Google credentials";
 
     fn from_core(core: ClientCore) -> Self {
