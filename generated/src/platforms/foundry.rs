@@ -35,11 +35,8 @@ use std::sync::Arc;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::platforms::{CountsTokens, PlatformMessages, env_var};
-use crate::runtime::{
-    Attempt, AuthorizeFuture, ClientCore, ClientKind, Error, Platform, Request, RequestOptions,
-    Result,
-};
+use crate::platforms::{CountsTokens, env_var};
+use crate::runtime::{Attempt, AuthorizeFuture, Error, Platform, Request, Result};
 
 /// The scope of the Entra ID tokens Foundry takes, as the official SDKs document it.
 pub const FOUNDRY_SCOPE: &str = "https://ai.azure.com/.default";
@@ -78,45 +75,28 @@ pub type FoundrySettings = crate::runtime::ClientBuilder<FoundryClient>;
 
 type Configure = Box<dyn FnOnce(FoundrySettings) -> FoundrySettings + Send>;
 
-/// A client for Claude in Microsoft Foundry. Cheap to clone.
-///
-/// ```no_run
-/// use anthropic_openapi::foundry::FoundryClient;
-/// use anthropic_openapi::{MessageCreateParams, MessageParam};
-///
-/// # async fn run() -> anthropic_openapi::Result<()> {
-/// let client = FoundryClient::builder()
-///     .resource("my-resource")
-///     .api_key("…")
-///     .build()?;
-/// let params =
-///     MessageCreateParams::new("claude-sonnet-4-5", vec![MessageParam::user("Hello")], 512);
-/// let message = client.messages().create(params).await?;
-/// # let _ = message;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct FoundryClient {
-    core: ClientCore,
-}
-
-impl fmt::Debug for FoundryClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("FoundryClient").field(&self.core).finish()
-    }
-}
-
-impl ClientKind for FoundryClient {
-    const KEY_VAR: &'static str = "ANTHROPIC_FOUNDRY_API_KEY";
-    // The platform authorizes each request itself (see `FoundryClient::builder`): the generic
-    // builder reads no token variable for it, and its credential hints are never shown.
-    const TOKEN_VAR: &'static str = "";
-    const KEY_HINT: &'static str = "see FoundryClient::builder";
-    const TOKEN_HINT: &'static str = "see FoundryClient::builder";
-    const MISSING_KEY: &'static str = "no Foundry credentials";
-
-    fn from_core(core: ClientCore) -> Self {
-        FoundryClient { core }
+crate::platforms::platform_client! {
+    /// A client for Claude in Microsoft Foundry. Cheap to clone.
+    ///
+    /// ```no_run
+    /// use anthropic_openapi::foundry::FoundryClient;
+    /// use anthropic_openapi::{MessageCreateParams, MessageParam};
+    ///
+    /// # async fn run() -> anthropic_openapi::Result<()> {
+    /// let client = FoundryClient::builder()
+    ///     .resource("my-resource")
+    ///     .api_key("…")
+    ///     .build()?;
+    /// let params =
+    ///     MessageCreateParams::new("claude-sonnet-4-5", vec![MessageParam::user("Hello")], 512);
+    /// let message = client.messages().create(params).await?;
+    /// # let _ = message;
+    /// # Ok(()) }
+    /// ```
+    FoundryClient {
+        key_var: "ANTHROPIC_FOUNDRY_API_KEY",
+        missing_key: "no Foundry credentials",
+        messages: " The Messages methods Foundry serves: `create`, `create_stream`, `stream`, `count_tokens`.",
     }
 }
 
@@ -132,24 +112,6 @@ impl FoundryClient {
     /// `ANTHROPIC_FOUNDRY_BASE_URL`).
     pub fn from_env() -> Result<Self> {
         FoundryClient::builder().build()
-    }
-
-    /// The Messages methods Foundry serves: `create`, `create_stream`, `stream`,
-    /// `count_tokens`.
-    pub fn messages(&self) -> PlatformMessages<'_, FoundryClient> {
-        PlatformMessages::new(&self.core)
-    }
-
-    /// A derived client whose requests use `options` over this client's settings.
-    pub fn with_options(&self, options: RequestOptions) -> FoundryClient {
-        FoundryClient {
-            core: self.core.with_options(options),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
     }
 }
 

@@ -17,11 +17,13 @@
 //!
 //! | file | what |
 //! | --- | --- |
+//! | `client_handle.rs` | `platform_client!`: the parts every platform's client handle shares |
 //! | `messages.rs` | [`PlatformMessages`]: the typed Messages methods over any platform |
 //! | `bedrock/` | Amazon Bedrock: rewrite, SigV4 and credentials, event-stream decoding |
 //! | `vertex/` | Google Vertex AI: rewrite, application default credentials |
 //! | `foundry.rs` | Microsoft Foundry: an API key or an Entra ID token provider |
 
+mod client_handle;
 mod messages;
 
 #[cfg(feature = "bedrock")]
@@ -31,6 +33,7 @@ pub mod foundry;
 #[cfg(feature = "vertex")]
 pub mod vertex;
 
+pub(crate) use client_handle::platform_client;
 pub use messages::{CountsTokens, PlatformMessages};
 
 /// Reads an environment variable as the clients' `from_env` do: unset, empty or not UTF-8

@@ -74,11 +74,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 
 pub use self::mantle::BedrockMantleClient;
 pub use self::rewrite::BEDROCK_VERSION;
-use crate::platforms::PlatformMessages;
-use crate::runtime::{
-    Attempt, AuthorizeFuture, ByteStream, ClientCore, ClientKind, Error, Platform, Request,
-    RequestOptions, Result,
-};
+use crate::runtime::{Attempt, AuthorizeFuture, ByteStream, Error, Platform, Request, Result};
 
 /// The region used when none is given or found, as in the official SDKs.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -89,45 +85,28 @@ pub type BedrockSettings = crate::runtime::ClientBuilder<BedrockClient>;
 
 type Configure = Box<dyn FnOnce(BedrockSettings) -> BedrockSettings + Send>;
 
-/// A client for Claude on Amazon Bedrock. Cheap to clone.
-///
-/// ```no_run
-/// use anthropic_openapi::bedrock::BedrockClient;
-/// use anthropic_openapi::{MessageCreateParams, MessageParam};
-///
-/// # async fn run() -> anthropic_openapi::Result<()> {
-/// let client = BedrockClient::builder().region("us-west-2").build().await?;
-/// let params = MessageCreateParams::new(
-///     "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-///     vec![MessageParam::user("Hello from Bedrock")],
-///     512,
-/// );
-/// let message = client.messages().create(params).await?;
-/// # let _ = message;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct BedrockClient {
-    core: ClientCore,
-}
-
-impl fmt::Debug for BedrockClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("BedrockClient").field(&self.core).finish()
-    }
-}
-
-impl ClientKind for BedrockClient {
-    const KEY_VAR: &'static str = "AWS_BEARER_TOKEN_BEDROCK";
-    // The platform authorizes each request itself (see `BedrockClient::builder`): the generic
-    // builder reads no token variable for it, and its credential hints are never shown.
-    const TOKEN_VAR: &'static str = "";
-    const KEY_HINT: &'static str = "see BedrockClient::builder";
-    const TOKEN_HINT: &'static str = "see BedrockClient::builder";
-    const MISSING_KEY: &'static str = "no Bedrock credentials";
-
-    fn from_core(core: ClientCore) -> Self {
-        BedrockClient { core }
+crate::platforms::platform_client! {
+    /// A client for Claude on Amazon Bedrock. Cheap to clone.
+    ///
+    /// ```no_run
+    /// use anthropic_openapi::bedrock::BedrockClient;
+    /// use anthropic_openapi::{MessageCreateParams, MessageParam};
+    ///
+    /// # async fn run() -> anthropic_openapi::Result<()> {
+    /// let client = BedrockClient::builder().region("us-west-2").build().await?;
+    /// let params = MessageCreateParams::new(
+    ///     "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ///     vec![MessageParam::user("Hello from Bedrock")],
+    ///     512,
+    /// );
+    /// let message = client.messages().create(params).await?;
+    /// # let _ = message;
+    /// # Ok(()) }
+    /// ```
+    BedrockClient {
+        key_var: "AWS_BEARER_TOKEN_BEDROCK",
+        missing_key: "no Bedrock credentials",
+        messages: " The Messages methods Bedrock serves: `create`, `create_stream`, `stream`.",
     }
 }
 
@@ -141,23 +120,6 @@ impl BedrockClient {
     /// finds them.
     pub async fn from_env() -> Result<Self> {
         BedrockClient::builder().build().await
-    }
-
-    /// The Messages methods Bedrock serves: `create`, `create_stream`, `stream`.
-    pub fn messages(&self) -> PlatformMessages<'_, BedrockClient> {
-        PlatformMessages::new(&self.core)
-    }
-
-    /// A derived client whose requests use `options` over this client's settings.
-    pub fn with_options(&self, options: RequestOptions) -> BedrockClient {
-        BedrockClient {
-            core: self.core.with_options(options),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
     }
 }
 

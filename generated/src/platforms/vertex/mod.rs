@@ -56,11 +56,8 @@ use gcp_auth::TokenProvider;
 use reqwest::header::HeaderValue;
 
 pub use self::rewrite::VERTEX_VERSION;
-use crate::platforms::{CountsTokens, PlatformMessages, env_var, error_chain};
-use crate::runtime::{
-    Attempt, AuthorizeFuture, ClientCore, ClientKind, Error, Platform, Request, RequestOptions,
-    Result,
-};
+use crate::platforms::{CountsTokens, env_var, error_chain};
+use crate::runtime::{Attempt, AuthorizeFuture, Error, Platform, Request, Result};
 
 /// The OAuth scope of the tokens, as in the official SDKs.
 pub const CLOUD_PLATFORM_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
@@ -70,49 +67,32 @@ pub type VertexSettings = crate::runtime::ClientBuilder<VertexClient>;
 
 type Configure = Box<dyn FnOnce(VertexSettings) -> VertexSettings + Send>;
 
-/// A client for Claude on Google Vertex AI. Cheap to clone.
-///
-/// ```no_run
-/// use anthropic_openapi::vertex::VertexClient;
-/// use anthropic_openapi::{MessageCreateParams, MessageParam};
-///
-/// # async fn run() -> anthropic_openapi::Result<()> {
-/// let client = VertexClient::builder()
-///     .region("global")
-///     .project_id("my-project")
-///     .build()
-///     .await?;
-/// let params = MessageCreateParams::new(
-///     "claude-sonnet-4-5@20250929",
-///     vec![MessageParam::user("Hello from Vertex AI")],
-///     512,
-/// );
-/// let message = client.messages().create(params).await?;
-/// # let _ = message;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct VertexClient {
-    core: ClientCore,
-}
-
-impl fmt::Debug for VertexClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("VertexClient").field(&self.core).finish()
-    }
-}
-
-impl ClientKind for VertexClient {
-    const KEY_VAR: &'static str = "GOOGLE_APPLICATION_CREDENTIALS";
-    // The platform authorizes each request itself (see `VertexClient::builder`): the generic
-    // builder reads no token variable for it, and its credential hints are never shown.
-    const TOKEN_VAR: &'static str = "";
-    const KEY_HINT: &'static str = "see VertexClient::builder";
-    const TOKEN_HINT: &'static str = "see VertexClient::builder";
-    const MISSING_KEY: &'static str = "no Google credentials";
-
-    fn from_core(core: ClientCore) -> Self {
-        VertexClient { core }
+crate::platforms::platform_client! {
+    /// A client for Claude on Google Vertex AI. Cheap to clone.
+    ///
+    /// ```no_run
+    /// use anthropic_openapi::vertex::VertexClient;
+    /// use anthropic_openapi::{MessageCreateParams, MessageParam};
+    ///
+    /// # async fn run() -> anthropic_openapi::Result<()> {
+    /// let client = VertexClient::builder()
+    ///     .region("global")
+    ///     .project_id("my-project")
+    ///     .build()
+    ///     .await?;
+    /// let params = MessageCreateParams::new(
+    ///     "claude-sonnet-4-5@20250929",
+    ///     vec![MessageParam::user("Hello from Vertex AI")],
+    ///     512,
+    /// );
+    /// let message = client.messages().create(params).await?;
+    /// # let _ = message;
+    /// # Ok(()) }
+    /// ```
+    VertexClient {
+        key_var: "GOOGLE_APPLICATION_CREDENTIALS",
+        missing_key: "no Google credentials",
+        messages: " The Messages methods Vertex AI serves: `create`, `create_stream`, `stream`, `count_tokens`.",
     }
 }
 
@@ -128,24 +108,6 @@ impl VertexClient {
     /// A client with every setting from the environment.
     pub async fn from_env() -> Result<Self> {
         VertexClient::builder().build().await
-    }
-
-    /// The Messages methods Vertex AI serves: `create`, `create_stream`, `stream`,
-    /// `count_tokens`.
-    pub fn messages(&self) -> PlatformMessages<'_, VertexClient> {
-        PlatformMessages::new(&self.core)
-    }
-
-    /// A derived client whose requests use `options` over this client's settings.
-    pub fn with_options(&self, options: RequestOptions) -> VertexClient {
-        VertexClient {
-            core: self.core.with_options(options),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
     }
 }
 
