@@ -65,6 +65,12 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Vec<GeneratedFile>, Error> 
     emit::emit(&ir)
 }
 
+/// The Cargo features the document declares for areas of the API (`x-feature` on tags and
+/// security schemes), in document order: the generated crate's manifest must declare each.
+pub fn area_features(spec: &openapiv3::OpenAPI) -> Result<Vec<ir::Feature>, Error> {
+    Ok(ir::Ir::build(spec)?.features)
+}
+
 /// [`generate`] with the files made on at most `threads` threads (`generate` uses one per
 /// core). The output does not depend on the number.
 pub fn generate_with_threads(

@@ -7,6 +7,7 @@ use codegen::sync::{self, Plan};
 
 const SPEC: &str = "spec/anthropic.yaml";
 const SRC: &str = "generated/src";
+const MANIFEST: &str = "generated/Cargo.toml";
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let check = match args {
@@ -19,6 +20,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("reading {SPEC}: {e}"))?;
     let spec = codegen::parse_spec(&text, SPEC).map_err(|e| e.to_string())?;
     let files = codegen::generate(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
+    let areas = codegen::area_features(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
+    let manifest = std::fs::read_to_string(root.join(MANIFEST))
+        .map_err(|e| format!("reading {MANIFEST}: {e}"))?;
+    crate::manifest_features::check(MANIFEST, &manifest, &areas)?;
     let src = root.join(SRC);
     let plan = sync::plan(&src, &files).map_err(|e| format!("reading {SRC}: {e}"))?;
     for f in &plan.foreign {

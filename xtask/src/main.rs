@@ -4,6 +4,7 @@ mod bench;
 mod deny_cmd;
 mod diff_cmd;
 mod gen_cmd;
+mod manifest_features;
 mod test_cmd;
 
 use std::path::PathBuf;

@@ -36,6 +36,15 @@ pub(super) fn added(n: &Operation) -> String {
 
 /// Adds the changes from `o` to `n`, two versions of the same operation.
 pub(super) fn diff_operation(o: &Operation, n: &Operation, out: &mut Changes) {
+    if o.feature != n.feature {
+        let word = |f: &Option<String>| super::words::features_word(f.as_slice());
+        out.add(
+            Sign::Changed,
+            format!("compiled {} → {}", word(&o.feature), word(&n.feature)),
+            // Programs without the new feature lose the method.
+            n.feature.is_some(),
+        );
+    }
     if o.http_method != n.http_method {
         out.add(
             Sign::Changed,

@@ -210,3 +210,56 @@ fn an_added_operation_says_what_it_accepts_and_how_it_pages() {
         "{report}"
     );
 }
+
+#[test]
+fn gating_an_area_behind_a_feature_is_breaking_ungating_is_not() {
+    let plain = document("");
+    let gated = plain
+        .replace(
+            "      operationId: things.create\n",
+            "      operationId: things.create\n      tags: [Things]\n",
+        )
+        .replace(
+            "paths:\n",
+            "tags:\n  - name: Things\n    x-feature: things\npaths:\n",
+        );
+    let (old, new) = (build(&plain), build(&gated));
+    assert_eq!(new.features.len(), 1);
+    assert_eq!(new.features[0].name, "things");
+    let report = compare(&old, &new);
+    let text = report.render();
+    assert!(
+        text.contains("operation things.create")
+            && text.contains("compiled always → with `things`  [BREAKING]"),
+        "{text}"
+    );
+    // The body and response types are reached only by the gated operation.
+    assert!(
+        text.contains("struct In (request)") && text.contains("struct Out"),
+        "{text}"
+    );
+    assert_eq!(report.breaking_count(), report.change_count(), "{text}");
+    let back = compare(&new, &old);
+    assert_eq!(back.breaking_count(), 0, "{}", back.render());
+    assert_eq!(back.change_count(), 3, "{}", back.render());
+}
+
+#[test]
+fn an_operation_cannot_belong_to_two_features() {
+    let text = document("")
+        .replace(
+            "      operationId: things.create\n",
+            "      operationId: things.create\n      tags: [Things]\n",
+        )
+        .replace(
+            "paths:\n",
+            "tags:\n  - name: Things\n    x-feature: things\npaths:\n",
+        )
+        .replace(
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}",
+            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key, x-feature: keyed}",
+        );
+    let spec = crate::parse_spec(&text, "unit").expect("parses");
+    let err = Ir::build(&spec).expect_err("two features").to_string();
+    assert!(err.contains("`keyed`") && err.contains("`things`"), "{err}");
+}

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sides::Side;
-use super::words::{kind_word, presence, show};
+use super::words::{self, kind_word, presence, show};
 use super::{Changes, Sign};
 use crate::emit::constructor;
 use crate::ir::{Field, Ir, TaggedDef, TypeDef, TypeKind, TypeRef, UntaggedVariant};
@@ -17,6 +17,18 @@ pub(super) fn diff_type(
     side: Side,
     out: &mut Changes,
 ) {
+    if o.features != n.features {
+        out.add(
+            Sign::Changed,
+            format!(
+                "compiled {} → {}",
+                words::features_word(&o.features),
+                words::features_word(&n.features)
+            ),
+            // Programs without the new feature lose the type.
+            !n.features.is_empty() && !n.features.iter().all(|f| o.features.contains(f)),
+        );
+    }
     if o.betas != n.betas {
         // Requests holding the type send a different `anthropic-beta`; no code changes.
         out.add(

@@ -55,3 +55,12 @@ pub(super) fn show(t: &TypeRef) -> String {
         TypeRef::Binary => "bytes".into(),
     }
 }
+
+/// When an item is compiled: "always", "with `files`", "with `batches` or `files`".
+pub(super) fn features_word(features: &[String]) -> String {
+    if features.is_empty() {
+        return "always".to_string();
+    }
+    let quoted: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    format!("with {}", quoted.join(" or "))
+}

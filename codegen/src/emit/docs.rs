@@ -46,6 +46,7 @@ pub fn module_doc(ir: &Ir, module: &Module) -> String {
             paragraphs.push(operations_paragraph(&ops));
         }
     }
+    paragraphs.extend(features_paragraph(ir, module));
     if !module.unreached.is_empty() {
         paragraphs.push(wrap(
             "Model types that no `x-group` holds and no operation reaches: the parameters, \
@@ -56,6 +57,43 @@ pub fn module_doc(ir: &Ir, module: &Module) -> String {
         ));
     }
     paragraphs.join("\n\n")
+}
+
+/// Which Cargo features the module, or some of its types, are compiled under.
+fn features_paragraph(ir: &Ir, module: &Module) -> Option<String> {
+    let names = |features: &[String]| -> String {
+        let quoted: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+        quoted.join(" or ")
+    };
+    let whole = super::module_features(ir, module);
+    if !whole.is_empty() {
+        return Some(wrap(
+            &format!("Compiled with the {} feature of the crate.", names(&whole)),
+            "",
+            "",
+        ));
+    }
+    let mut gated: Vec<&[String]> = ir
+        .types
+        .iter()
+        .filter(|t| t.module == module.name && !t.features.is_empty())
+        .map(|t| t.features.as_slice())
+        .collect();
+    gated.sort();
+    gated.dedup();
+    if gated.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = gated.iter().map(|f| names(f)).collect();
+    Some(wrap(
+        &format!(
+            "The types that only gated operations use are compiled with those operations' \
+             feature ({}).",
+            each.join(", ")
+        ),
+        "",
+        "",
+    ))
 }
 
 /// What an `x-group` module holds: the marked schemas and what they reach, and the group's

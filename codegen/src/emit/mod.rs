@@ -1,6 +1,7 @@
 //! IR → token streams → files.
 
 mod betas;
+mod cfg;
 pub(crate) mod constructor;
 mod docs;
 mod resources;
@@ -36,7 +37,8 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
     let mut mod_items = TokenStream::new();
     for module in &modules {
         let m = ident(&module.name);
-        mod_items.extend(quote! { pub mod #m; #[doc(no_inline)] pub use self::#m::*; });
+        let cfg = cfg::attr(&module_features(ir, module));
+        mod_items.extend(quote! { #cfg pub mod #m; #cfg #[doc(no_inline)] pub use self::#m::*; });
     }
 
     let (type_files, resource_files) = if threads <= 1 {
@@ -94,11 +96,31 @@ pub fn emit_with_threads(ir: &Ir, threads: usize) -> Result<Vec<GeneratedFile>, 
     Ok(files)
 }
 
+/// The features a whole module is compiled under: those of its types when they all have the
+/// same (non-empty) ones; otherwise none, and each gated type carries its own.
+pub(crate) fn module_features(ir: &Ir, module: &Module) -> Vec<String> {
+    let mut types = ir.types.iter().filter(|t| t.module == module.name);
+    let Some(first) = types.next() else {
+        return Vec::new();
+    };
+    if types.all(|t| t.features == first.features) {
+        first.features.clone()
+    } else {
+        Vec::new()
+    }
+}
+
 /// The file `types/{module}.rs`: every type of that module.
 fn emit_module(ir: &Ir, module: &Module) -> Result<GeneratedFile, Error> {
+    let whole = module_features(ir, module);
     let mut items = TokenStream::new();
     for t in ir.types.iter().filter(|t| t.module == module.name) {
-        items.extend(types::emit_type(ir, t)?);
+        let tokens = types::emit_type(ir, t)?;
+        if whole.is_empty() {
+            items.extend(cfg::gate(tokens, &t.features)?);
+        } else {
+            items.extend(tokens);
+        }
     }
     let tokens = quote! {
         #[allow(unused_imports)]

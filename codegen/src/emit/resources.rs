@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::{ident, type_tokens};
+use super::{cfg, ident, type_tokens};
 use crate::ir::{
     Auth, Body, Client, HttpMethod, Ir, Operation, PageStyle, ParamLocation, Response, TypeKind,
     TypeRef,
@@ -19,6 +19,43 @@ struct Resource<'a> {
     client: Client,
     path: Vec<String>,
     ops: Vec<&'a Operation>,
+}
+
+/// The features a resource's handle is compiled under: those of the operations of it and of
+/// its children, when all of them are gated; none when one of them is always compiled. The
+/// operations of one resource must share their feature.
+fn resource_features(r: &Resource, all: &[Resource]) -> Result<Vec<String>, Error> {
+    if let Some((first, rest)) = r.ops.split_first()
+        && let Some(other) = rest.iter().find(|op| op.feature != first.feature)
+    {
+        return Err(Error::new(
+            &other.origin,
+            format!(
+                "the operations of `{}` must share one feature, but `{}` has {:?} and `{}` has \
+                 {:?}",
+                r.path.join("."),
+                first.id,
+                first.feature,
+                other.id,
+                other.feature
+            ),
+        ));
+    }
+    let mut features = std::collections::BTreeSet::new();
+    for c in all
+        .iter()
+        .filter(|c| c.client == r.client && c.path.starts_with(&r.path))
+    {
+        for op in &c.ops {
+            match &op.feature {
+                None => return Ok(Vec::new()),
+                Some(f) => {
+                    features.insert(f.clone());
+                }
+            }
+        }
+    }
+    Ok(features.into_iter().collect())
 }
 
 fn struct_name(client: Client, path: &[String]) -> proc_macro2::Ident {
@@ -60,8 +97,10 @@ pub fn emit_resources(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
 
     let mut files = Vec::new();
     let mut mod_items = TokenStream::new();
-    let mut accessors_api = TokenStream::new();
-    let mut accessors_admin = TokenStream::new();
+    // The client accessors, grouped by client and by the features they are compiled under
+    // (one impl block each, so that a client type that is itself gated is only named under
+    // its feature).
+    let mut accessors: Vec<(Client, Vec<String>, TokenStream)> = Vec::new();
     let mut tops: Vec<(Client, String)> = Vec::new();
     for r in &resources {
         if r.path.len() == 1 {
@@ -82,7 +121,13 @@ pub fn emit_resources(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
             items.extend(emit_resource(ir, r, &resources, &mut page_impls_done)?);
         }
         let m = ident(&file_stem);
-        mod_items.extend(quote!(mod #m; pub use self::#m::*;));
+        let top_resource = resources
+            .iter()
+            .find(|r| r.client == *client && r.path.len() == 1 && &r.path[0] == top)
+            .expect("tops are resources");
+        let features = resource_features(top_resource, &resources)?;
+        let gate = cfg::attr(&features);
+        mod_items.extend(quote!(#gate mod #m; #gate pub use self::#m::*;));
         let name = struct_name(*client, std::slice::from_ref(top));
         let acc = ident(top);
         let d = doc_attrs(&format!("The `{top}` operations."));
@@ -92,9 +137,12 @@ pub fn emit_resources(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
                 #name { client: self }
             }
         };
-        match client {
-            Client::Api => accessors_api.extend(accessor),
-            Client::Admin => accessors_admin.extend(accessor),
+        match accessors
+            .iter_mut()
+            .find(|(c, f, _)| c == client && *f == features)
+        {
+            Some((_, _, tokens)) => tokens.extend(accessor),
+            None => accessors.push((*client, features, accessor)),
         }
         let path = format!("resources/{file_stem}.rs");
         let who = if *client == Client::Admin {
@@ -114,11 +162,10 @@ pub fn emit_resources(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         });
     }
     let mut root = mod_items;
-    if !accessors_api.is_empty() {
-        root.extend(quote!(impl crate::Client { #accessors_api }));
-    }
-    if !accessors_admin.is_empty() {
-        root.extend(quote!(impl crate::AdminClient { #accessors_admin }));
+    for (client, features, tokens) in &accessors {
+        let gate = cfg::attr(features);
+        let client_ty = client_type(*client);
+        root.extend(quote!(#gate impl #client_ty { #tokens }));
     }
     files.push(GeneratedFile {
         contents: crate::format::format_file(
@@ -143,21 +190,31 @@ fn emit_resource(
     let doc = doc_attrs(&format!(
         "The `{dotted}` operations. Get one from the client; it borrows the client."
     ));
+    let own_features = resource_features(r, all)?;
     let children = all.iter().filter(|c| {
         c.client == r.client && c.path.len() == r.path.len() + 1 && c.path.starts_with(&r.path)
     });
-    let child_accessors = children.map(|c| {
+    let mut child_accessors = Vec::new();
+    for c in children {
         let child = struct_name(c.client, &c.path);
         let last = c.path.last().expect("non-empty");
         let acc = ident(last);
         let d = doc_attrs(&format!("The `{}` operations.", c.path.join(".")));
-        quote! {
+        // A child gated as its parent is needs no cfg of its own.
+        let child_features = resource_features(c, all)?;
+        let gate = if child_features == own_features {
+            TokenStream::new()
+        } else {
+            cfg::attr(&child_features)
+        };
+        child_accessors.push(quote! {
             #d
+            #gate
             pub fn #acc(&self) -> #child<'a> {
                 #child { client: self.client }
             }
-        }
-    });
+        });
+    }
     let mut methods = TokenStream::new();
     let mut extra_impls = TokenStream::new();
     for op in &r.ops {
@@ -173,7 +230,7 @@ fn emit_resource(
             extra_impls.extend(emit_page_impls(ir, op, params_new, page_new)?);
         }
     }
-    Ok(quote! {
+    let tokens = quote! {
         #doc
         #[derive(Clone, Copy, Debug)]
         pub struct #name<'a> {
@@ -186,7 +243,21 @@ fn emit_resource(
         }
 
         #extra_impls
-    })
+    };
+    // The file of a top-level resource is gated as a whole (its `mod` line); a resource in it
+    // gated otherwise is gated item by item.
+    let file_features = match all
+        .iter()
+        .find(|t| t.client == r.client && t.path.len() == 1 && t.path[0] == r.path[0])
+    {
+        Some(top) => resource_features(top, all)?,
+        None => Vec::new(),
+    };
+    if own_features == file_features {
+        Ok(tokens)
+    } else {
+        cfg::gate(tokens, &own_features)
+    }
 }
 
 fn http_method(m: HttpMethod) -> TokenStream {

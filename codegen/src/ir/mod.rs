@@ -1,6 +1,7 @@
 //! The intermediate representation: what the document means for Rust, with every name decided.
 
 mod betas;
+mod features;
 mod graph;
 mod operation;
 mod schema;
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::Error;
 
+pub use features::Feature;
 pub use graph::Module;
 pub use operation::{
     Auth, Body, Client, HttpMethod, Operation, PageStyle, Pagination, Param, ParamLocation,
@@ -28,6 +30,8 @@ pub struct Ir {
     /// The types whose values may hold a value of a schema with `x-anthropic-beta` (see
     /// [`Ir::carries_betas`]).
     pub beta_carriers: std::collections::BTreeSet<String>,
+    /// The Cargo features that gate areas of the API (`x-feature`), in document order.
+    pub features: Vec<Feature>,
 }
 
 /// A Rust type to generate.
@@ -48,6 +52,8 @@ pub struct TypeDef {
     /// Betas a request needs when its body holds a value of this type (`x-anthropic-beta` on
     /// the schema).
     pub betas: Vec<String>,
+    /// The Cargo features under which it is compiled (any of them); empty: always compiled.
+    pub features: Vec<String>,
 }
 
 impl TypeDef {
@@ -240,15 +246,18 @@ impl Ir {
     pub fn build(spec: &openapiv3::OpenAPI) -> Result<Ir, Error> {
         let mut types = schema::TypeBuilder::new(spec);
         types.define_components()?;
-        let operations = operation::build_operations(spec, &mut types)?;
+        let declared = features::Declared::read(spec)?;
+        let operations = operation::build_operations(spec, &mut types, &declared)?;
         let mut types = types.finish()?;
         let modules = graph::assign_modules(&mut types, &operations)?;
+        features::assign(&mut types, &operations);
         let beta_carriers = betas::carriers(&types);
         let ir = Ir {
             types,
             operations,
             modules,
             beta_carriers,
+            features: declared.features,
         };
         ir.check_names()?;
         Ok(ir)

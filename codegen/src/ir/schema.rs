@@ -65,6 +65,7 @@ impl<'a> TypeBuilder<'a> {
             origin: origin.to_string(),
             kind,
             betas: Vec::new(),
+            features: Vec::new(),
         });
     }
 

@@ -105,6 +105,9 @@ pub struct Operation {
     pub response: Response,
     /// Betas always sent with this operation.
     pub betas: Vec<String>,
+    /// The Cargo feature it is compiled under (`x-feature` of its tags or security schemes);
+    /// `None`: always compiled.
+    pub feature: Option<String>,
     /// Auto-pagination, if the operation lists pages.
     pub pagination: Option<Pagination>,
     /// The body property that switches to server-sent events.
@@ -231,7 +234,11 @@ pub struct Pagination {
     pub page_ty: String,
 }
 
-pub fn build_operations(spec: &OpenAPI, types: &mut TypeBuilder) -> Result<Vec<Operation>, Error> {
+pub fn build_operations(
+    spec: &OpenAPI,
+    types: &mut TypeBuilder,
+    declared: &super::features::Declared,
+) -> Result<Vec<Operation>, Error> {
     let mut ops: Vec<Operation> = Vec::new();
     for (path, item) in &spec.paths.paths {
         let path_ptr = format!("#/paths/{}", pointer_segment(path));
@@ -246,7 +253,8 @@ pub fn build_operations(spec: &OpenAPI, types: &mut TypeBuilder) -> Result<Vec<O
         };
         for (method, op) in item.iter() {
             let ptr = format!("{path_ptr}/{method}");
-            let built = build_operation(spec, types, path, method, &item.parameters, op, &ptr)?;
+            let mut built = build_operation(spec, types, path, method, &item.parameters, op, &ptr)?;
+            built.feature = declared.of_operation(spec, op, &ptr)?;
             if let Some(dup) = ops
                 .iter()
                 .find(|o| o.client == built.client && o.id == built.id)
@@ -332,6 +340,7 @@ fn build_operation(
         body,
         response,
         betas,
+        feature: None,
         pagination,
         stream_flag,
         nonstreaming_guard,
