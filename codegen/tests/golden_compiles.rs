@@ -43,7 +43,7 @@ fn unpack(golden: &str) -> Vec<(String, String)> {
 
 /// The crate root of a fixture crate: what `anthropic-openapi`'s `lib.rs` gives the generated
 /// code (the runtime under `crate::runtime`, `Result`, the client handles), and nothing else.
-fn lib_rs(handles: &Path) -> String {
+fn lib_rs(handles: &Path, admin_handle: &Path) -> String {
     format!(
         "//! A golden output of the generator, compiled.\n\
          #![deny(warnings)]\n\
@@ -53,6 +53,9 @@ fn lib_rs(handles: &Path) -> String {
          #[path = {handles:?}]\n\
          mod clients;\n\
          pub use clients::*;\n\
+         #[path = {admin_handle:?}]\n\
+         mod admin_client;\n\
+         pub use admin_client::*;\n\
          #[rustfmt::skip]\n\
          pub mod resources;\n\
          #[rustfmt::skip]\n\
@@ -60,7 +63,8 @@ fn lib_rs(handles: &Path) -> String {
          // A fixture whose types all live in other modules leaves this empty.\n\
          #[allow(unused_imports)]\n\
          pub use types::*;\n",
-        handles = handles.display().to_string()
+        handles = handles.display().to_string(),
+        admin_handle = admin_handle.display().to_string()
     )
 }
 
@@ -95,7 +99,10 @@ fn golden_outputs_compile() {
         }
         std::fs::write(
             src.join("lib.rs"),
-            lib_rs(&root.join("generated/src/handwritten/clients.rs")),
+            lib_rs(
+                &root.join("generated/src/handwritten/clients.rs"),
+                &root.join("generated/src/handwritten/admin_client.rs"),
+            ),
         )
         .unwrap();
         std::fs::write(

@@ -101,8 +101,16 @@ fn executables() -> &'static HashMap<String, PathBuf> {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["build", "--quiet", "--package", env!("CARGO_PKG_NAME")])
             .args(["--examples", "--message-format=json-render-diagnostics"]);
-        // The platform examples need their features: those this test was built with.
+        // The examples of gated areas and platforms need their features: those this test was
+        // built with (an example whose features are off is not built, and its test is not
+        // compiled).
         let features: Vec<&str> = [
+            ("batches", cfg!(feature = "batches")),
+            ("files", cfg!(feature = "files")),
+            ("models", cfg!(feature = "models")),
+            ("completions", cfg!(feature = "completions")),
+            ("admin", cfg!(feature = "admin")),
+            ("schemars", cfg!(feature = "schemars")),
             ("bedrock", cfg!(feature = "bedrock")),
             ("vertex", cfg!(feature = "vertex")),
             ("foundry", cfg!(feature = "foundry")),
@@ -209,6 +217,7 @@ fn streaming() {
     );
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn tool_use() {
     run_example(
@@ -225,6 +234,7 @@ fn tool_use() {
     );
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn tool_runner() {
     let out = run_example(
@@ -243,6 +253,7 @@ fn tool_runner() {
     assert_eq!(out.matches("assistant: ").count(), 2, "{out}");
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn structured_output() {
     run_example(
@@ -258,6 +269,7 @@ fn structured_output() {
     );
 }
 
+#[cfg(feature = "batches")]
 #[test]
 fn batch() {
     let out = run_example(
@@ -280,6 +292,7 @@ fn batch() {
     assert!(first < fourth, "{out}");
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files() {
     run_example(
@@ -298,6 +311,7 @@ fn files() {
     );
 }
 
+#[cfg(feature = "admin")]
 #[test]
 fn admin_report() {
     let out = run_example(
@@ -343,6 +357,12 @@ fn admin_report() {
     );
 }
 
+#[cfg(all(
+    feature = "batches",
+    feature = "files",
+    feature = "admin",
+    feature = "models"
+))]
 #[test]
 fn everyday() {
     let out = run_example(
@@ -419,6 +439,7 @@ fn foundry() {
     );
 }
 
+#[cfg(feature = "admin")]
 #[test]
 fn service_accounts() {
     run_example(

@@ -3,6 +3,7 @@
 mod bench;
 mod deny_cmd;
 mod diff_cmd;
+mod feature_matrix;
 mod gen_cmd;
 mod manifest_features;
 mod test_cmd;

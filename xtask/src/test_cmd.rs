@@ -13,11 +13,14 @@
 //!    --ignored`), when [`OFFICIAL_OPENAPI_VAR`] names it; otherwise the step is skipped, and
 //!    a line says so and how to enable it,
 //! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`,
-//! 8. `cargo fmt --all --check`,
-//! 9. `cargo doc --workspace --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`,
-//! 10. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]),
-//! 11. the default build of `anthropic-openapi` has none of the cloud crates
-//!     ([`CLOUD_CRATES`], checked in `cargo tree -e normal` without features).
+//! 8. clippy of `anthropic-openapi` alone with no features, each area and TLS backend alone,
+//!    and the defaults (see [`crate::feature_matrix`]),
+//! 9. `cargo fmt --all --check`,
+//! 10. `cargo doc --workspace --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`,
+//! 11. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]),
+//! 12. the default build of `anthropic-openapi` has none of the cloud crates
+//!     ([`CLOUD_CRATES`]) and no C-heavy TLS ([`HEAVY_TLS_CRATES`]), checked in
+//!     `cargo tree -e normal` with the default features.
 //!
 //! `--no-npm` skips steps 1-3 and 6 (the ones that need the Node.js tools) for quick local
 //! runs.
@@ -51,6 +54,9 @@ const CLOUD_CRATES: &[&str] = &[
     "aws-types",
     "gcp_auth",
 ];
+
+/// TLS crates that build large C libraries: the default TLS (rustls with `ring`) has none.
+const HEAVY_TLS_CRATES: &[&str] = &["aws-lc-rs", "aws-lc-sys", "openssl-sys", "native-tls"];
 
 /// The path of the Admin API reference (`admin-api-reference.md`), which the committed list of
 /// its operations is checked against; the repository does not hold it.
@@ -131,6 +137,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         "cargo clippy --workspace --all-targets --all-features -- -D warnings",
         cargo_clippy,
     ));
+    steps.push((
+        "cargo clippy -p anthropic-openapi --lib (no features, each area and TLS alone, defaults)",
+        crate::feature_matrix::check,
+    ));
     steps.push(("cargo fmt --all --check", cargo_fmt));
     steps.push((
         "cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)",
@@ -141,7 +151,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         crate::deny_cmd::check,
     ));
     steps.push((
-        "cargo tree -p anthropic-openapi -e normal (the default build has no cloud crates)",
+        "cargo tree -p anthropic-openapi -e normal (the default build has no cloud crates, no aws-lc)",
         default_build_has_no_cloud_crates,
     ));
 
@@ -588,23 +598,37 @@ fn default_build_has_no_cloud_crates(root: &Path) -> Result<(), String> {
         .map_err(|e| format!("running cargo tree: {e}"))?;
     check_status(output.status, "cargo tree")?;
     let tree = String::from_utf8_lossy(&output.stdout);
-    let mut found: Vec<&str> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| CLOUD_CRATES.iter().any(|c| name.starts_with(c)))
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    if found.is_empty() {
-        println!("the default build of anthropic-openapi has none of the cloud crates");
-        Ok(())
-    } else {
-        Err(format!(
+    let found = |names: &[&str]| -> Vec<String> {
+        let mut found: Vec<String> = tree
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .filter(|name| names.iter().any(|c| name.starts_with(c)))
+            .map(str::to_string)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    let (cloud, heavy) = (found(CLOUD_CRATES), found(HEAVY_TLS_CRATES));
+    if !cloud.is_empty() {
+        return Err(format!(
             "the default build of anthropic-openapi depends on cloud crates: {}; they must \
              stay behind the features bedrock, vertex and foundry",
-            found.join(", ")
-        ))
+            cloud.join(", ")
+        ));
     }
+    if !heavy.is_empty() {
+        return Err(format!(
+            "the default build of anthropic-openapi depends on {}; its TLS must be rustls with \
+             the ring provider (reqwest without its default features, see runtime/Cargo.toml)",
+            heavy.join(", ")
+        ));
+    }
+    println!(
+        "the default build of anthropic-openapi has none of the cloud crates, and no aws-lc or \
+         OpenSSL"
+    );
+    Ok(())
 }
 
 fn cargo_fmt(root: &Path) -> Result<(), String> {

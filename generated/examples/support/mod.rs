@@ -14,7 +14,9 @@
 
 pub mod stand_in;
 
-use anthropic_openapi::{AdminClient, Client};
+#[cfg(feature = "admin")]
+use anthropic_openapi::AdminClient;
+use anthropic_openapi::Client;
 
 /// The model the examples ask for.
 pub const MODEL: &str = "claude-sonnet-4-5";
@@ -56,7 +58,9 @@ pub async fn client() -> anthropic_openapi::Result<(Client, Backend)> {
 }
 
 /// A client for the Admin API: the real one when `ANTHROPIC_ADMIN_KEY` or
-/// `ANTHROPIC_OAUTH_TOKEN` is set, otherwise the local stand-in (with both credentials).
+/// `ANTHROPIC_OAUTH_TOKEN` is set, otherwise the local stand-in (with both credentials). Needs
+/// the `admin` feature.
+#[cfg(feature = "admin")]
 pub async fn admin_client() -> anthropic_openapi::Result<(AdminClient, Backend)> {
     if is_set("ANTHROPIC_ADMIN_KEY") || is_set("ANTHROPIC_OAUTH_TOKEN") {
         let admin = AdminClient::from_env()?;

@@ -3,12 +3,16 @@
 //! types, and the batch-results and download helpers. The generated modules (`types`,
 //! `resources`) are the crate's other half; each of their files begins with `@generated`.
 
+#[cfg(feature = "admin")]
+pub(crate) mod admin_client;
+#[cfg(feature = "batches")]
 mod batches_ext;
 pub(crate) mod clients;
 #[cfg(doctest)]
 mod compile_fail;
 mod content_access;
 mod conversation;
+#[cfg(feature = "files")]
 mod files_ext;
 pub(crate) mod function_tool;
 pub(crate) mod input_schema;

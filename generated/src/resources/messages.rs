@@ -12,6 +12,7 @@ pub struct MessagesApi<'a> {
 
 impl<'a> MessagesApi<'a> {
     /// The `messages.batches` operations.
+    #[cfg(feature = "batches")]
     pub fn batches(&self) -> MessagesBatchesApi<'a> {
         MessagesBatchesApi {
             client: self.client,
@@ -86,11 +87,13 @@ impl<'a> MessagesApi<'a> {
 }
 
 /// The `messages.batches` operations. Get one from the client; it borrows the client.
+#[cfg(feature = "batches")]
 #[derive(Clone, Copy, Debug)]
 pub struct MessagesBatchesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesApi<'a> {
     /// List message batches
     ///
@@ -242,6 +245,7 @@ impl<'a> MessagesBatchesApi<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::page::CursorParams for MessagesBatchesListParams {
     fn after_id(&self) -> Option<&str> {
         self.after_id.as_deref()
@@ -257,6 +261,7 @@ impl crate::runtime::page::CursorParams for MessagesBatchesListParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::page::CursorPage for MessageBatchList {
     type Item = MessageBatch;
     fn has_more(&self) -> bool {

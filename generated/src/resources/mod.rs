@@ -5,88 +5,130 @@ mod messages;
 
 pub use self::messages::*;
 
+#[cfg(feature = "completions")]
 mod completions;
 
+#[cfg(feature = "completions")]
 pub use self::completions::*;
 
+#[cfg(feature = "files")]
 mod files;
 
+#[cfg(feature = "files")]
 pub use self::files::*;
 
+#[cfg(feature = "models")]
 mod models;
 
+#[cfg(feature = "models")]
 pub use self::models::*;
 
+#[cfg(feature = "admin")]
 mod admin_organization;
 
+#[cfg(feature = "admin")]
 pub use self::admin_organization::*;
 
+#[cfg(feature = "admin")]
 mod admin_users;
 
+#[cfg(feature = "admin")]
 pub use self::admin_users::*;
 
+#[cfg(feature = "admin")]
 mod admin_invites;
 
+#[cfg(feature = "admin")]
 pub use self::admin_invites::*;
 
+#[cfg(feature = "admin")]
 mod admin_workspaces;
 
+#[cfg(feature = "admin")]
 pub use self::admin_workspaces::*;
 
+#[cfg(feature = "admin")]
 mod admin_api_keys;
 
+#[cfg(feature = "admin")]
 pub use self::admin_api_keys::*;
 
+#[cfg(feature = "admin")]
 mod admin_usage_report;
 
+#[cfg(feature = "admin")]
 pub use self::admin_usage_report::*;
 
+#[cfg(feature = "admin")]
 mod admin_cost_report;
 
+#[cfg(feature = "admin")]
 pub use self::admin_cost_report::*;
 
+#[cfg(feature = "admin")]
 mod admin_rate_limits;
 
+#[cfg(feature = "admin")]
 pub use self::admin_rate_limits::*;
 
+#[cfg(feature = "admin")]
 mod admin_service_accounts;
 
+#[cfg(feature = "admin")]
 pub use self::admin_service_accounts::*;
 
+#[cfg(feature = "admin")]
 mod admin_rbac_groups;
 
+#[cfg(feature = "admin")]
 pub use self::admin_rbac_groups::*;
 
+#[cfg(feature = "admin")]
 mod admin_rbac_roles;
 
+#[cfg(feature = "admin")]
 pub use self::admin_rbac_roles::*;
 
+#[cfg(feature = "admin")]
 mod admin_spend_limits;
 
+#[cfg(feature = "admin")]
 pub use self::admin_spend_limits::*;
 
+#[cfg(feature = "admin")]
 mod admin_spend_limit_increase_requests;
 
+#[cfg(feature = "admin")]
 pub use self::admin_spend_limit_increase_requests::*;
 
+#[cfg(feature = "admin")]
 mod admin_federation_issuers;
 
+#[cfg(feature = "admin")]
 pub use self::admin_federation_issuers::*;
 
+#[cfg(feature = "admin")]
 mod admin_federation_rules;
 
+#[cfg(feature = "admin")]
 pub use self::admin_federation_rules::*;
 
+#[cfg(feature = "admin")]
 mod admin_tunnels;
 
+#[cfg(feature = "admin")]
 pub use self::admin_tunnels::*;
 
+#[cfg(feature = "admin")]
 mod admin_external_keys;
 
+#[cfg(feature = "admin")]
 pub use self::admin_external_keys::*;
 
+#[cfg(feature = "admin")]
 mod admin_analytics;
 
+#[cfg(feature = "admin")]
 pub use self::admin_analytics::*;
 
 impl crate::Client {
@@ -94,20 +136,33 @@ impl crate::Client {
     pub fn messages(&self) -> MessagesApi<'_> {
         MessagesApi { client: self }
     }
+}
+
+#[cfg(feature = "completions")]
+impl crate::Client {
     /// The `completions` operations.
     pub fn completions(&self) -> CompletionsApi<'_> {
         CompletionsApi { client: self }
     }
+}
+
+#[cfg(feature = "files")]
+impl crate::Client {
     /// The `files` operations.
     pub fn files(&self) -> FilesApi<'_> {
         FilesApi { client: self }
     }
+}
+
+#[cfg(feature = "models")]
+impl crate::Client {
     /// The `models` operations.
     pub fn models(&self) -> ModelsApi<'_> {
         ModelsApi { client: self }
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::AdminClient {
     /// The `organization` operations.
     pub fn organization(&self) -> AdminOrganizationApi<'_> {

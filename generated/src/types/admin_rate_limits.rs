@@ -2,6 +2,8 @@
 //! Model types first reached by `AdminClient`'s `rate_limits` operation (`rate_limits.list`): its
 //! parameters, body and response, and the types those mention, apart from the types an `x-group`
 //! holds and those an operation earlier in the spec reached first.
+//!
+//! Compiled with the `admin` feature of the crate.
 
 #[allow(unused_imports)]
 use super::*;

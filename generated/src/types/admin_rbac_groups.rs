@@ -4,6 +4,8 @@
 //! `rbac_groups.members.create`, `rbac_groups.members.delete`): their parameters, bodies and
 //! responses, and the types those mention, apart from the types an `x-group` holds and those an
 //! operation earlier in the spec reached first.
+//!
+//! Compiled with the `admin` feature of the crate.
 
 #[allow(unused_imports)]
 use super::*;

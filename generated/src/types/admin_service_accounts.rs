@@ -5,6 +5,8 @@
 //! `service_accounts.workspaces.delete`): their parameters, bodies and responses, and the types
 //! those mention, apart from the types an `x-group` holds and those an operation earlier in the
 //! spec reached first.
+//!
+//! Compiled with the `admin` feature of the crate.
 
 #[allow(unused_imports)]
 use super::*;

@@ -4,6 +4,8 @@
 //! `tunnels.certificates.create`): their parameters, bodies and responses, and the types those
 //! mention, apart from the types an `x-group` holds and those an operation earlier in the spec
 //! reached first.
+//!
+//! Compiled with the `admin` feature of the crate.
 
 #[allow(unused_imports)]
 use super::*;

@@ -2,6 +2,8 @@
 //! Model types first reached by `Client`'s `files` operations (`files.list`, `files.upload`,
 //! `files.delete`): their parameters, bodies and responses, and the types those mention, apart from
 //! the types an `x-group` holds and those an operation earlier in the spec reached first.
+//!
+//! Compiled with the `files` feature of the crate.
 
 #[allow(unused_imports)]
 use super::*;

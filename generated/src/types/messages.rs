@@ -4,6 +4,9 @@
 //! `messages.batches.delete`, `messages.batches.results`): their parameters, bodies and responses,
 //! and the types those mention, apart from the types an `x-group` holds and those an operation
 //! earlier in the spec reached first.
+//!
+//! The types that only gated operations use are compiled with those operations' feature
+//! (`batches`).
 
 #[allow(unused_imports)]
 use super::*;
@@ -988,6 +991,7 @@ impl<'de> serde::Deserialize<'de> for ThinkingDisplayMode {
 }
 
 /// Request body for creating a message batch.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchCreateParams {
     /// The requests to run.
@@ -996,6 +1000,7 @@ pub struct MessageBatchCreateParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchCreateParams {
     /// Creates a `MessageBatchCreateParams` from its required properties; the optional ones start unset.
     pub fn new(
@@ -1008,6 +1013,7 @@ impl MessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::BodyBetas for MessageBatchCreateParams {
     fn body_betas(&self, out: &mut Vec<&'static str>) {
         crate::runtime::BodyBetas::body_betas(&self.requests, out);
@@ -1015,6 +1021,7 @@ impl crate::runtime::BodyBetas for MessageBatchCreateParams {
 }
 
 /// One request inside a message batch.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchRequest {
     /// Caller-chosen id used to match results to requests.
@@ -1025,6 +1032,7 @@ pub struct MessageBatchRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchRequest {
     /// Creates a `MessageBatchRequest` from its required properties; the optional ones start unset.
     pub fn new(
@@ -1039,6 +1047,7 @@ impl MessageBatchRequest {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::BodyBetas for MessageBatchRequest {
     fn body_betas(&self, out: &mut Vec<&'static str>) {
         crate::runtime::BodyBetas::body_betas(&self.params, out);
@@ -1048,6 +1057,7 @@ impl crate::runtime::BodyBetas for MessageBatchRequest {
 /// A batch of message requests processed asynchronously.
 ///
 /// On the wire this object always carries `"type": "message_batch"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "message_batch"))]
 pub struct MessageBatch {
@@ -1078,6 +1088,7 @@ pub struct MessageBatch {
 }
 
 /// The required properties of \[`MessageBatch`\], named where they are given: `created_at` and `expires_at` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessageBatch::new`\].
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug)]
 pub struct MessageBatchRequired {
     /// The required `created_at`.
@@ -1092,6 +1103,7 @@ pub struct MessageBatchRequired {
     pub request_counts: MessageBatchRequestCounts,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatch {
     /// Creates a `MessageBatch` from its required properties, named in a \[`MessageBatchRequired`\]; the optional ones start unset.
     pub fn new(required: MessageBatchRequired) -> Self {
@@ -1146,6 +1158,7 @@ impl MessageBatch {
 /// Where the batch is in its lifecycle.
 ///
 /// Open: a value this crate does not know is kept in `Other`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageBatchProcessingStatus {
     /// `in_progress`
@@ -1158,6 +1171,7 @@ pub enum MessageBatchProcessingStatus {
     Other(String),
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchProcessingStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1170,6 +1184,7 @@ impl MessageBatchProcessingStatus {
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<&str> for MessageBatchProcessingStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1181,6 +1196,7 @@ impl From<&str> for MessageBatchProcessingStatus {
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<String> for MessageBatchProcessingStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1192,24 +1208,28 @@ impl From<String> for MessageBatchProcessingStatus {
     }
 }
 
+#[cfg(feature = "batches")]
 impl std::fmt::Display for MessageBatchProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::QueryValue for MessageBatchProcessingStatus {
     fn to_query_value(&self) -> String {
         self.as_str().to_string()
     }
 }
 
+#[cfg(feature = "batches")]
 impl serde::Serialize for MessageBatchProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "batches")]
 impl<'de> serde::Deserialize<'de> for MessageBatchProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1223,6 +1243,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchProcessingStatus {
 }
 
 /// Number of requests in each processing state.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchRequestCounts {
     /// Requests canceled.
@@ -1245,6 +1266,7 @@ pub struct MessageBatchRequestCounts {
 }
 
 /// The required properties of \[`MessageBatchRequestCounts`\], named where they are given: `canceled` and `errored` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`MessageBatchRequestCounts::new`\].
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug)]
 pub struct MessageBatchRequestCountsRequired {
     /// The required `canceled`.
@@ -1259,6 +1281,7 @@ pub struct MessageBatchRequestCountsRequired {
     pub succeeded: i64,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchRequestCounts {
     /// Creates a `MessageBatchRequestCounts` from its required properties, named in a \[`MessageBatchRequestCountsRequired`\]; the optional ones start unset.
     pub fn new(required: MessageBatchRequestCountsRequired) -> Self {
@@ -1281,6 +1304,7 @@ impl MessageBatchRequestCounts {
 }
 
 /// One page of message batches.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchList {
     /// Batches on this page.
@@ -1297,6 +1321,7 @@ pub struct MessageBatchList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchList {
     /// Creates a `MessageBatchList` from its required properties; the optional ones start unset.
     pub fn new(
@@ -1326,6 +1351,7 @@ impl MessageBatchList {
 /// Confirmation that a message batch was deleted.
 ///
 /// On the wire this object always carries `"type": "message_batch_deleted"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "message_batch_deleted"))]
 pub struct DeletedMessageBatch {
@@ -1335,6 +1361,7 @@ pub struct DeletedMessageBatch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl DeletedMessageBatch {
     /// Creates a `DeletedMessageBatch` from its required properties; the optional ones start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1346,6 +1373,7 @@ impl DeletedMessageBatch {
 }
 
 /// One line of a batch results file.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 pub struct MessageBatchIndividualResponse {
     /// The `custom_id` of the originating request.
@@ -1356,6 +1384,7 @@ pub struct MessageBatchIndividualResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchIndividualResponse {
     /// Creates a `MessageBatchIndividualResponse` from its required properties; the optional ones start unset.
     pub fn new(
@@ -1373,6 +1402,7 @@ impl MessageBatchIndividualResponse {
 /// Outcome of one batched request, tagged by `type`.
 ///
 /// A value with a tag this crate does not know is kept whole in `Unknown`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageBatchResult {
@@ -1388,6 +1418,7 @@ pub enum MessageBatchResult {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchResult {
     /// The `type` value of this variant (for `Unknown`, whatever was received).
     pub fn tag(&self) -> &str {
@@ -1403,30 +1434,35 @@ impl MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<MessageBatchSucceededResult> for MessageBatchResult {
     fn from(value: MessageBatchSucceededResult) -> Self {
         Self::Succeeded(value)
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<MessageBatchErroredResult> for MessageBatchResult {
     fn from(value: MessageBatchErroredResult) -> Self {
         Self::Errored(value)
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<MessageBatchCanceledResult> for MessageBatchResult {
     fn from(value: MessageBatchCanceledResult) -> Self {
         Self::Canceled(value)
     }
 }
 
+#[cfg(feature = "batches")]
 impl From<MessageBatchExpiredResult> for MessageBatchResult {
     fn from(value: MessageBatchExpiredResult) -> Self {
         Self::Expired(value)
     }
 }
 
+#[cfg(feature = "batches")]
 impl serde::Serialize for MessageBatchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1439,6 +1475,7 @@ impl serde::Serialize for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::runtime::de::Tagged for MessageBatchResult {
     const NAME: &'static str = "MessageBatchResult";
     const TAG: &'static str = "type";
@@ -1457,6 +1494,7 @@ impl crate::runtime::de::Tagged for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl<'de> serde::Deserialize<'de> for MessageBatchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1468,6 +1506,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchResult {
 /// The request completed and produced a message.
 ///
 /// On the wire this object always carries `"type": "succeeded"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "succeeded"))]
 #[json(union_tag = "type")]
@@ -1478,6 +1517,7 @@ pub struct MessageBatchSucceededResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchSucceededResult {
     /// Creates a `MessageBatchSucceededResult` from its required properties; the optional ones start unset.
     pub fn new(message: impl Into<Message>) -> Self {
@@ -1491,6 +1531,7 @@ impl MessageBatchSucceededResult {
 /// The request failed.
 ///
 /// On the wire this object always carries `"type": "errored"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "errored"))]
 #[json(union_tag = "type")]
@@ -1501,6 +1542,7 @@ pub struct MessageBatchErroredResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchErroredResult {
     /// Creates a `MessageBatchErroredResult` from its required properties; the optional ones start unset.
     pub fn new(error: impl Into<ErrorResponse>) -> Self {
@@ -1514,6 +1556,7 @@ impl MessageBatchErroredResult {
 /// The request was canceled before it ran.
 ///
 /// On the wire this object always carries `"type": "canceled"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "canceled"))]
 #[json(union_tag = "type")]
@@ -1522,6 +1565,7 @@ pub struct MessageBatchCanceledResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchCanceledResult {
     /// Creates a `MessageBatchCanceledResult` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
@@ -1534,6 +1578,7 @@ impl MessageBatchCanceledResult {
 /// The batch expired before the request ran.
 ///
 /// On the wire this object always carries `"type": "expired"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, Default, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "expired"))]
 #[json(union_tag = "type")]
@@ -1542,6 +1587,7 @@ pub struct MessageBatchExpiredResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl MessageBatchExpiredResult {
     /// Creates a `MessageBatchExpiredResult` from its required properties; the optional ones start unset.
     pub fn new() -> Self {
@@ -1554,6 +1600,7 @@ impl MessageBatchExpiredResult {
 /// Body of every error response.
 ///
 /// On the wire this object always carries `"type": "error"`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "error"))]
 pub struct ErrorResponse {
@@ -1566,6 +1613,7 @@ pub struct ErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "batches")]
 impl ErrorResponse {
     /// Creates a `ErrorResponse` from its required properties; the optional ones start unset.
     pub fn new(error: impl Into<ErrorObject>) -> Self {
@@ -1583,6 +1631,7 @@ impl ErrorResponse {
 }
 
 /// Parameters of `messages.batches.list`.
+#[cfg(feature = "batches")]
 #[derive(Clone, Debug, Default)]
 pub struct MessagesBatchesListParams {
     /// Return the page that ends just before this id.
@@ -1599,6 +1648,7 @@ pub struct MessagesBatchesListParams {
     pub limit: Option<i64>,
 }
 
+#[cfg(feature = "batches")]
 impl MessagesBatchesListParams {
     /// Creates a `MessagesBatchesListParams` from its required properties; the optional ones start unset.
     pub fn new() -> Self {

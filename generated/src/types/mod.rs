@@ -26,18 +26,24 @@ pub mod tools;
 #[doc(no_inline)]
 pub use self::tools::*;
 
+#[cfg(feature = "completions")]
 pub mod completions;
 
+#[cfg(feature = "completions")]
 #[doc(no_inline)]
 pub use self::completions::*;
 
+#[cfg(feature = "files")]
 pub mod files;
 
+#[cfg(feature = "files")]
 #[doc(no_inline)]
 pub use self::files::*;
 
+#[cfg(feature = "models")]
 pub mod models;
 
+#[cfg(feature = "models")]
 #[doc(no_inline)]
 pub use self::models::*;
 
@@ -46,92 +52,128 @@ pub mod shared;
 #[doc(no_inline)]
 pub use self::shared::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_organization;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_organization::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_users;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_users::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_workspaces;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_workspaces::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_invites;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_invites::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_api_keys;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_api_keys::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_usage_report;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_usage_report::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_cost_report;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_cost_report::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_rate_limits;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_rate_limits::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_service_accounts;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_service_accounts::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_rbac_groups;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_rbac_groups::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_rbac_roles;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_rbac_roles::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_spend_limits;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_spend_limits::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_spend_limit_increase_requests;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_spend_limit_increase_requests::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_federation_issuers;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_federation_issuers::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_federation_rules;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_federation_rules::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_tunnels;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_tunnels::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_external_keys;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_external_keys::*;
 
+#[cfg(feature = "admin")]
 pub mod admin_analytics;
 
+#[cfg(feature = "admin")]
 #[doc(no_inline)]
 pub use self::admin_analytics::*;

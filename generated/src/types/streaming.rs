@@ -7,6 +7,9 @@
 //! - `MessageStreamEvent`: A server-sent event of a streamed message, tagged by `type`.
 //! - `CompletionStreamEvent`: A server-sent event of a streamed legacy completion, tagged by
 //!   `type`.
+//!
+//! The types that only gated operations use are compiled with those operations' feature
+//! (`completions`).
 
 #[allow(unused_imports)]
 use super::*;
@@ -1446,6 +1449,7 @@ impl ErrorEvent {
 /// A server-sent event of a streamed legacy completion, tagged by `type`.
 ///
 /// A value with a tag this crate does not know is kept whole in `Unknown`.
+#[cfg(feature = "completions")]
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CompletionStreamEvent {
@@ -1459,6 +1463,7 @@ pub enum CompletionStreamEvent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "completions")]
 impl CompletionStreamEvent {
     /// The `type` value of this variant (for `Unknown`, whatever was received).
     pub fn tag(&self) -> &str {
@@ -1473,24 +1478,28 @@ impl CompletionStreamEvent {
     }
 }
 
+#[cfg(feature = "completions")]
 impl From<Completion> for CompletionStreamEvent {
     fn from(value: Completion) -> Self {
         Self::Completion(value)
     }
 }
 
+#[cfg(feature = "completions")]
 impl From<PingEvent> for CompletionStreamEvent {
     fn from(value: PingEvent) -> Self {
         Self::Ping(value)
     }
 }
 
+#[cfg(feature = "completions")]
 impl From<ErrorEvent> for CompletionStreamEvent {
     fn from(value: ErrorEvent) -> Self {
         Self::Error(value)
     }
 }
 
+#[cfg(feature = "completions")]
 impl serde::Serialize for CompletionStreamEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1502,6 +1511,7 @@ impl serde::Serialize for CompletionStreamEvent {
     }
 }
 
+#[cfg(feature = "completions")]
 impl crate::runtime::de::Tagged for CompletionStreamEvent {
     const NAME: &'static str = "CompletionStreamEvent";
     const TAG: &'static str = "type";
@@ -1519,6 +1529,7 @@ impl crate::runtime::de::Tagged for CompletionStreamEvent {
     }
 }
 
+#[cfg(feature = "completions")]
 impl<'de> serde::Deserialize<'de> for CompletionStreamEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1530,6 +1541,7 @@ impl<'de> serde::Deserialize<'de> for CompletionStreamEvent {
 /// Result of a legacy text completion (also the payload of `completion` stream events).
 ///
 /// On the wire this object always carries `"type": "completion"`.
+#[cfg(feature = "completions")]
 #[derive(Clone, Debug, PartialEq, crate::runtime::de::JsonObject)]
 #[json(constant("type", "completion"))]
 #[json(union_tag = "type")]
@@ -1548,6 +1560,7 @@ pub struct Completion {
 }
 
 /// The required properties of \[`Completion`\], named where they are given: `completion` and `id` take the same kind of value, so a positional constructor would let them be swapped. Pass it to \[`Completion::new`\].
+#[cfg(feature = "completions")]
 #[derive(Clone, Debug)]
 pub struct CompletionRequired {
     /// The required `completion`.
@@ -1558,6 +1571,7 @@ pub struct CompletionRequired {
     pub model: Model,
 }
 
+#[cfg(feature = "completions")]
 impl Completion {
     /// Creates a `Completion` from its required properties, named in a \[`CompletionRequired`\]; the optional ones start unset.
     pub fn new(required: CompletionRequired) -> Self {

@@ -451,8 +451,9 @@ impl<C: ClientKind> ClientBuilder<C> {
             default_headers.append(n, v);
         }
 
-        let mut http = reqwest::Client::builder()
+        let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
+        let mut http = super::tls::configure(http, base_url.scheme() == "https")?;
         if let Some(configure) = &self.http_config {
             http = configure(http);
         }

@@ -20,6 +20,7 @@ mod credentials;
 mod prepare;
 mod response;
 mod send;
+mod tls;
 
 pub use builder::{ClientBuilder, ClientKind};
 pub use core::ClientCore;

@@ -21,6 +21,9 @@
 //! Anything else is a `404 not_found_error`.
 
 mod admin;
+// The batch endpoints decode their requests with the crate's batch types (the `batches`
+// feature); without them, the stand-in answers those paths as unknown.
+#[cfg(feature = "batches")]
 mod batches;
 mod files;
 mod messages;
@@ -70,6 +73,7 @@ impl StandIn {
 /// Everything the stand-in remembers between requests.
 struct State {
     ids: Ids,
+    #[cfg(feature = "batches")]
     batches: batches::Batches,
     files: files::Files,
     org: admin::Organization,
@@ -82,6 +86,7 @@ impl State {
         let files = files::Files::new(&mut ids);
         State {
             ids,
+            #[cfg(feature = "batches")]
             batches: batches::Batches::default(),
             files,
             org: admin::Organization::new(),
@@ -110,8 +115,11 @@ impl State {
             ("POST", ["v1", "messages", "count_tokens"]) => messages::count_tokens(call),
             ("GET", ["v1", "models"]) => models::list(call),
             ("GET", ["v1", "models", id]) => models::retrieve(call, id),
+            #[cfg(feature = "batches")]
             ("POST", ["v1", "messages", "batches"]) => self.batches.create(call, &mut self.ids),
+            #[cfg(feature = "batches")]
             ("GET", ["v1", "messages", "batches", id]) => self.batches.retrieve(call, id),
+            #[cfg(feature = "batches")]
             ("GET", ["v1", "messages", "batches", id, "results"]) => self.batches.results(call, id),
             ("POST", ["v1", "files"]) => self.files.upload(call, &mut self.ids),
             ("GET", ["v1", "files"]) => self.files.list(call),
