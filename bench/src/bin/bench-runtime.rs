@@ -4,6 +4,11 @@
 //! bench-runtime PORT stream|message|results   the jobs of bench/peers/python_sdk.py, with the
 //!                                             generated client; prints the same checksum line
 //!                                             (`noop`: start-up and client only)
+//! bench-runtime limit-stream|limit-message|limit-results DIR
+//!                                             the limit of those jobs: the same bytes (the
+//!                                             input files in DIR that `serve` sends), decoded
+//!                                             into our types as the client decodes them, with
+//!                                             no HTTP; prints the same checksum line
 //! bench-runtime overhead [REQUESTS] [ROUNDS] [ours|bare]
 //!                                             models().retrieve against bare reqwest on a
 //!                                             loopback server of its own (one side only:
@@ -37,7 +42,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anthropic_openapi::{
-    Client, ContentBlock, MessageBatchResult, MessageCreateParams, MessageParam, ModelInfo,
+    Client, ContentBlock, Message, MessageBatchIndividualResponse, MessageBatchResult,
+    MessageCreateParams, MessageParam, ModelInfo,
 };
 use futures::StreamExt as _;
 
@@ -67,6 +73,10 @@ fn main() -> ExitCode {
             _ => Err(USAGE.into()),
         },
         ["serve", dir] => serve_inputs(Path::new(dir)),
+        [
+            job @ ("limit-stream" | "limit-message" | "limit-results"),
+            dir,
+        ] => limit_job(job, Path::new(dir)),
         ["serve-results", file] => serve_results(Path::new(file), false),
         ["serve-results", file, "disk"] => serve_results(Path::new(file), false),
         ["serve-results", file, "memory"] => serve_results(Path::new(file), true),
@@ -90,6 +100,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage: bench-runtime PORT stream|message|results|noop \
+                     | limit-stream|limit-message|limit-results DIR \
                      | overhead [REQUESTS] [ROUNDS] [ours|bare] | make-inputs DIR [SCALE] \
                      | serve DIR | serve-results FILE [disk|memory] | make-large SRC DEST BYTES \
                      | profile WORK [N]";
@@ -157,11 +168,18 @@ async fn stream_job(client: &Client) -> Result<String, String> {
         .final_message()
         .await
         .map_err(|e| e.to_string())?;
-    let (ContentBlock::Thinking(thinking), ContentBlock::Text(text), ContentBlock::ToolUse(tool)) = (
-        &message.content[0],
-        &message.content[1],
-        &message.content[2],
-    ) else {
+    stream_line(&message)
+}
+
+/// The checksum line of the `stream` job for the final message: `len(content)`, the text and
+/// thinking lengths, and `len(str(tool input))`.
+fn stream_line(message: &Message) -> Result<String, String> {
+    let [
+        ContentBlock::Thinking(thinking),
+        ContentBlock::Text(text),
+        ContentBlock::ToolUse(tool),
+    ] = message.content.as_slice()
+    else {
         return Err("the streamed message does not have thinking, text and tool_use blocks".into());
     };
     let input = serde_json::Value::Object(tool.input.clone());
@@ -203,6 +221,86 @@ async fn results_job(client: &Client) -> Result<String, String> {
         ok += u64::from(matches!(item.result, MessageBatchResult::Succeeded(_)));
     }
     Ok(format!("{n} {ok}"))
+}
+
+/// The limit of a job: the bytes `bench-runtime serve DIR` would send (the input files in
+/// `dir`), decoded into our types the way the client decodes a response body, with no HTTP
+/// and no client; prints the job's checksum line.
+///
+/// - `limit-stream`: `stream.sse`, read in 16 KiB chunks, through the SSE decoder into
+///   `MessageStreamEvent`s and the accumulator (`MessageStream`) to the final `Message`.
+/// - `limit-message`: `message.json`, read whole (as the client reads a JSON body), into
+///   `Message` fifty times, by the function the client uses on every JSON body
+///   (`runtime::from_json_slice`).
+/// - `limit-results`: `results.jsonl`, read in 16 KiB chunks, through the JSONL decoder into
+///   `MessageBatchIndividualResponse`s.
+fn limit_job(job: &str, dir: &Path) -> Result<(), String> {
+    use anthropic_openapi::{JsonlStream, SseStream};
+    use futures::executor::block_on;
+    let inputs = bench::Inputs::in_dir(dir);
+    let line = match job {
+        "limit-stream" => {
+            let events = SseStream::from_byte_stream(file_body(&inputs.stream)?);
+            let message = block_on(anthropic_openapi::MessageStream::new(events).final_message())
+                .map_err(|e| e.to_string())?;
+            stream_line(&message)?
+        }
+        "limit-message" => {
+            let data = std::fs::read(&inputs.message)
+                .map_err(|e| format!("reading {}: {e}", inputs.message.display()))?;
+            let mut blocks = 0;
+            for _ in 0..50 {
+                let message: Message =
+                    anthropic_openapi_runtime::from_json_slice(&data).map_err(|e| e.to_string())?;
+                blocks = message.content.len();
+            }
+            blocks.to_string()
+        }
+        "limit-results" => {
+            let mut lines = std::pin::pin!(
+                JsonlStream::<MessageBatchIndividualResponse>::from_byte_stream(file_body(
+                    &inputs.results
+                )?)
+            );
+            let (mut n, mut ok) = (0u64, 0u64);
+            while let Some(item) = block_on(lines.next()) {
+                let item = item.map_err(|e| e.to_string())?;
+                n += 1;
+                ok += u64::from(matches!(item.result, MessageBatchResult::Succeeded(_)));
+            }
+            format!("{n} {ok}")
+        }
+        other => return Err(format!("unknown limit job {other:?}")),
+    };
+    println!("{line}");
+    if let Some(kib) = measure::peak_rss_kib() {
+        eprintln!("peak_rss_kib {kib}");
+    }
+    Ok(())
+}
+
+/// The file at `path` as a body stream of 16 KiB chunks read while it is consumed, as a
+/// response body arrives.
+fn file_body(
+    path: &Path,
+) -> Result<
+    impl futures::Stream<Item = anthropic_openapi::Result<bytes::Bytes>> + Send + 'static,
+    String,
+> {
+    use std::io::Read as _;
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    Ok(futures::stream::iter(std::iter::from_fn(move || {
+        let mut buf = vec![0u8; 16 * 1024];
+        match file.read(&mut buf) {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some(Ok(bytes::Bytes::from(buf)))
+            }
+            Err(e) => Some(Err(e.into())),
+        }
+    })))
 }
 
 /// `REQUESTS` sequential `models().retrieve` calls with the generated client, then the same

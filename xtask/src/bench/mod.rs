@@ -2,13 +2,15 @@
 //! in one run. The in-process micro benchmarks are `cargo bench -p bench`.
 
 mod compile;
+mod peers;
 mod runtime;
 
 use std::path::Path;
 
 const USAGE: &str = "usage: cargo xtask bench <runtime|compile|all> [options]
 
-  runtime   the generated client against the official Python SDK and bare reqwest on loopback
+  runtime   the generated client against the official Python and TypeScript SDKs, two Rust
+            crates for Claude, decoding alone and bare reqwest, on loopback
   compile   generation and compile time of the generated crate against progenitor
   all       both";
 

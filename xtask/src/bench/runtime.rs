@@ -3,13 +3,20 @@
 //!
 //! 1. Builds `bench-runtime` (the `bench` crate's binary) in release mode, makes the scale-1
 //!    inputs in `target/bench-inputs` with it (`bench-runtime make-inputs`, the crate's own
-//!    seeded generator), and, unless `--skip-python`, installs the Python SDK peer
-//!    (`anthropic==0.121.0`, from PyPI) into `.tools/bench-venv` if it is not there.
-//! 2. Serves the inputs on a loopback port with `bench-runtime serve` and times the jobs of
-//!    `bench/peers/python_sdk.py` (`stream`, `message`, `results`) against
-//!    `bench-runtime PORT JOB`, alternating, `--runs` times each; the checksum lines must agree.
-//!    The start-up of each (the `noop` job: interpreter or binary start, imports, client) is
-//!    timed the same way.
+//!    seeded generator), and sets up the peers that are not left out (none of this is timed):
+//!    - the official Python SDK (`anthropic==0.121.0`, from PyPI) in `.tools/bench-venv`;
+//!    - the official TypeScript SDK (`@anthropic-ai/sdk`, from npm) in `.tools/bench-node`;
+//!    - two Rust crates for Claude from crates.io, `async-anthropic` and `anthropic-ai-sdk`,
+//!      each with a program of ours (`bench/peers/rust/<crate>/main.rs`), built in release
+//!      mode in the throwaway workspace `target/bench-peers` ([`super::peers`]).
+//! 2. Serves the inputs on a loopback port with `bench-runtime serve` and times the jobs
+//!    (`noop`, the start-up: interpreter or binary, imports, client; `stream`, `message`,
+//!    `results`) of `bench-runtime PORT JOB` and of every peer's program (`PROGRAM PORT JOB`),
+//!    once untimed (a warm-up) and then `--runs` times each, the order of the sides turning
+//!    from one run to the next. Every side must print the same checksum line as ours, or the
+//!    run fails. A peer that cannot do a job prints `n/a REASON` and exits with status 3; the
+//!    table shows the reason. The limit, `bench-runtime limit-JOB DIR`, decodes the same
+//!    input files into our types with no HTTP, and is timed the same way.
 //! 3. Batch results at scale: writes a `--large-mb` results file (default 1024 MiB) to
 //!    `target/bench-inputs/large` (`bench-runtime make-large`: the scale-1 lines repeated with
 //!    fresh `custom_id`s) and streams it through `results_by_url` from a loopback server,
@@ -18,12 +25,13 @@
 //! 4. Request overhead: `bench-runtime overhead`, `--requests` sequential `models().retrieve`
 //!    calls against bare `reqwest` doing the same, `--rounds` interleaved rounds.
 //!
-//! Prints the machine, the peers' versions and a markdown table for `BENCHMARKS.md`.
+//! Prints the machine, the peers' versions and markdown tables for `BENCHMARKS.md`.
 //!
 //! Python is needed only for the Python SDK peer. `BENCH_PYTHON` names a Python interpreter
 //! that already has `anthropic` installed (any version; it is printed with the results); when
 //! it is not set, `python3 -m venv` and `pip` make `.tools/bench-venv` with the pinned SDK from
-//! PyPI.
+//! PyPI. Node.js and npm are needed only for the TypeScript SDK peer (`BENCH_NODE` names the
+//! `node` to run), and crates.io only for the Rust peers' first build.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -32,20 +40,40 @@ use std::time::{Duration, Instant};
 
 use measure::run_ok;
 
+use super::peers::{self, Peer};
+
 const USAGE: &str = "usage: cargo xtask bench runtime [options]
 
-  --runs N           runs of each whole-process job, per side (default 5)
+  --runs N           timed runs of each whole-process job, per side, after one untimed
+                     warm-up run (default 5)
+  --jobs LIST        the whole-process jobs to run, from noop,stream,message,results
+                     (default all of them)
+  --peers LIST       the sides to run beside ours, from limit,python,typescript,
+                     async-anthropic,anthropic-ai-sdk, or all (default) or none; with none,
+                     the whole-process jobs are left out
+  --skip-python      leave out the Python SDK (no Python needed)
+  --skip-node        leave out the TypeScript SDK (no Node.js or npm needed)
+  --skip-rust-peers  leave out async-anthropic and anthropic-ai-sdk (no crates.io needed)
+  --skip-limit       leave out the limit (the same bytes decoded alone, no HTTP)
   --large-mb N       size of the large batch results file in MiB (default 1024; 0 skips it)
   --large-runs N     runs of the large results job (default 3)
   --large-server S   how bench-runtime serve-results serves the large file: both (default),
                      disk (reading it while sending) or memory (holding it)
   --requests N       requests per round of the overhead benchmark (default 2000)
   --rounds N         rounds of the overhead benchmark (default 9)
-  --skip-python      leave out the Python SDK (no Python needed)
+
+needs, for each peer not left out:
+  Python SDK         python3 with venv, and PyPI (installs anthropic==0.121.0 into
+                     .tools/bench-venv), or BENCH_PYTHON
+  TypeScript SDK     Node.js 18 or later and npm, and the npm registry (installs
+                     @anthropic-ai/sdk@1.17.0 into .tools/bench-node)
+  Rust peers         crates.io for their first build in target/bench-peers, and OpenSSL's
+                     headers and pkg-config (anthropic-ai-sdk's reqwest uses native-tls)
 
 environment:
   BENCH_PYTHON       a Python interpreter with `anthropic` installed, used instead of making
-                     .tools/bench-venv (which needs python3 with venv, and PyPI)";
+                     .tools/bench-venv (which needs python3 with venv, and PyPI)
+  BENCH_NODE         the node to run the TypeScript SDK peer with (default: node on PATH)";
 
 /// The version of the official Python SDK measured against.
 const PYTHON_SDK: &str = "anthropic==0.121.0";
@@ -65,7 +93,37 @@ struct Options {
     large_servers: Vec<LargeServer>,
     requests: u32,
     rounds: u32,
-    python: bool,
+    /// The sides run beside ours, in the order of the table's columns.
+    peers: Vec<Peer>,
+    jobs: Vec<&'static str>,
+}
+
+/// The whole-process jobs, in the order they are run and shown.
+const JOBS: [&str; 4] = ["noop", "stream", "message", "results"];
+
+/// The peers named in `list` (comma-separated keys, `all` or `none`).
+fn peer_list(list: &str) -> Result<Vec<Peer>, String> {
+    match list {
+        "all" => return Ok(Peer::all()),
+        "none" | "" => return Ok(Vec::new()),
+        _ => {}
+    }
+    let mut wanted = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        let peer = Peer::all()
+            .into_iter()
+            .find(|p| p.key() == name)
+            .ok_or_else(|| {
+                let keys: Vec<&str> = Peer::all().iter().map(|p| p.key()).collect();
+                format!("unknown peer {name:?} (one of {})", keys.join(", "))
+            })?;
+        wanted.push(peer);
+    }
+    // In the order of the columns, whatever the order given.
+    Ok(Peer::all()
+        .into_iter()
+        .filter(|p| wanted.contains(p))
+        .collect())
 }
 
 fn parse(args: &[String]) -> Result<Option<Options>, String> {
@@ -76,7 +134,8 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         large_servers: vec![LargeServer::Memory, LargeServer::Disk],
         requests: 2000,
         rounds: 9,
-        python: true,
+        peers: Peer::all(),
+        jobs: JOBS.to_vec(),
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -109,7 +168,22 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             }
             "--requests" => o.requests = number(arg, value(arg)?)?.max(1) as u32,
             "--rounds" => o.rounds = number(arg, value(arg)?)?.max(1) as u32,
-            "--skip-python" => o.python = false,
+            "--peers" => o.peers = peer_list(&value(arg)?)?,
+            "--skip-python" => o.peers.retain(|p| *p != Peer::Python),
+            "--skip-node" => o.peers.retain(|p| *p != Peer::TypeScript),
+            "--skip-rust-peers" => o.peers.retain(|p| !matches!(p, Peer::Rust(_))),
+            "--skip-limit" => o.peers.retain(|p| *p != Peer::Limit),
+            "--jobs" => {
+                let list = value(arg)?;
+                let mut jobs = Vec::new();
+                for name in list.split(',').map(str::trim) {
+                    let job = JOBS.iter().find(|j| **j == name).ok_or_else(|| {
+                        format!("unknown job {name:?} (one of {})", JOBS.join(", "))
+                    })?;
+                    jobs.push(*job);
+                }
+                o.jobs = JOBS.iter().copied().filter(|j| jobs.contains(j)).collect();
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -151,57 +225,26 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         "bench-runtime make-inputs",
     )?;
 
-    let python = if opts.python {
-        step("checking the Python SDK peer");
-        Some(ensure_python(root)?)
-    } else {
-        None
-    };
-
     let machine = measure::Machine::read();
     let mut report = Report::default();
 
-    // Whole-process jobs against the Python SDK.
-    if let Some(python) = &python {
+    // Whole-process jobs: ours and every peer not left out, against `bench-runtime serve`.
+    if !opts.peers.is_empty() && !opts.jobs.is_empty() {
+        let sides = prepare_sides(root, &ours, &opts.peers, &mut report)?;
         let (server, port) = Server::start_announcing(
             Command::new(&ours).arg("serve").arg(&inputs),
             "bench-runtime serve",
         )?;
-        let peer = root.join(PEER);
-        for job in ["noop", "stream", "message", "results"] {
-            step(&format!("job {job}: {} runs per side", opts.runs));
-            let mut py_times = Vec::new();
-            let mut rs_times = Vec::new();
-            let mut py_rss = Vec::new();
-            let mut rs_rss = Vec::new();
-            for _ in 0..opts.runs {
-                let py = timed(
-                    Command::new(python)
-                        .arg(&peer)
-                        .arg(port.to_string())
-                        .arg(job),
-                )?;
-                let rs = timed(Command::new(&ours).arg(port.to_string()).arg(job))?;
-                if py.stdout.trim() != rs.stdout.trim() {
-                    return Err(format!(
-                        "job {job}: checksums differ: Python SDK printed {:?}, ours {:?}",
-                        py.stdout.trim(),
-                        rs.stdout.trim()
-                    ));
-                }
-                py_times.push(py.wall);
-                rs_times.push(rs.wall);
-                py_rss.extend(py.peak_rss_kib);
-                rs_rss.extend(rs.peak_rss_kib);
-                report.checksums.push((job, rs.stdout.trim().to_string()));
-            }
-            report.jobs.push(JobResult {
-                job,
-                python: measure::median(&py_times).unwrap_or_default(),
-                ours: measure::median(&rs_times).unwrap_or_default(),
-                python_rss: max(&py_rss),
-                ours_rss: max(&rs_rss),
-            });
+        report.sides = sides.iter().map(|s| s.peer).collect();
+        for &job in &opts.jobs {
+            step(&format!(
+                "job {job}: a warm-up and {} runs of each of {} sides",
+                opts.runs,
+                sides.len()
+            ));
+            report
+                .jobs
+                .push(run_job(&sides, job, port, &inputs, opts.runs)?);
         }
         drop(server);
     }
@@ -304,19 +347,196 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         cpu_ratio: measure::median(&ratios(ours_cpu, bare_cpu)).unwrap_or(f64::NAN),
     });
 
-    let python_versions = python.as_ref().map(|p| versions(p));
     let command = std::iter::once("cargo xtask bench runtime".to_string())
         .chain(args.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
-    print_report(
-        &machine,
-        python_versions.as_deref(),
-        &command,
-        &opts,
-        &report,
-    );
+    print_report(&machine, &command, &opts, &report);
     Ok(())
+}
+
+/// One side of the whole-process jobs: ours (`peer` is `None`) or a peer, and how to run it.
+struct Side {
+    peer: Option<Peer>,
+    /// The program and the arguments before `PORT JOB`.
+    program: PathBuf,
+    args: Vec<std::ffi::OsString>,
+}
+
+impl Side {
+    fn label(&self) -> &'static str {
+        self.peer.map_or("ours", Peer::label)
+    }
+
+    /// The command that runs `job`: `PROGRAM [ARGS] PORT JOB`, or for the limit
+    /// `bench-runtime limit-JOB DIR` (`None` for `noop`: it has no start-up of its own).
+    fn command(&self, job: &str, port: u16, inputs: &Path) -> Option<Command> {
+        let mut command = Command::new(&self.program);
+        if self.peer == Some(Peer::Limit) {
+            if job == "noop" {
+                return None;
+            }
+            command.arg(format!("limit-{job}")).arg(inputs);
+        } else {
+            command.args(&self.args).arg(port.to_string()).arg(job);
+        }
+        Some(command)
+    }
+}
+
+/// Ours and the `peers`, set up to run (installed or built when needed); their versions go
+/// into `report`.
+fn prepare_sides(
+    root: &Path,
+    ours: &Path,
+    wanted: &[Peer],
+    report: &mut Report,
+) -> Result<Vec<Side>, String> {
+    let reqwest = peers::lock_version(&root.join("Cargo.lock"), "reqwest").unwrap_or_default();
+    report
+        .versions
+        .push(format!("Ours: anthropic-openapi (reqwest {reqwest})"));
+    let mut sides = vec![Side {
+        peer: None,
+        program: ours.to_path_buf(),
+        args: Vec::new(),
+    }];
+    let rust: Vec<&'static peers::RustPeer> = wanted
+        .iter()
+        .filter_map(|p| match p {
+            Peer::Rust(r) => Some(*r),
+            _ => None,
+        })
+        .collect();
+    let built = if rust.is_empty() {
+        None
+    } else {
+        step("building the Rust peers (release) in target/bench-peers");
+        let built = peers::build_rust_peers(root, &rust)?;
+        report
+            .versions
+            .push(format!("Peers: Rust crates, {}", built.versions));
+        Some(built)
+    };
+    for &peer in wanted {
+        let side = match peer {
+            Peer::Limit => Side {
+                peer: Some(peer),
+                program: ours.to_path_buf(),
+                args: Vec::new(),
+            },
+            Peer::Python => {
+                step("checking the Python SDK peer");
+                let python = ensure_python(root)?;
+                report
+                    .versions
+                    .push(format!("Peer: official Python SDK, {}", versions(&python)));
+                Side {
+                    peer: Some(peer),
+                    program: python,
+                    args: vec![root.join(PEER).into_os_string()],
+                }
+            }
+            Peer::TypeScript => {
+                step("checking the TypeScript SDK peer");
+                let node = peers::ensure_node(root)?;
+                report
+                    .versions
+                    .push(format!("Peer: official TypeScript SDK, {}", node.versions));
+                Side {
+                    peer: Some(peer),
+                    program: node.node,
+                    args: vec![node.script.into_os_string()],
+                }
+            }
+            Peer::Rust(r) => {
+                let program = built
+                    .as_ref()
+                    .and_then(|b| b.programs.iter().find(|(p, _)| *p == r))
+                    .map(|(_, program)| program.clone())
+                    .ok_or_else(|| format!("the {} peer was not built", r.name))?;
+                Side {
+                    peer: Some(peer),
+                    program,
+                    args: Vec::new(),
+                }
+            }
+        };
+        sides.push(side);
+    }
+    Ok(sides)
+}
+
+/// Runs `job` on every side once untimed (a warm-up: the page cache, and whether the peer can
+/// do the job at all), then `runs` times timed, the order of the sides turning by one each
+/// run, and checks every time that every side printed the same checksum line as ours.
+fn run_job(
+    sides: &[Side],
+    job: &'static str,
+    port: u16,
+    inputs: &Path,
+    runs: usize,
+) -> Result<JobResult, String> {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); sides.len()];
+    let mut rss: Vec<Vec<u64>> = vec![Vec::new(); sides.len()];
+    let mut cells: Vec<Option<Cell>> = (0..sides.len()).map(|_| None).collect();
+    let mut checksum = None;
+    for run in 0..=runs {
+        let warm_up = run == 0;
+        let mut lines: Vec<(usize, String)> = Vec::new();
+        for k in 0..sides.len() {
+            let i = (k + run) % sides.len();
+            if cells[i].is_some() {
+                continue; // not available, or nothing to run
+            }
+            let Some(mut command) = sides[i].command(job, port, inputs) else {
+                cells[i] = Some(Cell::None);
+                continue;
+            };
+            let out = timed(&mut command)?;
+            if let Some(reason) = out.not_available {
+                if sides[i].peer.is_none() {
+                    return Err(format!("job {job}: ours printed n/a ({reason})"));
+                }
+                cells[i] = Some(Cell::NotAvailable(reason));
+                continue;
+            }
+            if !warm_up {
+                times[i].push(out.wall);
+                rss[i].extend(out.peak_rss_kib);
+            }
+            lines.push((i, out.stdout.trim().to_string()));
+        }
+        let ours = lines
+            .iter()
+            .find(|(i, _)| *i == 0)
+            .map(|(_, l)| l.clone())
+            .ok_or_else(|| format!("job {job}: ours did not run"))?;
+        for (i, line) in &lines {
+            if *line != ours {
+                return Err(format!(
+                    "job {job}: checksums differ: {} printed {line:?}, ours {ours:?}",
+                    sides[*i].label()
+                ));
+            }
+        }
+        checksum = Some(ours);
+    }
+    let cells = cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            cell.unwrap_or_else(|| Cell::Measured {
+                wall: measure::median(&times[i]).unwrap_or_default(),
+                peak_rss_kib: max(&rss[i]),
+            })
+        })
+        .collect();
+    Ok(JobResult {
+        job,
+        cells,
+        checksum: checksum.unwrap_or_default(),
+    })
 }
 
 /// How `bench-runtime serve-results` serves the large results file.
@@ -374,7 +594,7 @@ fn large_file(ours: &Path, inputs: &Path, mib: u64) -> Result<(u64, u64), String
     Ok((size, lines))
 }
 
-fn step(what: &str) {
+pub(super) fn step(what: &str) {
     eprintln!("== {what}");
 }
 
@@ -444,9 +664,16 @@ struct Timed {
     wall: Duration,
     stdout: String,
     peak_rss_kib: Option<u64>,
+    /// The reason a peer gave for not doing the job (`n/a REASON` on stdout, exit status
+    /// [`NOT_AVAILABLE`]).
+    not_available: Option<String>,
 }
 
-/// Runs a command to completion, timing it from spawn to exit. The peak RSS is the
+/// The exit status of a peer's program for a job it cannot do.
+const NOT_AVAILABLE: i32 = 3;
+
+/// Runs a command to completion, timing it from spawn to exit; a failure is an error, except
+/// for a peer's `n/a REASON` with exit status [`NOT_AVAILABLE`]. The peak RSS is the
 /// `peak_rss_kib N` line the Rust binary prints on stderr, or `/usr/bin/time`'s `%M` for
 /// other programs when `/usr/bin/time` exists.
 fn timed(cmd: &mut Command) -> Result<Timed, String> {
@@ -471,8 +698,27 @@ fn timed(cmd: &mut Command) -> Result<Timed, String> {
         .map_err(|e| format!("{program}: {e}"))?;
     let wall = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.code() == Some(NOT_AVAILABLE)
+        && let Some(reason) = stdout.strip_prefix("n/a ")
+    {
+        return Ok(Timed {
+            wall,
+            stdout: String::new(),
+            peak_rss_kib: None,
+            not_available: Some(reason.trim().to_string()),
+        });
+    }
     if !out.status.success() {
-        return Err(format!("{program} failed ({}):\n{stderr}", out.status));
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Err(format!(
+            "{program} {} failed ({}):\n{stderr}",
+            args.join(" "),
+            out.status
+        ));
     }
     let peak_rss_kib = stderr
         .lines()
@@ -481,8 +727,9 @@ fn timed(cmd: &mut Command) -> Result<Timed, String> {
         .next_back();
     Ok(Timed {
         wall,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stdout,
         peak_rss_kib,
+        not_available: None,
     })
 }
 
@@ -524,12 +771,34 @@ fn max(values: &[u64]) -> Option<u64> {
     values.iter().copied().max()
 }
 
+/// One job on every side, in the order of the sides (ours first).
 struct JobResult {
     job: &'static str,
-    python: Duration,
-    ours: Duration,
-    python_rss: Option<u64>,
-    ours_rss: Option<u64>,
+    cells: Vec<Cell>,
+    /// The line every side printed.
+    checksum: String,
+}
+
+/// One side's result for one job.
+enum Cell {
+    /// The median wall time, and the largest peak RSS.
+    Measured {
+        wall: Duration,
+        peak_rss_kib: Option<u64>,
+    },
+    /// The peer cannot do the job, for this reason.
+    NotAvailable(String),
+    /// Nothing to run (the limit has no start-up of its own).
+    None,
+}
+
+impl Cell {
+    fn wall(&self) -> Option<Duration> {
+        match self {
+            Cell::Measured { wall, .. } => Some(*wall),
+            _ => None,
+        }
+    }
 }
 
 struct LargeResult {
@@ -554,8 +823,11 @@ struct OverheadResult {
 
 #[derive(Default)]
 struct Report {
+    /// The peers of the whole-process jobs, after ours, in the order of the cells.
+    sides: Vec<Option<Peer>>,
+    /// Ours and each peer's versions, a line each.
+    versions: Vec<String>,
     jobs: Vec<JobResult>,
-    checksums: Vec<(&'static str, String)>,
     large: Vec<LargeResult>,
     overhead: Option<OverheadResult>,
 }
@@ -568,13 +840,7 @@ fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(|| "n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
 
-fn print_report(
-    machine: &measure::Machine,
-    python: Option<&str>,
-    command: &str,
-    opts: &Options,
-    report: &Report,
-) {
+fn print_report(machine: &measure::Machine, command: &str, opts: &Options, report: &Report) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out);
     let _ = writeln!(
@@ -585,56 +851,14 @@ fn print_report(
         machine.memory_gib(),
         machine.kernel
     );
-    if let Some(python) = python {
-        let _ = writeln!(out, "Peer: official Python SDK, {python}");
+    for line in &report.versions {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "Command: `{command}`");
     let _ = writeln!(out);
 
     if !report.jobs.is_empty() {
-        let startup = report.jobs.iter().find(|j| j.job == "noop");
-        let _ = writeln!(
-            out,
-            "| job (whole process, median of {}) | Python SDK | ours | ratio | ratio without start-up | peak RSS Python / ours |",
-            opts.runs
-        );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
-        for j in &report.jobs {
-            let ratio = ms(j.python) / ms(j.ours);
-            let net = match startup {
-                Some(s) if j.job != "noop" => {
-                    let py = ms(j.python) - ms(s.python);
-                    let rs = ms(j.ours) - ms(s.ours);
-                    if rs > 0.0 {
-                        format!("{:.0}×", py / rs)
-                    } else {
-                        "n/a".into()
-                    }
-                }
-                _ => "–".into(),
-            };
-            let name = if j.job == "noop" {
-                "start-up (`noop`: imports, client)".to_string()
-            } else {
-                format!("`{}`", j.job)
-            };
-            let _ = writeln!(
-                out,
-                "| {name} | {:.1} ms | {:.1} ms | {ratio:.1}× | {net} | {} / {} |",
-                ms(j.python),
-                ms(j.ours),
-                mib(j.python_rss),
-                mib(j.ours_rss)
-            );
-        }
-        let mut seen: Vec<&str> = Vec::new();
-        for (job, sum) in &report.checksums {
-            if !seen.contains(job) && *job != "noop" {
-                seen.push(job);
-                let _ = writeln!(out, "\nchecksum `{job}` (both sides): `{sum}`");
-            }
-        }
-        let _ = writeln!(out);
+        print_jobs(&mut out, opts, report);
     }
 
     if !report.large.is_empty() {
@@ -689,4 +913,127 @@ fn print_report(
             (o.cpu_ratio - 1.0) * 100.0
         );
     }
+}
+
+/// The tables of the whole-process jobs: wall time and ratio to ours, the same without each
+/// side's start-up, and peak RSS; then what each peer does differently, and the checksums.
+fn print_jobs(out: &mut impl Write, opts: &Options, report: &Report) {
+    let label = |side: &Option<Peer>| side.map_or("ours", Peer::label);
+    let heading = |first: &str, sides: &[usize]| {
+        let names: Vec<&str> = sides.iter().map(|&i| label(&report.sides[i])).collect();
+        format!(
+            "| {first} | {} |\n|---|{}",
+            names.join(" | "),
+            "---:|".repeat(names.len())
+        )
+    };
+    let name = |job: &str| {
+        if job == "noop" {
+            "start-up (`noop`: imports, client)".to_string()
+        } else {
+            format!("`{job}`")
+        }
+    };
+    let all: Vec<usize> = (0..report.sides.len()).collect();
+
+    // Wall time, and each side's time as a multiple of ours.
+    let _ = writeln!(
+        out,
+        "{}",
+        heading(
+            &format!(
+                "job (whole process, median of {}; × ours = side / ours)",
+                opts.runs
+            ),
+            &all
+        )
+    );
+    for j in &report.jobs {
+        let ours = j.cells[0].wall();
+        let cells: Vec<String> = j
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| match cell {
+                Cell::Measured { wall, .. } => match ours {
+                    Some(o) if i > 0 => {
+                        format!("{:.1} ms ({:.2}× ours)", ms(*wall), ms(*wall) / ms(o))
+                    }
+                    _ => format!("{:.1} ms", ms(*wall)),
+                },
+                Cell::NotAvailable(why) => format!("n/a ({why})"),
+                Cell::None => "–".into(),
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", name(j.job), cells.join(" | "));
+    }
+    let _ = writeln!(out);
+
+    // Without start-up: each side's `noop` subtracted from its time (not for the limit, which
+    // builds no client).
+    if let Some(noop) = report.jobs.iter().find(|j| j.job == "noop") {
+        let sides: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| report.sides[i] != Some(Peer::Limit))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            heading(
+                "job without start-up (each side's `noop` subtracted; × ours)",
+                &sides
+            )
+        );
+        let net = |j: &JobResult, i: usize| -> Option<f64> {
+            Some(ms(j.cells[i].wall()?) - ms(noop.cells[i].wall()?))
+        };
+        for j in report.jobs.iter().filter(|j| j.job != "noop") {
+            let ours = net(j, 0);
+            let cells: Vec<String> = sides
+                .iter()
+                .map(|&i| match (&j.cells[i], net(j, i), ours) {
+                    (Cell::NotAvailable(_), _, _) => "n/a".into(),
+                    (_, Some(t), Some(o)) if i > 0 && o > 0.0 && t > 0.0 => {
+                        format!("{t:.1} ms ({:.2}× ours)", t / o)
+                    }
+                    (_, Some(t), _) => format!("{t:.1} ms"),
+                    _ => "–".into(),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} | {} |", name(j.job), cells.join(" | "));
+        }
+        let _ = writeln!(out);
+    }
+
+    // Peak RSS.
+    let _ = writeln!(out, "{}", heading("peak RSS (largest of the runs)", &all));
+    for j in &report.jobs {
+        let cells: Vec<String> = j
+            .cells
+            .iter()
+            .map(|cell| match cell {
+                Cell::Measured { peak_rss_kib, .. } => mib(*peak_rss_kib),
+                Cell::NotAvailable(_) => "n/a".into(),
+                Cell::None => "–".into(),
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", name(j.job), cells.join(" | "));
+    }
+    let _ = writeln!(out);
+
+    for peer in report.sides.iter().flatten() {
+        if let Some(note) = peer.note() {
+            let _ = writeln!(out, "- {}: {note}", peer.label());
+        }
+    }
+    let _ = writeln!(out);
+    for j in report.jobs.iter().filter(|j| j.job != "noop") {
+        let _ = writeln!(
+            out,
+            "checksum `{}` (every side that does it): `{}`",
+            j.job, j.checksum
+        );
+    }
+    let _ = writeln!(out);
 }
