@@ -2,6 +2,7 @@
 //! in one run. The in-process micro benchmarks are `cargo bench -p bench`.
 
 mod compile;
+mod programs;
 mod runtime;
 
 use std::path::Path;
@@ -9,7 +10,9 @@ use std::path::Path;
 const USAGE: &str = "usage: cargo xtask bench <runtime|compile|all> [options]
 
   runtime   the generated client against the official Python SDK and bare reqwest on loopback
-  compile   generation and compile time of the generated crate against progenitor
+  compile   generation and compile time of the generated crate against progenitor, and the
+            build cost to a program of each client crate (ours, async-anthropic,
+            anthropic-ai-sdk, progenitor's)
   all       both";
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
