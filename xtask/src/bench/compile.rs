@@ -15,20 +15,39 @@
 //!    touched and `cargo check` / `cargo build --release` of that crate alone is timed, with
 //!    `CARGO_INCREMENTAL=0` so that every run compiles the crate from scratch.
 //!
+//! 3. Programs (`programs.rs`): what depending on each client crate costs a user's program,
+//!    ours and three peers side by side: cold and warm builds, dependencies, binary size.
+//!
 //! Wall time and CPU time (user + system of the child processes, from `/proc/self/stat`) are
 //! both reported as medians; CPU time is the steadier figure on a shared machine. The output
-//! ends with markdown tables for BENCHMARKS.md.
+//! ends with markdown tables for BENCHMARKS.md. `--only` picks sections (`generation`,
+//! `crates`, `programs`); by default all three run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
-const USAGE: &str = "usage: cargo xtask bench compile [--runs N] [--gen-runs N] [--skip-compile]
+use super::programs;
 
-  --runs N        timed compile runs per crate and profile (default 5)
-  --gen-runs N    timed generation runs (default 10)
-  --skip-compile  measure generation only";
+const USAGE: &str = "usage: cargo xtask bench compile [--only SECTIONS] [options]
+
+  --only SECTIONS   comma-separated: generation, crates, programs (default: all three)
+  --skip-compile    measure generation only (same as --only generation)
+
+generation and crates (the generated crate against progenitor's):
+  --runs N          timed compile runs per crate and profile (default 5)
+  --gen-runs N      timed generation runs (default 10)
+
+programs (a user's program on each client crate):
+  --peers LIST      ours, async-anthropic, anthropic-ai-sdk, progenitor (default: all)
+  --programs LIST   hello, everything (default: both)
+  --profiles LIST   debug, release (default: both)
+  --cold-runs N     builds in an empty target directory per program and profile (default 1)
+  --warm-runs N     builds after touching the program's source (default 3)";
+
+/// The sections of the benchmark, for `--only`.
+const SECTIONS: [&str; 3] = ["generation", "crates", "programs"];
 
 /// The three crates of the throwaway workspace, in the order they are timed in each round.
 const CRATES: [&str; 3] = ["progenitor-generated", "ours-subset", "ours-full"];
@@ -36,33 +55,55 @@ const CRATES: [&str; 3] = ["progenitor-generated", "ours-subset", "ours-full"];
 /// The directories of `generated/src` that the generator writes.
 const GENERATED_DIRS: [&str; 2] = ["types", "resources"];
 
+#[derive(Debug)]
 struct Options {
     runs: usize,
     gen_runs: usize,
-    skip_compile: bool,
+    /// The sections to run, out of [`SECTIONS`].
+    sections: Vec<&'static str>,
+    programs: programs::Selection,
+}
+
+impl Options {
+    fn runs(&self, section: &str) -> bool {
+        self.sections.contains(&section)
+    }
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
         runs: 5,
         gen_runs: 10,
-        skip_compile: false,
+        sections: SECTIONS.to_vec(),
+        programs: programs::Selection::default(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut count = |name: &str| -> Result<usize, String> {
-            let value = args
-                .next()
-                .ok_or(format!("{name} needs a number\n{USAGE}"))?;
-            match value.parse::<usize>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(format!("{name} {value}: not a positive number\n{USAGE}")),
-            }
+        let mut value = |name: &str| {
+            args.next()
+                .map(String::as_str)
+                .ok_or(format!("{name} needs a value\n{USAGE}"))
         };
+        let count = |name: &str, value: &str| match value.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("{name} {value}: not a positive number\n{USAGE}")),
+        };
+        let list = programs::parse_list;
+        let p = &mut o.programs;
         match arg.as_str() {
-            "--runs" => o.runs = count("--runs")?,
-            "--gen-runs" => o.gen_runs = count("--gen-runs")?,
-            "--skip-compile" => o.skip_compile = true,
+            "--runs" => o.runs = count("--runs", value("--runs")?)?,
+            "--gen-runs" => o.gen_runs = count("--gen-runs", value("--gen-runs")?)?,
+            "--skip-compile" => o.sections = vec!["generation"],
+            "--only" => o.sections = list("--only", value("--only")?, &SECTIONS)?,
+            "--peers" => p.peers = list("--peers", value("--peers")?, &programs::PEERS)?,
+            "--programs" => {
+                p.programs = list("--programs", value("--programs")?, &programs::PROGRAMS)?
+            }
+            "--profiles" => {
+                p.profiles = list("--profiles", value("--profiles")?, &programs::PROFILES)?
+            }
+            "--cold-runs" => p.cold_runs = count("--cold-runs", value("--cold-runs")?)?,
+            "--warm-runs" => p.warm_runs = count("--warm-runs", value("--warm-runs")?)?,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
@@ -73,7 +114,7 @@ fn options(args: &[String]) -> Result<Options, String> {
 /// One measurement: medians of wall time and of CPU time (user + system of children), in
 /// seconds.
 #[derive(Clone, Copy, Debug)]
-struct Timing {
+pub(super) struct Timing {
     wall: f64,
     cpu: Option<f64>,
 }
@@ -81,7 +122,7 @@ struct Timing {
 impl Timing {
     /// The medians of `samples` ([`measure::median`]: the mean of the middle two for an even
     /// count).
-    fn median_of(samples: &[measure::Timing]) -> Timing {
+    pub(super) fn median_of(samples: &[measure::Timing]) -> Timing {
         Timing {
             wall: measure::median_wall(samples).as_secs_f64(),
             cpu: measure::median_children_cpu(samples).map(|d| d.as_secs_f64()),
@@ -95,7 +136,92 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let machine = machine();
     eprintln!("machine: {machine}");
+    let inputs = dir.join("inputs");
+    // progenitor's client is needed by the crates section, and by the programs section for its
+    // progenitor peer.
+    let needs_progenitor = opts.runs("crates")
+        || (opts.runs("programs") && opts.programs.peers.contains(&"progenitor"));
+    let mut report = String::new();
 
+    if opts.runs("generation") {
+        report.push_str(&generation(root, &inputs, &machine, opts.gen_runs)?);
+    } else if needs_progenitor {
+        eprintln!("building target/release/bench-codegen ...");
+        measure::cargo_in(root)
+            .args(["build", "--release", "--bin", "bench-codegen"])
+            .status_ok()?;
+        // Only the inputs (progenitor's client, ours for the subset), no timing.
+        bench_codegen(root, &inputs, None)?;
+    }
+    if needs_progenitor {
+        assemble(root, &dir, &inputs)?;
+    }
+
+    if opts.runs("crates") {
+        let subset = std::fs::read_to_string(inputs.join("subset.txt"))
+            .map_err(|e| format!("reading subset.txt: {e}"))?;
+        let (kept, total, _, _) = parse_subset(&subset)?;
+        let timings = compile_times(&dir, opts.runs)?;
+        let lines = count_lines(root, &dir);
+        let client_version = lock_version(&dir.join("Cargo.lock"), "progenitor-client")
+            .unwrap_or_else(|| "?".into());
+        if report.is_empty() {
+            writeln!(report, "Machine: {machine}\n").unwrap();
+        } else {
+            writeln!(report).unwrap();
+        }
+        report.push_str(&compile_table(
+            &timings,
+            &lines,
+            kept,
+            total,
+            opts.runs,
+            &client_version,
+        ));
+    }
+
+    if opts.runs("programs") {
+        let paths = programs::Paths {
+            root,
+            bench_dir: &dir,
+        };
+        let programs = programs::run(&paths, &opts.programs, &machine)?;
+        if !report.is_empty() {
+            writeln!(report).unwrap();
+        }
+        report.push_str(&programs);
+    }
+    println!("{report}");
+    Ok(())
+}
+
+/// Runs `bench-codegen` (built in release) into `inputs`: progenitor's client and ours for the
+/// subset, and with `runs`, the in-process generation timings it prints.
+fn bench_codegen(root: &Path, inputs: &Path, runs: Option<usize>) -> Result<String, String> {
+    let mut command = Command::new(root.join("target").join("release").join("bench-codegen"));
+    command.arg(inputs);
+    if let Some(runs) = runs {
+        command.args(["--runs", &runs.to_string()]);
+    }
+    let output = command
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running bench-codegen: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("bench-codegen failed ({})", output.status));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The generation section: whole-process and in-process timings, and the report's head (the
+/// machine, the peer, the subset).
+fn generation(
+    root: &Path,
+    inputs: &Path,
+    machine: &str,
+    gen_runs: usize,
+) -> Result<String, String> {
     eprintln!("building target/release/xtask and target/release/bench-codegen ...");
     measure::cargo_in(root)
         .args([
@@ -110,7 +236,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     // 1. Generation, whole process.
     let release_xtask = root.join("target").join("release").join("xtask");
-    let gen_release = time_runs(opts.gen_runs, || {
+    let gen_release = time_runs(gen_runs, || {
         quiet(
             Command::new(&release_xtask)
                 .args(["gen", "--check"])
@@ -125,7 +251,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .args(["build", "--quiet", "--bin", "xtask"])
         .status_ok()?;
     let debug_xtask = root.join("target").join("debug").join("xtask");
-    let gen_alias = time_runs(opts.gen_runs, || {
+    let gen_alias = time_runs(gen_runs, || {
         quiet(
             Command::new(&debug_xtask)
                 .args(["gen", "--check"])
@@ -135,18 +261,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     eprintln!("target/debug/xtask gen --check: {}", show(gen_alias));
 
     // 1b. Generation in process, and the inputs of the compile-time crates.
-    let inputs = dir.join("inputs");
-    let output = Command::new(root.join("target").join("release").join("bench-codegen"))
-        .arg(&inputs)
-        .args(["--runs", &opts.gen_runs.to_string()])
-        .current_dir(root)
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("running bench-codegen: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("bench-codegen failed ({})", output.status));
-    }
-    let in_process = parse_times(&String::from_utf8_lossy(&output.stdout))?;
+    let in_process = parse_times(&bench_codegen(root, inputs, Some(gen_runs))?)?;
     let subset = std::fs::read_to_string(inputs.join("subset.txt"))
         .map_err(|e| format!("reading subset.txt: {e}"))?;
     let (kept, total, rewritten, dropped) = parse_subset(&subset)?;
@@ -171,28 +286,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         &in_process,
         gen_release,
         gen_alias,
-        opts.gen_runs,
+        gen_runs,
         total,
     ));
-
-    if !opts.skip_compile {
-        assemble(root, &dir, &inputs)?;
-        let timings = compile_times(&dir, opts.runs)?;
-        let lines = count_lines(root, &dir);
-        let client_version = lock_version(&dir.join("Cargo.lock"), "progenitor-client")
-            .unwrap_or_else(|| "?".into());
-        writeln!(report).unwrap();
-        report.push_str(&compile_table(
-            &timings,
-            &lines,
-            kept,
-            total,
-            opts.runs,
-            &client_version,
-        ));
-    }
-    println!("{report}");
-    Ok(())
+    Ok(report)
 }
 
 // ----------------------------------------------------------------------------------------
@@ -400,7 +497,7 @@ fn package_manifest(name: &str) -> String {
 }
 
 /// The version of `package` in a `Cargo.lock`.
-fn lock_version(lock: &Path, package: &str) -> Option<String> {
+pub(super) fn lock_version(lock: &Path, package: &str) -> Option<String> {
     let text = std::fs::read_to_string(lock).ok()?;
     let needle = format!("name = \"{package}\"\nversion = \"");
     let start = text.find(&needle)? + needle.len();
@@ -448,7 +545,7 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+pub(super) fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
@@ -509,7 +606,7 @@ fn compile_cargo(dir: &Path) -> Command {
     c
 }
 
-fn touch(path: &Path) -> Result<(), String> {
+pub(super) fn touch(path: &Path) -> Result<(), String> {
     std::fs::File::options()
         .write(true)
         .open(path)
@@ -694,7 +791,7 @@ impl StatusOk for Command {
 }
 
 /// Runs a command with its output captured, failing (with its stderr) if it fails.
-fn quiet(command: &mut Command) -> Result<(), String> {
+pub(super) fn quiet(command: &mut Command) -> Result<(), String> {
     let what = format!("{command:?}");
     measure::run_ok(command, &what).map(drop)
 }
@@ -704,7 +801,7 @@ fn time_runs(runs: usize, f: impl FnMut() -> Result<(), String>) -> Result<Timin
     Ok(Timing::median_of(&measure::time_runs(runs, f)?))
 }
 
-fn show(t: Timing) -> String {
+pub(super) fn show(t: Timing) -> String {
     match t.cpu {
         Some(cpu) => format!("{} / {}", secs_text(t.wall), secs_text(cpu)),
         None => secs_text(t.wall),
@@ -755,6 +852,46 @@ mod tests {
                 "no multipart".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn reads_the_options() {
+        let args = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        let o = options(&[]).unwrap();
+        assert_eq!(o.sections, SECTIONS);
+        assert_eq!((o.runs, o.gen_runs), (5, 10));
+        assert_eq!(o.programs, programs::Selection::default());
+
+        let o = options(&args(
+            "--only programs --peers ours,progenitor --profiles debug --cold-runs 2 --warm-runs 1",
+        ))
+        .unwrap();
+        assert_eq!(o.sections, ["programs"]);
+        assert!(o.runs("programs") && !o.runs("crates"));
+        assert_eq!(o.programs.peers, ["ours", "progenitor"]);
+        assert_eq!(o.programs.programs, programs::PROGRAMS);
+        assert_eq!(o.programs.profiles, ["debug"]);
+        assert_eq!((o.programs.cold_runs, o.programs.warm_runs), (2, 1));
+
+        let o = options(&args("--skip-compile --gen-runs 3")).unwrap();
+        assert_eq!(
+            (o.sections.as_slice(), o.gen_runs),
+            (&["generation"][..], 3)
+        );
+        let o = options(&args("--only crates,generation --programs hello")).unwrap();
+        assert_eq!(o.sections, ["generation", "crates"]);
+        assert_eq!(o.programs.programs, ["hello"]);
+
+        for bad in [
+            "--only everything",
+            "--peers openai",
+            "--warm-runs 0",
+            "--cold-runs",
+            "--profiles fast",
+            "--frobnicate",
+        ] {
+            assert!(options(&args(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod compile;
 mod peers;
+mod programs;
 mod runtime;
 
 use std::path::Path;
@@ -11,7 +12,9 @@ const USAGE: &str = "usage: cargo xtask bench <runtime|compile|all> [options]
 
   runtime   the generated client against the official Python and TypeScript SDKs, two Rust
             crates for Claude, decoding alone and bare reqwest, on loopback
-  compile   generation and compile time of the generated crate against progenitor
+  compile   generation and compile time of the generated crate against progenitor, and the
+            build cost to a program of each client crate (ours, async-anthropic,
+            anthropic-ai-sdk, progenitor's)
   all       both";
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
