@@ -424,7 +424,7 @@ fn buffer_rest<'de, T: Tagged, A: MapAccess<'de>>(
 }
 
 /// Decodes a buffered union object. It is written out as JSON text and read back by
-/// `serde_json`'s reader of byte slices, the one every response body goes through, so that the
+/// `serde_json`'s reader of text, the one every response body goes through, so that the
 /// variants' decoders are compiled once, for that reader, and not again for a `Value`.
 fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
     let tag = match object.get(T::TAG) {
@@ -438,8 +438,8 @@ fn from_buffered<T: Tagged, E: de::Error>(object: Map<String, Value>) -> Result<
             )));
         }
     };
-    let json = serde_json::to_vec(&object).map_err(E::custom)?;
-    let mut reader = serde_json::Deserializer::from_slice(&json);
+    let json = serde_json::to_string(&object).map_err(E::custom)?;
+    let mut reader = serde_json::Deserializer::from_str(&json);
     (&mut reader)
         .deserialize_map(BufferedVisitor::<T>(tag, PhantomData))
         .map_err(|e| E::custom(without_position(&e)))
@@ -509,7 +509,7 @@ fn kind_of(value: &Value) -> Option<JsonKind> {
 }
 
 /// A member of an untagged union: the shape it takes and how to decode it from JSON text.
-pub type Candidate<T> = (JsonKind, fn(&[u8]) -> Result<T, serde_json::Error>);
+pub type Candidate<T> = (JsonKind, fn(&str) -> Result<T, serde_json::Error>);
 
 /// Deserializes an untagged union: the value is read whole, then decoded by
 /// `untagged`. The error, if any, is raised while the input is still at the value, so that
@@ -553,7 +553,7 @@ fn untagged<T>(value: Value, name: &str, candidates: &[Candidate<T>]) -> Result<
     if matching.is_empty() {
         return Err(format!("no form of `{name}` accepts {}", describe(&value)));
     }
-    let json = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
     match matching.as_slice() {
         [(_, decode)] => {
             decode(&json).map_err(|e| format!("invalid `{name}`: {}", without_position(&e)))

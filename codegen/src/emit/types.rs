@@ -543,7 +543,7 @@ fn emit_untagged(ir: &Ir, t: &TypeDef, u: &UntaggedDef, doc: TokenStream) -> Tok
     let candidates = u.variants.iter().map(|v| {
         let vi = ident(&v.ident);
         let kind = format_ident!("{}", json_kind(ir, &v.ty));
-        quote!((crate::runtime::de::JsonKind::#kind, |json| serde_json::from_slice(json).map(Self::#vi)),)
+        quote!((crate::runtime::de::JsonKind::#kind, |json| serde_json::from_str(json).map(Self::#vi)),)
     });
     let count = counts(u.variants.iter().map(|v| &v.ty));
     let froms = u.variants.iter().filter(|v| count[&v.ty] == 1).map(|v| {

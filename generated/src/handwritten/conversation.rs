@@ -19,12 +19,12 @@ impl From<&ContentBlock> for ContentBlockParam {
         // Through the block's JSON text rather than a `serde_json::Value`: the request types
         // are then decoded by the same code as any JSON input, and no second copy of their
         // decoders (one reading from a `Value`) is compiled.
-        let Ok(json) = serde_json::to_vec(block) else {
+        let Ok(json) = serde_json::to_string(block) else {
             // Serializing a block cannot fail: its maps have string keys.
             return ContentBlockParam::Unknown(serde_json::Value::Null);
         };
-        serde_json::from_slice(&json).unwrap_or_else(|_| {
-            ContentBlockParam::Unknown(serde_json::from_slice(&json).unwrap_or_default())
+        serde_json::from_str(&json).unwrap_or_else(|_| {
+            ContentBlockParam::Unknown(serde_json::from_str(&json).unwrap_or_default())
         })
     }
 }

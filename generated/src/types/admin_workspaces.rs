@@ -226,11 +226,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeos {
             &[
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |json| serde_json::from_slice(json).map(Self::Geos),
+                    |json| serde_json::from_str(json).map(Self::Geos),
                 ),
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::Unrestricted),
+                    |json| serde_json::from_str(json).map(Self::Unrestricted),
                 ),
             ],
         )
@@ -664,11 +664,11 @@ impl<'de> serde::Deserialize<'de> for WorkspaceAllowedInferenceGeosParam {
             &[
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |json| serde_json::from_slice(json).map(Self::Geos),
+                    |json| serde_json::from_str(json).map(Self::Geos),
                 ),
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::Unrestricted),
+                    |json| serde_json::from_str(json).map(Self::Unrestricted),
                 ),
             ],
         )

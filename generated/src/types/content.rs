@@ -1130,15 +1130,11 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContent {
             &[
                 (
                     crate::runtime::de::JsonKind::Object,
-                    |json| {
-                        serde_json::from_slice(json).map(Self::WebSearchToolResultError)
-                    },
+                    |json| serde_json::from_str(json).map(Self::WebSearchToolResultError),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |json| {
-                        serde_json::from_slice(json).map(Self::WebSearchResultBlockList)
-                    },
+                    |json| serde_json::from_str(json).map(Self::WebSearchResultBlockList),
                 ),
             ],
         )
@@ -3298,12 +3294,12 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::String),
+                    |json| serde_json::from_str(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
                     |json| {
-                        serde_json::from_slice(json)
+                        serde_json::from_str(json)
                             .map(Self::ContentBlockSourceContentParamList)
                     },
                 ),
@@ -3367,12 +3363,12 @@ impl<'de> serde::Deserialize<'de> for ToolResultContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::String),
+                    |json| serde_json::from_str(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
                     |json| {
-                        serde_json::from_slice(json)
+                        serde_json::from_str(json)
                             .map(Self::ToolResultContentBlockParamList)
                     },
                 ),

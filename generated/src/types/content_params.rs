@@ -2099,14 +2099,14 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockContentParam {
                 (
                     crate::runtime::de::JsonKind::Array,
                     |json| {
-                        serde_json::from_slice(json)
+                        serde_json::from_str(json)
                             .map(Self::WebSearchResultBlockParamList)
                     },
                 ),
                 (
                     crate::runtime::de::JsonKind::Object,
                     |json| {
-                        serde_json::from_slice(json)
+                        serde_json::from_str(json)
                             .map(Self::WebSearchToolRequestErrorParam)
                     },
                 ),

@@ -509,11 +509,11 @@ impl<'de> serde::Deserialize<'de> for MessageContent {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::String),
+                    |json| serde_json::from_str(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |json| serde_json::from_slice(json).map(Self::ContentBlockParamList),
+                    |json| serde_json::from_str(json).map(Self::ContentBlockParamList),
                 ),
             ],
         )
@@ -575,11 +575,11 @@ impl<'de> serde::Deserialize<'de> for SystemPrompt {
             &[
                 (
                     crate::runtime::de::JsonKind::String,
-                    |json| serde_json::from_slice(json).map(Self::String),
+                    |json| serde_json::from_str(json).map(Self::String),
                 ),
                 (
                     crate::runtime::de::JsonKind::Array,
-                    |json| serde_json::from_slice(json).map(Self::TextBlockParamList),
+                    |json| serde_json::from_str(json).map(Self::TextBlockParamList),
                 ),
             ],
         )
