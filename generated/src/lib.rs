@@ -155,6 +155,10 @@ pub use handwritten::tool_runner::{
 /// The HTTP client underneath, re-exported for [`ClientBuilder::configure_http`] and for
 /// inspecting transport errors with the same version.
 pub use reqwest;
+/// Installs `ring`'s rustls provider for `reqwest` clients a program builds itself (see the
+/// README's "Features").
+#[cfg(feature = "rustls")]
+pub use runtime::install_rustls_provider;
 pub use runtime::{
     ApiError, ApiResponse, BodyBetas, ByteStream, Call, ClientKind, Error, ErrorType, JsonlStream,
     PageStream, RateLimit, RateLimits, RequestOptions, Result, SseStream, UploadFile,

@@ -46,6 +46,8 @@ mod sse;
 pub use call::Call;
 #[doc(hidden)]
 pub use client::ClientCore;
+#[cfg(feature = "rustls")]
+pub use client::install_rustls_provider;
 pub use client::{Auth, ClientBuilder, ClientKind};
 #[doc(hidden)]
 pub use error::from_json_slice;

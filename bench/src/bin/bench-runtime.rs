@@ -314,6 +314,8 @@ fn file_body(
 /// profiler, which then counts the same server work on both sides.
 fn overhead(requests: u32, rounds: u32, only: Option<&str>) -> Result<(), String> {
     let port = bench::server::spawn_models_server().map_err(|e| e.to_string())?;
+    // The bare client is built before ours: it needs the rustls provider ours installs.
+    anthropic_openapi::install_rustls_provider();
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .build()

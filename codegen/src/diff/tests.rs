@@ -211,10 +211,10 @@ fn an_added_operation_says_what_it_accepts_and_how_it_pages() {
     );
 }
 
-#[test]
-fn gating_an_area_behind_a_feature_is_breaking_ungating_is_not() {
-    let plain = document("");
-    let gated = plain
+/// The document of [`ir`] with its operation tagged `Things`, a tag that declares the feature
+/// `things`.
+fn gated_document() -> String {
+    document("")
         .replace(
             "      operationId: things.create\n",
             "      operationId: things.create\n      tags: [Things]\n",
@@ -222,7 +222,12 @@ fn gating_an_area_behind_a_feature_is_breaking_ungating_is_not() {
         .replace(
             "paths:\n",
             "tags:\n  - name: Things\n    x-feature: things\npaths:\n",
-        );
+        )
+}
+
+#[test]
+fn gating_an_area_behind_a_feature_is_breaking_ungating_is_not() {
+    let (plain, gated) = (document(""), gated_document());
     let (old, new) = (build(&plain), build(&gated));
     assert_eq!(new.features.len(), 1);
     assert_eq!(new.features[0].name, "things");
@@ -246,19 +251,10 @@ fn gating_an_area_behind_a_feature_is_breaking_ungating_is_not() {
 
 #[test]
 fn an_operation_cannot_belong_to_two_features() {
-    let text = document("")
-        .replace(
-            "      operationId: things.create\n",
-            "      operationId: things.create\n      tags: [Things]\n",
-        )
-        .replace(
-            "paths:\n",
-            "tags:\n  - name: Things\n    x-feature: things\npaths:\n",
-        )
-        .replace(
-            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}",
-            "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key, x-feature: keyed}",
-        );
+    let text = gated_document().replace(
+        "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key}",
+        "    ApiKeyAuth: {type: apiKey, in: header, name: x-api-key, x-feature: keyed}",
+    );
     let spec = crate::parse_spec(&text, "unit").expect("parses");
     let err = Ir::build(&spec).expect_err("two features").to_string();
     assert!(err.contains("`keyed`") && err.contains("`things`"), "{err}");

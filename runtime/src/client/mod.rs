@@ -22,6 +22,9 @@ mod response;
 mod send;
 mod tls;
 
+#[cfg(feature = "rustls")]
+pub use tls::install_rustls_provider;
+
 pub use builder::{ClientBuilder, ClientKind};
 pub use core::ClientCore;
 pub use credentials::Auth;

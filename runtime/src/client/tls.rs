@@ -31,10 +31,7 @@ pub(super) fn configure(
     #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
     {
         let _ = scheme_is_https;
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // Fails only when another thread installed one meanwhile, which is as good.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        install_rustls_provider();
         Ok(http.tls_backend_rustls())
     }
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
@@ -47,6 +44,20 @@ pub(super) fn configure(
     }
 }
 
+/// Installs `ring`'s rustls crypto provider as the process default, unless one is installed.
+///
+/// Building a client does this itself. A program that builds a `reqwest::Client` of its own
+/// before its first client, in a build where no crate turns on one of `reqwest`'s own rustls
+/// providers (through the re-exported `anthropic_openapi::reqwest`, say), calls it first:
+/// `reqwest` panics when it finds no provider.
+#[cfg(feature = "rustls")]
+pub fn install_rustls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only when another thread installed one meanwhile, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// Why an `https://` base URL cannot be used by a build without TLS.
 #[cfg_attr(any(feature = "rustls", feature = "native-tls"), allow(dead_code))]
 const NO_TLS: &str = "this build has no TLS, so it cannot reach an https:// base URL: enable the \
@@ -55,6 +66,14 @@ const NO_TLS: &str = "this build has no TLS, so it cannot reach an https:// base
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn a_bare_reqwest_client_builds_once_the_provider_is_installed() {
+        super::install_rustls_provider();
+        let _client = reqwest::Client::new();
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
+
     #[test]
     fn the_error_names_both_features() {
         assert!(super::NO_TLS.contains("`rustls`") && super::NO_TLS.contains("`native-tls`"));
