@@ -369,7 +369,10 @@ fn not_utf8(body: &[u8]) -> Error {
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
     Error::Decode {
-        message: format!("invalid UTF-8 at line {line} column {}", column + 1),
+        message: format!(
+            "invalid unicode code point (the text is not UTF-8) at line {line} column {}",
+            column + 1
+        ),
         path: clip(&path_at(body, at), MAX_QUOTED).into_owned(),
         snippet: snippet_at(body, line, column + 1),
     }
@@ -829,7 +832,10 @@ mod tests {
                 path,
                 snippet,
             }) => {
-                assert_eq!(message, "invalid UTF-8 at line 1 column 25");
+                assert_eq!(
+                    message,
+                    "invalid unicode code point (the text is not UTF-8) at line 1 column 25"
+                );
                 assert_eq!(path, "a.b[1]");
                 assert!(snippet.contains("bad"), "{snippet}");
             }
