@@ -98,7 +98,8 @@
 //! `schemars` (tools and structured outputs from Rust types) and `rustls` (TLS by rustls with
 //! the `ring` provider). Opt-in: `batches`, `files`, `completions` (legacy), `admin`
 //! (`AdminClient` and the Admin API), `native-tls` (the platform's TLS
-//! library instead of rustls) and the cloud platforms `bedrock`, `vertex` and `foundry`. Each
+//! library instead of rustls), `http2` (HTTP/2 when the server offers it; HTTP/1.1 otherwise)
+//! and the cloud platforms `bedrock`, `vertex` and `foundry`. Each
 //! area feature gates that area's methods and the types only it uses; the list comes from
 //! `x-feature` in the spec. With no TLS feature only `http://` base URLs work.
 //!

@@ -1,5 +1,5 @@
 //! The feature combinations of `anthropic-openapi` that matter, each linted on its own:
-//! no features at all, each area and each TLS backend alone, and the defaults. (All features
+//! no features at all, each area, each TLS backend and HTTP/2 alone, and the defaults. (All features
 //! together are linted with the rest of the workspace.) An area whose code names another
 //! area's items, or an import left unused when a feature is off, fails here.
 
@@ -17,6 +17,7 @@ const ALONE: &[&str] = &[
     "admin",
     "rustls",
     "native-tls",
+    "http2",
 ];
 
 /// `cargo clippy -p anthropic-openapi --lib -- -D warnings` for no features, each of
