@@ -87,18 +87,7 @@ impl ClientCore {
         &self,
         req: &Request,
     ) -> Result<(T, u16, HeaderMap)> {
-        let rewritten = self.for_platform(req)?;
-        let req = rewritten.as_ref().unwrap_or(req);
-        let target = self.target_for(req)?;
-        let limit = self.limits().json_body;
-        let deadline = Deadline::start(self.deadline());
-        let (status, headers, body) = within(
-            deadline,
-            self.execute(req, &target, ACCEPT_JSON, |resp| {
-                read_json_response(resp, limit)
-            }),
-        )
-        .await?;
+        let (status, headers, body) = self.receive_json_body(req).await?;
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
@@ -109,6 +98,25 @@ impl ClientCore {
             // Some gateways answer an error with a success status: the error it carries.
             Err(e) => Err(self.error_in_success(status, &headers, &body).unwrap_or(e)),
         }
+    }
+
+    /// Sends `req` and reads the whole body of its JSON response, with the status and the
+    /// headers. Not generic, unlike [`ClientCore::receive_json`], which only decodes what this
+    /// returns: the sending, retrying and reading are compiled once, in this crate, and not
+    /// again for each response type in each crate that awaits a call.
+    async fn receive_json_body(&self, req: &Request) -> Result<(u16, HeaderMap, bytes::Bytes)> {
+        let rewritten = self.for_platform(req)?;
+        let req = rewritten.as_ref().unwrap_or(req);
+        let target = self.target_for(req)?;
+        let limit = self.limits().json_body;
+        let deadline = Deadline::start(self.deadline());
+        within(
+            deadline,
+            self.execute(req, &target, ACCEPT_JSON, |resp| {
+                read_json_response(resp, limit)
+            }),
+        )
+        .await
     }
 
     /// The [`Error::Api`] of a success response whose body is the API's error JSON
