@@ -27,8 +27,18 @@ mod tests {
         let (listener, port) = bind_loopback().unwrap();
         assert_eq!(listener.local_addr().unwrap().ip(), Ipv4Addr::LOCALHOST);
         assert_ne!(port, 0);
-        let free = free_port().unwrap();
-        // Released: it can be bound again.
-        TcpListener::bind((Ipv4Addr::LOCALHOST, free)).unwrap();
+        // Released, so it can be bound again; but another test or program may take it in
+        // between (which made a single try flaky under a parallel `cargo test`), so a few
+        // ports are tried and one of them must bind.
+        let mut errors = Vec::new();
+        for _ in 0..5 {
+            let free = free_port().unwrap();
+            assert_ne!(free, port, "the port still held by `listener` was handed out");
+            match TcpListener::bind((Ipv4Addr::LOCALHOST, free)) {
+                Ok(_) => return,
+                Err(e) => errors.push(format!("{free}: {e}")),
+            }
+        }
+        panic!("no released port could be bound again: {errors:?}");
     }
 }
