@@ -33,7 +33,10 @@ mod tests {
         let mut errors = Vec::new();
         for _ in 0..5 {
             let free = free_port().unwrap();
-            assert_ne!(free, port, "the port still held by `listener` was handed out");
+            assert_ne!(
+                free, port,
+                "the port still held by `listener` was handed out"
+            );
             match TcpListener::bind((Ipv4Addr::LOCALHOST, free)) {
                 Ok(_) => return,
                 Err(e) => errors.push(format!("{free}: {e}")),
