@@ -1,7 +1,7 @@
-//! The feature combinations of `anthropic-openapi` that matter, each linted on its own:
-//! no features at all, each area, each TLS backend and HTTP/2 alone, and the defaults. (All features
-//! together are linted with the rest of the workspace.) An area whose code names another
-//! area's items, or an import left unused when a feature is off, fails here.
+//! The feature combinations of `anthropic-openapi` that matter, each linted on its own: no
+//! features at all, each area, each TLS backend and `http2` alone, and the defaults. (All
+//! features together are linted with the rest of the workspace.) An area whose code names
+//! another area's items, or an import left unused when a feature is off, fails here.
 
 use std::path::Path;
 use std::process::Command;

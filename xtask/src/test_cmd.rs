@@ -13,8 +13,8 @@
 //!    --ignored`), when [`OFFICIAL_OPENAPI_VAR`] names it; otherwise the step is skipped, and
 //!    a line says so and how to enable it,
 //! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`,
-//! 8. clippy of `anthropic-openapi` alone with no features, each area and TLS backend alone,
-//!    and the defaults (see [`crate::feature_matrix`]),
+//! 8. clippy of `anthropic-openapi` alone with no features, each area, TLS backend and
+//!    `http2` alone, and the defaults (see [`crate::feature_matrix`]),
 //! 9. `cargo fmt --all --check`,
 //! 10. `cargo doc --workspace --no-deps --all-features` with `RUSTDOCFLAGS=-D warnings`,
 //! 11. `cargo deny check` with the policy in `deny.toml` (see [`crate::deny_cmd`]),
@@ -138,7 +138,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         cargo_clippy,
     ));
     steps.push((
-        "cargo clippy -p anthropic-openapi --lib (no features, each area and TLS alone, defaults)",
+        "cargo clippy -p anthropic-openapi --lib (no features, each area, TLS backend and http2 alone, defaults)",
         crate::feature_matrix::check,
     ));
     steps.push(("cargo fmt --all --check", cargo_fmt));
